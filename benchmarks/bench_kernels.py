@@ -1,0 +1,177 @@
+"""Benchmark cnncalc's NumPy conv2d against PyTorch's CPU conv2d.
+
+Run from the repository root:
+
+    python benchmarks/bench_kernels.py            # layer table + ResNet-50 conv stack
+    python benchmarks/bench_kernels.py --detail   # also per-layer times for the stack
+
+Part 1 times single ResNet-50-like layers; part 2 runs the whole sequence of
+convolutions of a ResNet-50 v1.5 forward pass (batch 1, 224x224, 53 convolutions,
+bias-free as in torchvision) back to back.  The conv stack is ~95 % of the FLOPs of
+the network, so its numpy/torch ratio predicts the whole-network ratio.
+
+Every figure is the median of --repeats runs (default 9, at least 7) after a warm-up
+call; numpy and torch are timed in separate blocks (see `timed_pair`).  torch keeps
+its default thread count; NumPy's BLAS uses its own default.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from cnncalc.backend.kernels import conv2d  # noqa: E402
+
+try:
+    import torch
+    import torch.nn.functional as F
+except ImportError:  # pragma: no cover - the benchmark still reports numpy alone
+    torch = None
+
+# (name, C_in, C_out, kernel, stride, padding, H_in)
+LAYERS = [
+    ("conv1 7x7/2", 3, 64, 7, 2, 3, 224),
+    ("3x3 64->64 @56", 64, 64, 3, 1, 1, 56),
+    ("1x1 256->64 @56", 256, 64, 1, 1, 0, 56),
+    ("1x1 64->256 @56", 64, 256, 1, 1, 0, 56),
+    ("3x3/2 128 @56", 128, 128, 3, 2, 1, 56),
+    ("3x3 128 @28", 128, 128, 3, 1, 1, 28),
+    ("3x3/2 256 @28", 256, 256, 3, 2, 1, 28),
+    ("3x3 256 @14", 256, 256, 3, 1, 1, 14),
+    ("1x1/2 1024->2048 @14", 1024, 2048, 1, 2, 0, 14),
+    ("3x3 512 @7", 512, 512, 3, 1, 1, 7),
+]
+
+
+def resnet50_convs() -> list[tuple[int, int, int, int, int, int]]:
+    """(C_in, C_out, kernel, stride, padding, H_in) of every convolution in torchvision's
+    resnet50 (v1.5: the bottleneck's stride sits on the 3x3), batch 1, 224x224 input."""
+    convs = [(3, 64, 7, 2, 3, 224)]
+    h, c_in = 56, 64  # after conv1 and the 3x3/2 max pool
+    for width, blocks, stride in [(64, 3, 1), (128, 4, 2), (256, 6, 2), (512, 3, 2)]:
+        c_out = 4 * width
+        for b in range(blocks):
+            s = stride if b == 0 else 1
+            convs.append((c_in, width, 1, 1, 0, h))
+            convs.append((width, width, 3, s, 1, h))
+            convs.append((width, c_out, 1, 1, 0, h // s))
+            if b == 0:
+                convs.append((c_in, c_out, 1, s, 0, h))  # projection shortcut
+            c_in, h = c_out, h // s
+    return convs
+
+
+def flops(c_in, c_out, k, s, p, h) -> int:
+    oh = (h + 2 * p - k) // s + 1
+    return 2 * c_in * c_out * k * k * oh * oh
+
+
+def make_case(c_in, c_out, k, s, p, h, rng):
+    x = rng.standard_normal((1, c_in, h, h), dtype=np.float32)
+    w = (rng.standard_normal((c_out, c_in, k, k), dtype=np.float32) / np.sqrt(c_in * k * k)).astype(np.float32)
+    run_np = lambda: conv2d(x, w, None, stride=(s, s), padding=(p, p, p, p))  # noqa: E731
+    if torch is None:
+        return run_np, None
+    tx, tw = torch.from_numpy(x), torch.from_numpy(w)
+
+    def run_torch():
+        with torch.inference_mode():
+            return F.conv2d(tx, tw, None, s, p)
+
+    return run_np, run_torch
+
+
+def _median_time(fn, repeats: int) -> float:
+    fn()  # warm-up: first-touch page faults, BLAS/OpenMP thread start-up
+    ts = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        ts.append(time.perf_counter() - t0)
+    return statistics.median(ts)
+
+
+def timed_pair(fn_np, fn_torch, repeats: int) -> tuple[float, float | None]:
+    """Median seconds of fn_np and fn_torch, each timed in its own block.
+
+    The two are deliberately not interleaved: after a call, OpenBLAS's and torch's
+    OpenMP worker threads keep spinning for a while, and on a 2-core machine the
+    idle spinners of one library steal the cores from the other (interleaved runs
+    come out 2-5x slower for both).  A short sleep lets them park between blocks."""
+    t_np = _median_time(fn_np, repeats)
+    if fn_torch is None:
+        return t_np, None
+    time.sleep(0.2)
+    t_torch = _median_time(fn_torch, repeats)
+    time.sleep(0.2)
+    return t_np, t_torch
+
+
+def layer_table(repeats: int, rng) -> None:
+    print(f"{'layer':<22}{'GFLOP':>7}{'numpy ms':>10}{'torch ms':>10}{'np/torch':>9}{'np GF/s':>9}{'torch GF/s':>11}")
+    for name, *shape in LAYERS:
+        run_np, run_torch = make_case(*shape, rng)
+        t_np, t_t = timed_pair(run_np, run_torch, repeats)
+        f = flops(*shape)
+        if t_t is None:
+            print(f"{name:<22}{f / 1e9:>7.3f}{t_np * 1e3:>10.2f}{'-':>10}{'-':>9}{f / t_np / 1e9:>9.0f}{'-':>11}")
+        else:
+            print(
+                f"{name:<22}{f / 1e9:>7.3f}{t_np * 1e3:>10.2f}{t_t * 1e3:>10.2f}{t_np / t_t:>9.2f}"
+                f"{f / t_np / 1e9:>9.0f}{f / t_t / 1e9:>11.0f}"
+            )
+
+
+def conv_stack(repeats: int, rng, detail: bool) -> None:
+    convs = resnet50_convs()
+    cases = [make_case(*shape, rng) for shape in convs]
+    total_flops = sum(flops(*shape) for shape in convs)
+
+    def stack(which: int):
+        def run():
+            for case in cases:
+                case[which]()
+
+        return run
+
+    t_np, t_t = timed_pair(stack(0), stack(1) if torch is not None else None, repeats)
+    print(f"\nResNet-50 v1.5 conv stack: {len(convs)} convolutions, {total_flops / 1e9:.2f} GFLOP (batch 1, 224x224)")
+    print(f"  numpy  {t_np * 1e3:8.1f} ms  {total_flops / t_np / 1e9:6.0f} GFLOP/s")
+    if t_t is not None:
+        print(f"  torch  {t_t * 1e3:8.1f} ms  {total_flops / t_t / 1e9:6.0f} GFLOP/s")
+        print(f"  ratio numpy/torch = {t_np / t_t:.2f}")
+    if detail:
+        print(f"\n{'#':>3} {'C_in':>5}{'C_out':>6}{'k':>3}{'s':>3}{'H':>5}{'numpy ms':>10}{'torch ms':>10}{'ratio':>7}")
+        for i, (shape, (run_np, run_torch)) in enumerate(zip(convs, cases)):
+            a, b = timed_pair(run_np, run_torch, repeats)
+            c_in, c_out, k, s, _, h = shape
+            bt = f"{b * 1e3:>10.2f}{a / b:>7.2f}" if b is not None else ""
+            print(f"{i:>3} {c_in:>5}{c_out:>6}{k:>3}{s:>3}{h:>5}{a * 1e3:>10.2f}{bt}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeats", type=int, default=9, help="timed runs per measurement (>= 7)")
+    ap.add_argument("--detail", action="store_true", help="per-layer times for the conv stack")
+    ap.add_argument("--no-layers", action="store_true", help="skip the single-layer table")
+    args = ap.parse_args(argv)
+    repeats = max(7, args.repeats)
+    rng = np.random.default_rng(0)
+    info = f"numpy {np.__version__}"
+    if torch is not None:
+        info += f", torch {torch.__version__} ({torch.get_num_threads()} threads)"
+    print(info + f", median of {repeats} runs\n")
+    if not args.no_layers:
+        layer_table(repeats, rng)
+    conv_stack(repeats, rng, args.detail)
+
+
+if __name__ == "__main__":
+    main()

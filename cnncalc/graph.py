@@ -1,0 +1,374 @@
+"""Expand a parsed `Model` into a flat, topologically ordered graph of named layers.
+
+Blocks are instantiated with their arguments, `repeat:` is unrolled, `when:` drops
+layers, `$expressions` are evaluated and arguments are coerced by their op's schema.
+Names read like torchvision's: a block used as `layer1` with `repeat: 3` gives
+`layer1.0.conv1`, `layer1.1.conv1`, ...; unnamed layers are `conv2d_1`, `relu_2`, ...
+numbered per op within their block.
+
+A layer may only take inputs from earlier layers (or `input`), so the spec order is a
+topological order and a cycle shows up as a reference to a later layer. A layer
+dropped by `when: false` stands for its own input, so `inputs: [bn3, downsample.1]`
+reads the block input when there is no downsample branch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from .errors import CnnError, Diagnostic, Pos, did_you_mean
+from .expressions import Deferred, is_dynamic, substitute
+from .ops.base import REQUIRED, Args, Op, find_op
+from .spec import Item, Model
+
+INPUT = "input"
+DEFAULT_MAX_LAYERS = 100_000
+DEFAULT_MAX_DEPTH = 32
+MAX_REPEAT = 1_000_000
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A block instance (or a repeat group) that encloses layers."""
+
+    name: str
+    block: str
+    pos: Pos
+    repeat: bool = False
+
+
+@dataclass(frozen=True)
+class Node:
+    name: str
+    op: Op
+    args: Args | None  # None when the arguments could not be bound (the error is reported)
+    inputs: tuple
+    pos: Pos
+    arg_pos: MappingProxyType
+    scope: tuple = ()
+    pending: tuple = ()  # ((arg name, Deferred), ...) resolved by the analysis
+    published: object = None
+
+
+@dataclass(frozen=True)
+class Graph:
+    name: str
+    input_shape: tuple
+    input_pos: Pos
+    nodes: tuple
+    file: str
+    description: str = ""
+    source: str = ""
+    published: object = None
+    block_published: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    warnings: tuple = ()
+
+
+class _Run:
+    """Mutable state of one expansion."""
+
+    def __init__(self, model: Model, max_layers: int, max_depth: int) -> None:
+        self.model = model
+        self.max_layers = max_layers
+        self.max_depth = max_depth
+        self.nodes: list[Node] = []
+        self.diags: list[Diagnostic] = []
+        self.block_published: dict = {}
+        self._defaults: dict = {}
+
+    def error(self, code, message, pos, hint=None, context=None) -> None:
+        self.diags.append(Diagnostic(code, message, pos, hint, context))
+
+    def coerced_defaults(self, op: Op) -> dict:
+        if op.name not in self._defaults:
+            self._defaults[op.name] = {
+                a.name: (a.default if a.default is None or a.default is REQUIRED else a.coerce(a.default))
+                for a in op.args}
+        return self._defaults[op.name]
+
+
+class _Names:
+    """Names visible in one block instance; registering also exposes dotted names upward."""
+
+    def __init__(self, prefix: str, input_name: str, parent: "_Names | None", rel: str,
+                 items: tuple, chain: tuple, env: dict) -> None:
+        self.prefix, self.input, self.parent, self.rel = prefix, input_name, parent, rel
+        self.items, self.chain, self.env = items, chain, env
+        self.table: dict[str, str] = {}
+        self.where: dict[str, Pos] = {}
+        self.counters: dict[str, int] = {}
+        self.explicit = {str(it.name) for it in items if isinstance(it.name, str)}
+
+    def context(self) -> str | None:
+        if not self.chain:
+            return None
+        inner = self.chain[-1]
+        return f"in {inner.name}, block '{inner.block}' used at line {inner.pos.line}"
+
+    def auto_name(self, base: str) -> str:
+        while True:
+            n = self.counters.get(base, 0) + 1
+            self.counters[base] = n
+            name = f"{base}_{n}"
+            if name not in self.explicit and name not in self.table:
+                return name
+
+    def register(self, local: str, qualified: str, pos: Pos, run: _Run) -> None:
+        if local in self.table:
+            first = self.where.get(local)
+            where = f" (first defined at line {first.line})" if first else ""
+            run.error("E105", f"duplicate layer name '{self.prefix}{local}'{where}", pos,
+                      "give each layer a unique name", self.context())
+            return
+        scope, rel = self, local
+        while scope is not None:
+            scope.table.setdefault(rel, qualified)
+            scope.where.setdefault(rel, pos)
+            if scope.parent is not None:
+                rel = f"{scope.rel}.{rel}"
+            scope = scope.parent
+
+    def resolve(self, ref: str, pos: Pos, current: str, run: _Run) -> str | None:
+        if ref in self.table:
+            return self.table[ref]
+        if ref == INPUT:
+            return self.input
+        later = [it for it in self.items if isinstance(it.name, str) and str(it.name) == ref]
+        if later:
+            target = later[0]
+            refs = [str(v) for v, _ in (target.inputs or ()) if isinstance(v, str)]
+            if current in refs or ref == current:
+                run.error("E107", f"cycle: '{current}' takes '{ref}' as input, which takes '{current}'", pos,
+                          "a network must be acyclic; one of the two must take an earlier layer", self.context())
+            else:
+                run.error("E107", f"'{ref}' is defined later (line {target.pos.line}); a layer can only take "
+                                  f"inputs from earlier layers", pos,
+                          f"move this layer after '{ref}', or take an earlier layer", self.context())
+            return None
+        hint = did_you_mean(ref, [*self.table, INPUT]) or "inputs: names an earlier layer, or `input`"
+        run.error("E106", f"unknown input '{ref}'", pos, hint, self.context())
+        return None
+
+
+def expand(model: Model, max_layers: int = DEFAULT_MAX_LAYERS, max_depth: int = DEFAULT_MAX_DEPTH) -> Graph:
+    """Model -> Graph; raises CnnError with every problem found."""
+    run = _Run(model, max_layers, max_depth)
+    top = _Names("", INPUT, None, "", model.items, (), {})
+    try:
+        _expand_items(run, top, (), )
+    except _Abort:
+        pass
+    errors = _dedupe(run.diags)
+    if errors:
+        raise CnnError(errors)
+    return Graph(model.name, model.input_shape, model.input_pos, tuple(run.nodes), model.file,
+                 model.description, model.source, model.published, MappingProxyType(run.block_published))
+
+
+class _Abort(Exception):
+    """A limit was hit; stop expanding (the diagnostic is recorded)."""
+
+
+def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
+    seen, out = set(), []
+    for d in diags:
+        key = (d.code, d.pos, d.message.split("'")[0])
+        if key not in seen:
+            seen.add(key)
+            out.append(d)
+    return out
+
+
+def _eval(run: _Run, names: _Names, value, pos: Pos, what: str):
+    try:
+        v = substitute(value, names.env)
+    except CnnError as e:
+        for d in e.diagnostics:
+            run.error(d.code, d.message, d.pos, d.hint, names.context())
+        return None
+    if isinstance(v, Deferred):
+        run.error("E110", f"{what} cannot depend on the input shape ('{v.expr.text}')", pos,
+                  "only op arguments may use in_channels/in_height/in_width", names.context())
+        return None
+    return v
+
+
+def _expand_items(run: _Run, names: _Names, block_stack: tuple) -> str:
+    """Expand a layers list; return the qualified name of its last output."""
+    prev = names.input
+    for item in names.items:
+        prev = _expand_item(run, names, item, prev, block_stack)
+    return prev
+
+
+def _expand_item(run: _Run, names: _Names, item: Item, prev: str, block_stack: tuple) -> str:
+    ctx = names.context()
+    if item.when is not None:
+        keep = _eval(run, names, item.when, item.when_pos, "when:")
+        if not isinstance(keep, bool):
+            if keep is not None:
+                run.error("E104", f"when: must be true or false, got {keep!r}", item.when_pos, None, ctx)
+            keep = True
+        if not keep:
+            stand_in = prev
+            if item.inputs:
+                stand_in = names.resolve(str(_eval(run, names, item.inputs[0][0], item.inputs[0][1], "inputs")),
+                                         item.inputs[0][1], "", run) or prev
+            if isinstance(item.name, str):
+                names.register(item.name, stand_in, item.name_pos or item.pos, run)
+            return stand_in
+    count, repeated = 1, item.repeat is not None
+    if repeated:
+        count = _eval(run, names, item.repeat, item.repeat_pos, "repeat:")
+        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+            if count is not None:
+                run.error("E104", f"repeat: must be a whole number ≥ 0, got {count!r}", item.repeat_pos, None, ctx)
+            return prev
+        if count > MAX_REPEAT or len(run.nodes) + count > run.max_layers:
+            run.error("E301", f"repeat: {count:,} would exceed the limit of {run.max_layers:,} layers",
+                      item.repeat_pos, "use --max-layers to raise the limit", ctx)
+            raise _Abort
+    static_name = item.name if isinstance(item.name, str) else None
+    group = None
+    if repeated and static_name is not None:
+        group = static_name
+    out = prev
+    group_names = names
+    if group is not None and item.block is not None:
+        group_names = _Names(f"{names.prefix}{group}.", prev, names, group, (), names.chain + (
+            Scope(f"{names.prefix}{group}", item.block, item.pos, repeat=True),), names.env)
+        if item.published is not None:
+            run.block_published[f"{names.prefix}{group}"] = item.published
+    for i in range(count):
+        env = {**names.env, "i": i} if repeated else names.env
+        local = _item_name(run, names, item, i, env, group)
+        if local is None:
+            continue
+        if i == 0 and item.inputs:
+            ins = []
+            for value, pos in item.inputs:
+                ref = _eval(run, names, value, pos, "inputs")
+                q = names.resolve(str(ref), pos, local, run) if ref is not None else None
+                if q is None:
+                    return out
+                ins.append(q)
+        else:
+            ins = [out]
+        if item.block is not None:
+            out = _expand_block(run, names, group_names, item, local, ins, env, block_stack)
+        else:
+            out = _add_node(run, names, item, local, ins, env)
+            if item.activation:
+                act = find_op(item.activation)
+                act_local = f"{local}_{act.name}"
+                qualified = f"{names.prefix}{act_local}"
+                run.nodes.append(Node(qualified, act, Args(run.coerced_defaults(act)), (out,), item.activation_pos,
+                                      MappingProxyType({}), names.chain))
+                names.register(act_local, qualified, item.activation_pos, run)
+                out = qualified
+    if group is not None:
+        names.register(group, out, item.name_pos or item.pos, run)
+    return out
+
+
+def _item_name(run, names: _Names, item: Item, i: int, env: dict, group: str | None) -> str | None:
+    if item.name is None:
+        base = item.op.name if item.op is not None else item.block
+        return names.auto_name(base)
+    if group is not None:
+        return str(i) if item.block is not None else f"{group}.{i}"
+    if is_dynamic(item.name):
+        v = _eval(run, names, item.name, item.name_pos, "name:")
+        if v is None:
+            return None
+        return str(v)
+    return str(item.name)
+
+
+def _check_limits(run: _Run, pos: Pos, names: _Names) -> None:
+    if len(run.nodes) >= run.max_layers:
+        run.error("E301", f"the network expands to more than {run.max_layers:,} layers", pos,
+                  "use --max-layers to raise the limit", names.context())
+        raise _Abort
+
+
+def _add_node(run: _Run, names: _Names, item: Item, local: str, ins: list, env: dict) -> str:
+    _check_limits(run, item.pos, names)
+    op = item.op
+    qualified = f"{names.prefix}{local}"
+    if local == INPUT:
+        run.error("E105", "'input' is reserved for the model input", item.name_pos or item.pos,
+                  "choose another name", names.context())
+    n_in = len(ins)
+    if n_in < op.min_inputs or (op.max_inputs is not None and n_in > op.max_inputs):
+        want = (f"at least {op.min_inputs}" if op.max_inputs is None else
+                str(op.min_inputs) if op.min_inputs == op.max_inputs else f"{op.min_inputs}–{op.max_inputs}")
+        hint = "name them with inputs: [a, b]" if op.min_inputs > 1 else "give it one input"
+        run.error("E112", f"{op.name} takes {want} input{'s' if want != '1' else ''}, got {n_in}",
+                  item.pos, hint, names.context())
+    values = dict(run.coerced_defaults(op))
+    pending, ok = [], True
+    for arg in op.args:
+        if arg.name not in item.args:
+            continue
+        pos = item.arg_pos[arg.name]
+        try:
+            raw = substitute(item.args[arg.name], env)
+        except CnnError as e:
+            for d in e.diagnostics:
+                run.error(d.code, d.message, d.pos, d.hint, names.context())
+            ok = False
+            continue
+        if isinstance(raw, Deferred):
+            pending.append((arg.name, raw))
+            values[arg.name] = None
+            continue
+        try:
+            values[arg.name] = arg.coerce(raw)
+        except OverflowError as e:
+            run.error("E303", f"{arg.name}: {e}", pos, None, names.context())
+            ok = False
+        except ValueError as e:
+            run.error("E104", f"{arg.name}: {e}", pos, None, names.context())
+            ok = False
+    run.nodes.append(Node(qualified, op, Args(values) if ok else None, tuple(ins), item.pos,
+                          MappingProxyType(dict(item.arg_pos)), names.chain, tuple(pending), item.published))
+    names.register(local, qualified, item.name_pos or item.pos, run)
+    return qualified
+
+
+def _expand_block(run: _Run, names: _Names, parent: _Names, item: Item, local: str, ins: list, env: dict,
+                  block_stack: tuple) -> str:
+    bdef = run.model.blocks[item.block]
+    if item.block in block_stack:
+        chain = " → ".join((*block_stack[block_stack.index(item.block):], item.block))
+        run.error("E109", f"block '{item.block}' uses itself: {chain}", item.pos,
+                  "a block cannot contain itself; use repeat: to stack copies", names.context())
+        raise _Abort
+    if len(block_stack) >= run.max_depth:
+        run.error("E302", f"blocks are nested more than {run.max_depth} deep", item.pos, None, names.context())
+        raise _Abort
+    if len(ins) != 1:
+        run.error("E112", f"a block takes one input, got {len(ins)}", item.pos, None, names.context())
+        return ins[0] if ins else names.input
+    benv = {}
+    for p, default in bdef.params.items():
+        if p in item.args:
+            benv[p] = _eval(run, names, item.args[p], item.arg_pos[p], f"argument '{p}'")
+        elif default is not REQUIRED:
+            benv[p] = _eval(run, names, default, bdef.param_pos.get(p, bdef.pos), f"default of '{p}'")
+    qualified = f"{parent.prefix}{local}"
+    scope = Scope(qualified, item.block, item.pos)
+    if bdef.published is not None or item.published is not None:
+        run.block_published[qualified] = item.published if item.published is not None else bdef.published
+    inner = _Names(f"{qualified}.", ins[0], parent, local, bdef.items, parent.chain + (scope,), benv)
+    out = _expand_items(run, inner, block_stack + (item.block,))
+    if bdef.output is not None:
+        out = inner.table.get(bdef.output)
+        if out is None:
+            run.error("E106", f"block '{item.block}' names output '{bdef.output}', which is not one of its layers",
+                      bdef.pos, did_you_mean(bdef.output, inner.table))
+            out = ins[0]
+    parent.register(local, out, item.name_pos or item.pos, run)
+    return out

@@ -1,0 +1,76 @@
+"""Fully connected layers and flattening.
+
+linear (PyTorch Linear, Keras Dense) on a feature vector F_in:
+    params  F_in·F_out + F_out·bias
+    MACs    F_in·F_out                      bias excluded
+A C×H×W input is an error with the size flatten would give (E205), because
+PyTorch's Linear would silently act on the last axis only.
+flatten: C×H×W → C·H·W.
+"""
+
+from __future__ import annotations
+
+from . import argtypes as t
+from .base import Arg, Op, OpError, register
+
+
+@register
+class Linear(Op):
+    name = "linear"
+    aliases = ("Linear", "Dense", "fc", "fully_connected")
+    summary = "fully connected layer"
+    in_rank = None
+    args = (
+        Arg("out_features", t.positive_int, aliases=("units",)),
+        Arg("bias", t.boolean, True, aliases=("use_bias",)),
+        Arg("in_features", t.optional_positive_int, None),
+    )
+
+    def infer(self, a, ins, ctx):
+        shape = ins[0]
+        if len(shape) != 1:
+            n = 1
+            for d in shape:
+                n *= d
+            dims = "×".join(map(str, shape))
+            raise OpError("E205", f"linear receives a {dims} tensor; it needs a feature vector",
+                          f"add {{type: flatten}} before it (it would give {dims} = {n:,} features), "
+                          f"or a global_avgpool2d ({shape[0]} features)")
+        if a.in_features is not None and a.in_features != shape[0]:
+            raise OpError("E203", f"in_features is {a.in_features} but the input has {shape[0]} features",
+                          f"set in_features: {shape[0]}, or remove it (it is inferred)", arg="in_features")
+        return (a.out_features,)
+
+    def weights(self, a, ins, out):
+        w = {"weight": ((a.out_features, ins[0][0]), True)}
+        if a.bias:
+            w["bias"] = ((a.out_features,), True)
+        return w
+
+    def params(self, a, ins, out):
+        return ins[0][0] * a.out_features + a.out_features * a.bias, 0
+
+    def macs(self, a, ins, out):
+        return ins[0][0] * a.out_features
+
+    def forward(self, a, xs, w):
+        from ..backend import kernels as k
+
+        return k.linear(xs[0], w["weight"], w.get("bias"))
+
+
+@register
+class Flatten(Op):
+    name = "flatten"
+    aliases = ("Flatten",)
+    summary = "C×H×W → C·H·W"
+    in_rank = None
+
+    def infer(self, a, ins, ctx):
+        n = 1
+        for d in ins[0]:
+            n *= d
+        return (n,)
+
+    def forward(self, a, xs, w):
+        return xs[0].reshape(xs[0].shape[0], -1)

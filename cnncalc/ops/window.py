@@ -1,0 +1,137 @@
+"""The sliding-window size rule shared by convolutions and pools, in exact integers.
+
+    O = ⌊(I + P_begin + P_end − D·(F − 1) − 1) / S⌋ + 1
+
+is the course formula O = (I − F + 2P)/S + 1 (CS231n; seeds 000, 002, 003) written
+for asymmetric padding and dilation; it is also PyTorch's Conv2d/MaxPool2d rule.
+With ceil_mode the division rounds up, but, as in PyTorch, a last window that would
+start beyond the input and its left padding is dropped:
+if (O − 1)·S ≥ I + P_begin then O −= 1.
+
+'same' padding follows TensorFlow: O = ⌈I/S⌉, total padding
+max((O − 1)·S + D·(F − 1) + 1 − I, 0), the odd pixel at the end (bottom/right).
+At stride 1 this equals PyTorch's padding='same'.
+
+Transposed convolution (PyTorch ConvTranspose2d):
+    O = (I − 1)·S − 2P + D·(F − 1) + output_padding + 1
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from .base import Ctx, Op, OpError, Window
+
+_DIM = ("height", "width")
+_LINES = (("row", "rows"), ("column", "columns"))
+
+
+def extent(kernel: int, dilation: int = 1) -> int:
+    """Span of a dilated kernel: D·(F − 1) + 1."""
+    return dilation * (kernel - 1) + 1
+
+
+def out_size(i: int, k: int, s: int, p0: int, p1: int, d: int = 1, ceil_mode: bool = False) -> int:
+    span = i + p0 + p1 - extent(k, d)
+    if ceil_mode:
+        o = -(-span // s) + 1
+        if (o - 1) * s >= i + p0:
+            o -= 1
+        return o
+    return span // s + 1
+
+
+def same_padding(i: int, k: int, s: int, d: int = 1) -> tuple:
+    """TensorFlow's SAME padding (begin, end) for one dimension."""
+    o = -(-i // s)
+    total = max((o - 1) * s + extent(k, d) - i, 0)
+    return (total // 2, total - total // 2)
+
+
+def transposed_out_size(i: int, k: int, s: int, p: int, d: int = 1, output_padding: int = 0) -> int:
+    return (i - 1) * s - 2 * p + d * (k - 1) + output_padding + 1
+
+
+def resolve_padding(pad, size_hw, kernel, stride, dilation) -> tuple:
+    """'same' -> per-dimension (begin, end); explicit padding unchanged."""
+    if pad == "same":
+        return tuple(same_padding(size_hw[j], kernel[j], stride[j], dilation[j]) for j in range(2))
+    return pad
+
+
+def _fmt(x: Fraction) -> str:
+    if x.denominator == 1:
+        return str(x.numerator)
+    return f"{float(x):.2f}".rstrip("0").rstrip(".")
+
+
+def worked_formula(i: int, k: int, s: int, p0: int, p1: int, d: int = 1) -> str:
+    """The course form of the division, e.g. '(10 − 3 + 2·0)/2 + 1 = 4.5'."""
+    f = f"{d}·({k} − 1) + 1" if d != 1 else str(k)
+    pad = f"2·{p0}" if p0 == p1 else f"{p0} + {p1}"
+    value = Fraction(i + p0 + p1 - extent(k, d), s) + 1
+    return f"({i} − {f} + {pad})/{s} + 1 = {_fmt(value)}"
+
+
+def apply_window(w: Window, size_hw: tuple, ctx: Ctx, *, what: str = "kernel") -> tuple:
+    """Output (h, w) of a window over an input of size_hw, with the course's checks.
+
+    Errors: the (dilated) kernel is larger than the padded input (E201), or the
+    output is not positive (E202). Warnings: floor division leaves input
+    rows/columns uncovered (W101; N101 when only padding is left), stride larger
+    than the kernel extent (W102).
+    """
+    out = []
+    for j in range(2):
+        i, k, s, d = size_hw[j], w.kernel[j], w.stride[j], w.dilation[j]
+        p0, p1 = w.pad[j]
+        ext = extent(k, d)
+        if ext > i + p0 + p1:
+            span = f"{ext} (dilated)" if d != 1 else str(k)
+            raise OpError("E201", f"{what} {_DIM[j]} {span} is larger than the padded input {_DIM[j]} "
+                                  f"{i} + {p0 + p1} = {i + p0 + p1}",
+                          f"use a smaller kernel_size, or padding ≥ {-(-(ext - i) // 2)} on each side",
+                          arg="kernel_size")
+        o = out_size(i, k, s, p0, p1, d, w.ceil_mode)
+        if o <= 0:  # pragma: no cover - unreachable for valid windows, kept as a guard
+            raise OpError("E202", f"output {_DIM[j]} would be {o}", arg="kernel_size")
+        leftover = (i + p0 + p1 - ext) % s
+        if leftover and not w.ceil_mode:
+            uncovered_input = leftover - p1
+            one, many = _LINES[j]
+            if uncovered_input > 0:
+                lines = one if uncovered_input == 1 else f"{uncovered_input} {many}"
+                ctx.warn("W101", f"{worked_formula(i, k, s, p0, p1, d)} → {o}: the last {lines} of the "
+                                 f"input {'is' if uncovered_input == 1 else 'are'} never covered",
+                         f"choose padding or stride so that (I − F + 2P) is a multiple of S "
+                         f"(e.g. input {_DIM[j]} {i + s - leftover} or {i - leftover})", arg="stride")
+            else:
+                ctx.warn("N101", f"{worked_formula(i, k, s, p0, p1, d)} → {o}: only padding is left "
+                                 f"uncovered ({leftover} {one if leftover == 1 else many} at the end)",
+                         None, arg="stride")
+        if s > ext:
+            ctx.warn("W102", f"stride {s} is larger than the {what} extent {ext} in {_DIM[j]}: "
+                             f"{s - ext} of every {s} input {_LINES[j][1]} are skipped",
+                     "use stride ≤ kernel_size", arg="stride")
+        out.append(o)
+    return tuple(out)
+
+
+class WindowOp(Op):
+    """Ops whose output grid is a sliding window over C×H×W (convs and pools).
+
+    Subclasses give `window()` and `out_channels()`; the shape rule lives here once.
+    """
+
+    window_name = "kernel"
+
+    def out_channels(self, a, ins) -> int:
+        return ins[0][0]
+
+    def check(self, a, ins) -> None:
+        """Op-specific checks before the window is applied (channels, groups)."""
+
+    def infer(self, a, ins, ctx):
+        self.check(a, ins)
+        h, w = apply_window(self.window(a, ins), ins[0][1:], ctx, what=self.window_name)
+        return (self.out_channels(a, ins), h, w)

@@ -1,0 +1,24 @@
+"""The one-way pipeline as three calls: load (spec → graph), analyze, and both at once."""
+
+from __future__ import annotations
+
+from .analysis import Analysis, analyze
+from .graph import DEFAULT_MAX_LAYERS, Graph, expand
+from .spec import parse_document
+from .yamlsource import load_file, load_text
+from .zoo import resolve
+
+
+def load(ref: str, max_layers: int = DEFAULT_MAX_LAYERS) -> Graph:
+    """A file path or bundled name -> Graph (raises CnnError)."""
+    path, shown = resolve(ref)
+    doc = load_file(path, shown)
+    return expand(parse_document(doc, shown), max_layers=max_layers)
+
+
+def load_string(text: str, filename: str = "<string>", max_layers: int = DEFAULT_MAX_LAYERS) -> Graph:
+    return expand(parse_document(load_text(text, filename), filename), max_layers=max_layers)
+
+
+def summarize(ref: str, input_shape: tuple | None = None, max_layers: int = DEFAULT_MAX_LAYERS) -> Analysis:
+    return analyze(load(ref, max_layers), input_shape)

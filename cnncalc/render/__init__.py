@@ -1,0 +1,1 @@
+"""Renderers: the only code that formats results (and the only code importing rich)."""

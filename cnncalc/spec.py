@@ -1,0 +1,362 @@
+"""Parse a spec document into a `Model`: layers and block definitions, positions kept.
+
+This stage checks what can be checked without evaluating anything: the document's
+structure, op and block names, and argument keys. Values stay as written (with
+`$expressions` parsed, not evaluated); graph.py evaluates and binds them.
+
+Accepted layer forms (README "Spec language"):
+    - {type: conv2d, name: c1, out_channels: 16, kernel_size: 3}   canonical
+    - {conv2d: {out_channels: 16, kernel_size: 3}}                  op as the key
+    - relu                                                          bare op name
+    - {block: bottleneck, name: layer1, repeat: 3, planes: 64}      a block call
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .errors import CnnError, Diagnostic, Pos, did_you_mean, fail
+from .expressions import parse_value
+from .ops import all_spellings, find_op
+from .ops.base import REQUIRED, Op, find_arg
+from .yamlsource import LList, LMap
+
+LAYER_KEYS = ("type", "name", "inputs", "repeat", "when", "activation", "published", "note")
+BLOCK_CALL_KEYS = ("block", "name", "inputs", "repeat", "when", "published", "note")
+TOP_KEYS = ("name", "input", "layers", "blocks", "description", "source", "published", "note")
+BLOCK_KEYS = ("args", "layers", "output", "description", "published", "note")
+ACTIVATIONS = ("relu", "leaky_relu", "sigmoid", "tanh", "gelu", "softmax")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One entry of a `layers:` list: an op layer (op set) or a block call (block set)."""
+
+    pos: Pos
+    op: Op | None = None
+    block: str | None = None
+    name: object = None  # str | Expr | Template | None
+    name_pos: Pos | None = None
+    args: dict = field(default_factory=dict)  # key as written -> value (maybe Expr)
+    arg_pos: dict = field(default_factory=dict)
+    inputs: tuple | None = None  # ((value, Pos), ...)
+    repeat: object = None
+    repeat_pos: Pos | None = None
+    when: object = None
+    when_pos: Pos | None = None
+    activation: str | None = None
+    activation_pos: Pos | None = None
+    published: dict | None = None
+
+
+@dataclass(frozen=True)
+class BlockDef:
+    name: str
+    params: dict  # name -> default value or REQUIRED
+    param_pos: dict
+    items: tuple
+    output: str | None
+    pos: Pos
+    published: dict | None = None
+
+
+@dataclass(frozen=True)
+class Model:
+    name: str
+    input_shape: tuple
+    input_pos: Pos
+    items: tuple
+    blocks: dict
+    file: str
+    description: str = ""
+    source: str = ""
+    published: dict | None = None
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.diags: list[Diagnostic] = []
+
+    def add(self, code, message, pos, hint=None) -> None:
+        self.diags.append(Diagnostic(code, message, pos, hint))
+
+    def take(self, err: CnnError) -> None:
+        self.diags.extend(err.diagnostics)
+
+
+def parse_input_shape(value, pos: Pos) -> tuple:
+    """[C, H, W], [F] or 'CxHxW' -> tuple of positive ints."""
+    parts = value
+    if isinstance(value, str):
+        parts = [p.strip() for p in value.lower().replace("×", "x").split("x")]
+        if all(p.isdigit() for p in parts):
+            parts = [int(p) for p in parts]
+    if isinstance(parts, (list, tuple)) and len(parts) in (1, 3) and all(
+            isinstance(p, int) and not isinstance(p, bool) and p > 0 for p in parts):
+        if max(parts) > 2**40:
+            raise fail("E303", f"input size {max(parts)} is beyond the supported range", pos)
+        return tuple(parts)
+    raise fail("E111", f"input must be [C, H, W] (channels first) or [features], got {value!r}", pos,
+               "e.g. input: [3, 224, 224]")
+
+
+def parse_document(doc, filename: str) -> Model:
+    c = _Collector()
+    if not isinstance(doc, LMap):
+        raise fail("E111", "a spec must be a mapping with at least `input:` and `layers:`",
+                   getattr(doc, "pos", Pos(filename, 1, 1)),
+                   "start from: name: tiny / input: [3, 32, 32] / layers: [...]")
+    for key in doc:
+        if key not in TOP_KEYS:
+            c.add("E102", f"unknown top-level key '{key}'", doc.key_at(key),
+                  did_you_mean(key, TOP_KEYS) or f"top-level keys are {', '.join(TOP_KEYS)}")
+    input_shape, input_pos = (), doc.pos
+    if "input" not in doc:
+        c.add("E111", "the spec has no `input:` shape", doc.pos, "add e.g. input: [3, 224, 224] (C, H, W)")
+    else:
+        input_pos = doc.at("input")
+        try:
+            input_shape = parse_input_shape(doc["input"], input_pos)
+        except CnnError as e:
+            c.take(e)
+    blocks = {}
+    raw_blocks = doc.get("blocks") or LMap()
+    if not isinstance(raw_blocks, LMap):
+        c.add("E111", "`blocks:` must be a mapping of block name to definition", doc.at("blocks"))
+        raw_blocks = LMap()
+    block_names = tuple(str(k) for k in raw_blocks)
+    for bname in raw_blocks:
+        blocks[str(bname)] = _parse_block(str(bname), raw_blocks[bname], raw_blocks.at(bname), block_names, c)
+    items = ()
+    if "layers" not in doc:
+        c.add("E111", "the spec has no `layers:` list", doc.pos, "add layers: [ {type: conv2d, ...}, ... ]")
+    else:
+        items = _parse_items(doc["layers"], doc.at("layers"), block_names, c)
+    name = doc.get("name")
+    model = Model(
+        name=str(name) if name is not None else filename.rsplit("/", 1)[-1].rsplit(".", 1)[0],
+        input_shape=input_shape, input_pos=input_pos, items=items, blocks=blocks, file=filename,
+        description=str(doc.get("description") or ""), source=str(doc.get("source") or ""),
+        published=doc.get("published"),
+    )
+    c.diags.extend(check_block_args(model))
+    if c.diags:
+        raise CnnError(c.diags)
+    return model
+
+
+def _parse_block(name, raw, pos, block_names, c) -> BlockDef:
+    if not isinstance(raw, LMap):
+        c.add("E111", f"block '{name}' must be a mapping with `layers:` (and optionally `args:`)", pos)
+        return BlockDef(name, {}, {}, (), None, pos)
+    for key in raw:
+        if key not in BLOCK_KEYS:
+            c.add("E102", f"unknown key '{key}' in block '{name}'", raw.key_at(key),
+                  did_you_mean(key, BLOCK_KEYS) or f"a block has {', '.join(BLOCK_KEYS)}")
+    params, param_pos = {}, {}
+    args = raw.get("args")
+    if isinstance(args, LMap):
+        for k, v in args.items():
+            params[str(k)] = REQUIRED if v is None else v
+            param_pos[str(k)] = args.key_at(k)
+    elif isinstance(args, LList):
+        for i, entry in enumerate(args):
+            if isinstance(entry, str):
+                params[entry], param_pos[entry] = REQUIRED, args.at(i)
+            elif isinstance(entry, LMap) and len(entry) == 1:
+                (k, v), = entry.items()
+                params[str(k)], param_pos[str(k)] = v, entry.key_at(k)
+            else:
+                c.add("E111", "block args are names, or name: default", args.at(i))
+    elif args is not None:
+        c.add("E111", f"`args:` of block '{name}' must map argument names to defaults (null = required)",
+              raw.at("args"), "e.g. args: {planes: null, stride: 1}")
+    if "layers" not in raw:
+        c.add("E111", f"block '{name}' has no `layers:`", pos)
+        items = ()
+    else:
+        items = _parse_items(raw["layers"], raw.at("layers"), block_names, c)
+    output = raw.get("output")
+    return BlockDef(name, params, param_pos, items, str(output) if output is not None else None, pos,
+                    raw.get("published"))
+
+
+def _parse_items(raw, pos, block_names, c) -> tuple:
+    if not isinstance(raw, LList):
+        c.add("E111", "`layers:` must be a list", pos, "each entry starts with '- '")
+        return ()
+    if not raw:
+        c.add("E111", "`layers:` is empty", pos, "add at least one layer")
+    items = []
+    for i, entry in enumerate(raw):
+        item = _parse_item(entry, raw.at(i), block_names, c)
+        if item is not None:
+            items.append(item)
+    return tuple(items)
+
+
+def _unknown_type(type_name, pos, block_names, c, what="op") -> None:
+    hint = did_you_mean(type_name, [*all_spellings(), *block_names])
+    c.add("E101" if what == "op" else "E108", f"unknown {what} '{type_name}'", pos,
+          hint or "run `cnncalc ops` for the list of ops")
+
+
+def _parse_item(entry, pos, block_names, c) -> Item | None:
+    # sugar: bare op name, or {op: {args}}
+    if isinstance(entry, str):
+        entry_map = LMap({"type": entry})
+        entry_map.pos, entry_map.key_pos, entry_map.val_pos = pos, {"type": pos}, {"type": pos}
+        entry = entry_map
+    elif isinstance(entry, LMap) and "type" not in entry and "block" not in entry and len(entry) == 1:
+        (key, val), = entry.items()
+        if val is None:
+            inner = LMap()
+        elif isinstance(val, LMap):
+            inner = val
+        else:
+            c.add("E111", f"'{key}:' must be followed by a mapping of arguments", entry.at(key),
+                  f"e.g. - {key}: {{...}}, or the canonical - {{type: {key}, ...}}")
+            return None
+        merged = LMap({"type": key, **inner})
+        merged.pos = entry.pos
+        merged.key_pos = {"type": entry.key_at(key), **getattr(inner, "key_pos", {})}
+        merged.val_pos = {"type": entry.key_at(key), **getattr(inner, "val_pos", {})}
+        entry = merged
+    if not isinstance(entry, LMap):
+        c.add("E111", "each layer must be a mapping like {type: conv2d, ...}", pos)
+        return None
+    if "block" in entry:
+        return _parse_block_call(entry, block_names, c)
+    if "type" not in entry:
+        c.add("E103", "this layer has no `type:`", entry.pos, "e.g. {type: conv2d, out_channels: 16, kernel_size: 3}")
+        return None
+    type_name = entry["type"]
+    op = find_op(type_name) if isinstance(type_name, str) else None
+    if op is None:
+        if isinstance(type_name, str) and type_name in block_names:
+            c.add("E101", f"'{type_name}' is a block, not an op", entry.at("type"),
+                  f"write {{block: {type_name}, ...}}")
+        else:
+            _unknown_type(type_name, entry.at("type"), block_names, c)
+        return None
+    args, arg_pos, seen = {}, {}, {}
+    for key, value in entry.items():
+        if key in LAYER_KEYS:
+            continue
+        arg = find_arg(op, key)
+        if arg is None:
+            names = [a.name for a in op.args] + [al for a in op.args for al in a.aliases] + list(LAYER_KEYS)
+            hint = did_you_mean(key, names)
+            if not hint:
+                hint = (f"{op.name} takes {', '.join(a.name for a in op.args)}" if op.args
+                        else f"{op.name} takes no arguments")
+            c.add("E102", f"unknown key '{key}' for {op.name}", entry.key_at(key), hint)
+            continue
+        if arg.name in seen:
+            c.add("E102", f"'{key}' repeats '{seen[arg.name]}' (both mean {arg.name})", entry.key_at(key),
+                  "keep one of them")
+            continue
+        seen[arg.name] = key
+        args[arg.name] = parse_value(value, entry.at(key))
+        arg_pos[arg.name] = entry.at(key)
+    for arg in op.args:
+        if arg.default is REQUIRED and arg.name not in args:
+            alias = f" (Keras: {arg.aliases[0]})" if arg.aliases else ""
+            c.add("E103", f"{op.name} needs '{arg.name}'{alias}", entry.pos,
+                  f"add {arg.name}: ... to this layer")
+    activation = entry.get("activation")
+    if activation is not None and not isinstance(activation, str):
+        c.add("E104", "activation must be an op name such as relu", entry.at("activation"))
+        activation = None
+    if isinstance(activation, str) and activation.lower() not in ("linear", "none"):
+        act_op = find_op(activation)
+        if act_op is None or act_op.max_inputs != 1 or act_op.args and any(
+                a.default is REQUIRED for a in act_op.args):
+            c.add("E101", f"unknown activation '{activation}'", entry.at("activation"),
+                  did_you_mean(activation, ACTIVATIONS) or f"use one of {', '.join(ACTIVATIONS)}")
+            activation = None
+    else:
+        activation = None
+    return Item(
+        pos=entry.pos, op=op, name=_name_value(entry), name_pos=entry.at("name") if "name" in entry else None,
+        args=args, arg_pos=arg_pos, inputs=_inputs(entry, c),
+        repeat=parse_value(entry.get("repeat"), entry.at("repeat")),
+        repeat_pos=entry.at("repeat") if "repeat" in entry else None,
+        when=parse_value(entry.get("when"), entry.at("when")), when_pos=entry.at("when") if "when" in entry else None,
+        activation=activation, activation_pos=entry.at("activation") if activation else None,
+        published=entry.get("published"),
+    )
+
+
+def _name_value(entry: LMap):
+    if "name" not in entry:
+        return None
+    v = entry["name"]
+    return parse_value(v if isinstance(v, str) else str(v), entry.at("name"))
+
+
+def _inputs(entry: LMap, c) -> tuple | None:
+    if "inputs" not in entry:
+        return None
+    raw = entry["inputs"]
+    if isinstance(raw, (str, int)):
+        return ((parse_value(str(raw), entry.at("inputs")), entry.at("inputs")),)
+    if isinstance(raw, LList) and raw:
+        out = []
+        for i, r in enumerate(raw):
+            if not isinstance(r, (str, int)) or isinstance(r, bool):
+                c.add("E104", "each entry of inputs: must be a layer name", raw.at(i))
+                continue
+            out.append((parse_value(str(r), raw.at(i)), raw.at(i)))
+        return tuple(out)
+    c.add("E104", "inputs: must be a layer name or a list of layer names", entry.at("inputs"),
+          "e.g. inputs: [c1, c2]")
+    return None
+
+
+def _parse_block_call(entry: LMap, block_names, c) -> Item | None:
+    block = entry["block"]
+    if not isinstance(block, str) or block not in block_names:
+        _unknown_type(block, entry.at("block"), block_names, c, what="block")
+        return None
+    args, arg_pos = {}, {}
+    for key, value in entry.items():
+        if key in BLOCK_CALL_KEYS:
+            continue
+        args[str(key)] = parse_value(value, entry.at(key))
+        arg_pos[str(key)] = entry.at(key)
+    return Item(
+        pos=entry.pos, block=block, name=_name_value(entry), name_pos=entry.at("name") if "name" in entry else None,
+        args=args, arg_pos=arg_pos, inputs=_inputs(entry, c),
+        repeat=parse_value(entry.get("repeat"), entry.at("repeat")),
+        repeat_pos=entry.at("repeat") if "repeat" in entry else None,
+        when=parse_value(entry.get("when"), entry.at("when")), when_pos=entry.at("when") if "when" in entry else None,
+        published=entry.get("published"),
+    )
+
+
+def check_block_args(model: Model) -> list[Diagnostic]:
+    """Block calls must use only declared arguments and give every required one."""
+    diags = []
+
+    def visit(items):
+        for it in items:
+            if it.block is None:
+                continue
+            bdef = model.blocks[it.block]
+            for key in it.args:
+                if key not in bdef.params:
+                    hint = did_you_mean(key, bdef.params) or (
+                        f"block '{it.block}' takes {', '.join(bdef.params)}" if bdef.params
+                        else f"block '{it.block}' takes no arguments")
+                    diags.append(Diagnostic("E102", f"unknown argument '{key}' for block '{it.block}'",
+                                            it.arg_pos[key], hint))
+            for p, default in bdef.params.items():
+                if default is REQUIRED and p not in it.args:
+                    diags.append(Diagnostic("E103", f"block '{it.block}' needs argument '{p}'", it.pos,
+                                            f"add {p}: ... to this block call"))
+
+    visit(model.items)
+    for b in model.blocks.values():
+        visit(b.items)
+    return diags
