@@ -257,7 +257,8 @@ def ops() -> None:
 def main() -> None:
     """Console entry point: no traceback ever reaches the user."""
     try:
-        app(standalone_mode=False)
+        rc = app(standalone_mode=False)  # returns the code of a typer.Exit
+        sys.exit(rc if isinstance(rc, int) else 0)
     except CnnError as e:
         sys.exit(_report(e))
     except typer.Exit as e:

@@ -152,5 +152,7 @@ def did_you_mean(word: str, choices) -> str | None:
     """A 'did you mean' hint, or None when nothing is close."""
     import difflib
 
-    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    word = str(word)
+    cutoff = 0.6 if len(word) > 3 else 0.5  # 'c2' vs 'c1' is a 0.5 match
+    close = difflib.get_close_matches(word, [str(c) for c in choices], n=1, cutoff=cutoff)
     return f"did you mean '{close[0]}'?" if close else None

@@ -180,9 +180,9 @@ def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
     return out
 
 
-def _eval(run: _Run, names: _Names, value, pos: Pos, what: str):
+def _eval(run: _Run, names: _Names, value, pos: Pos, what: str, env: dict | None = None):
     try:
-        v = substitute(value, names.env)
+        v = substitute(value, names.env if env is None else env)
     except CnnError as e:
         for d in e.diagnostics:
             run.error(d.code, d.message, d.pos, d.hint, names.context())
@@ -279,7 +279,7 @@ def _item_name(run, names: _Names, item: Item, i: int, env: dict, group: str | N
     if group is not None:
         return str(i) if item.block is not None else f"{group}.{i}"
     if is_dynamic(item.name):
-        v = _eval(run, names, item.name, item.name_pos, "name:")
+        v = _eval(run, names, item.name, item.name_pos, "name:", env)
         if v is None:
             return None
         return str(v)

@@ -68,7 +68,7 @@ def _fmt(x: Fraction) -> str:
 def worked_formula(i: int, k: int, s: int, p0: int, p1: int, d: int = 1) -> str:
     """The course form of the division, e.g. '(10 − 3 + 2·0)/2 + 1 = 4.5'."""
     f = f"{d}·({k} − 1) + 1" if d != 1 else str(k)
-    pad = f"2·{p0}" if p0 == p1 else f"{p0} + {p1}"
+    pad = ("0" if p0 == 0 else f"2·{p0}") if p0 == p1 else f"{p0} + {p1}"
     value = Fraction(i + p0 + p1 - extent(k, d), s) + 1
     return f"({i} − {f} + {pad})/{s} + 1 = {_fmt(value)}"
 
@@ -81,7 +81,7 @@ def apply_window(w: Window, size_hw: tuple, ctx: Ctx, *, what: str = "kernel") -
     rows/columns uncovered (W101; N101 when only padding is left), stride larger
     than the kernel extent (W102).
     """
-    out = []
+    out, notes = [], []
     for j in range(2):
         i, k, s, d = size_hw[j], w.kernel[j], w.stride[j], w.dilation[j]
         p0, p1 = w.pad[j]
@@ -97,24 +97,46 @@ def apply_window(w: Window, size_hw: tuple, ctx: Ctx, *, what: str = "kernel") -
             raise OpError("E202", f"output {_DIM[j]} would be {o}", arg="kernel_size")
         leftover = (i + p0 + p1 - ext) % s
         if leftover and not w.ceil_mode:
-            uncovered_input = leftover - p1
-            one, many = _LINES[j]
-            if uncovered_input > 0:
-                lines = one if uncovered_input == 1 else f"{uncovered_input} {many}"
-                ctx.warn("W101", f"{worked_formula(i, k, s, p0, p1, d)} → {o}: the last {lines} of the "
-                                 f"input {'is' if uncovered_input == 1 else 'are'} never covered",
-                         f"choose padding or stride so that (I − F + 2P) is a multiple of S "
-                         f"(e.g. input {_DIM[j]} {i + s - leftover} or {i - leftover})", arg="stride")
-            else:
-                ctx.warn("N101", f"{worked_formula(i, k, s, p0, p1, d)} → {o}: only padding is left "
-                                 f"uncovered ({leftover} {one if leftover == 1 else many} at the end)",
-                         None, arg="stride")
+            notes.append((j, "floor", worked_formula(i, k, s, p0, p1, d), o, leftover - p1, leftover, i, s))
         if s > ext:
-            ctx.warn("W102", f"stride {s} is larger than the {what} extent {ext} in {_DIM[j]}: "
-                             f"{s - ext} of every {s} input {_LINES[j][1]} are skipped",
-                     "use stride ≤ kernel_size", arg="stride")
+            notes.append((j, "skip", s, ext))
         out.append(o)
+    _warn_once_per_kind(notes, ctx, what)
     return tuple(out)
+
+
+def _lines(dims: list, n: int) -> str:
+    """'row', '2 columns', 'row and column' for the dimensions in `dims`."""
+    words = [(_LINES[j][0] if n == 1 else _LINES[j][1]) for j in dims]
+    text = " and ".join(words)
+    return text if n == 1 else f"{n} {text}"
+
+
+def _warn_once_per_kind(notes: list, ctx: Ctx, what: str) -> None:
+    """Emit floor/skip warnings, once for both dimensions when they agree."""
+    by_key: dict = {}
+    for note in notes:
+        by_key.setdefault((note[1], *note[2:]), []).append(note[0])
+    for key, dims in by_key.items():
+        kind = key[0]
+        if kind == "floor":
+            _, formula, o, uncovered, leftover, i, s = key
+            if uncovered > 0:
+                be = "is" if uncovered == 1 and len(dims) == 1 else "are"
+                sizes = " and ".join(_DIM[j] for j in dims)
+                ctx.warn("W101", f"{formula} → {o}: the last {_lines(dims, uncovered)} of the input {be} never "
+                                 f"covered", f"choose padding or stride so that (I − F + 2P) is a multiple of S "
+                                             f"(e.g. input {sizes} {i + s - leftover} or {i - leftover})",
+                         arg="stride")
+            else:
+                ctx.warn("N101", f"{formula} → {o}: only padding is left uncovered "
+                                 f"({_lines(dims, leftover)} at the end)", None, arg="stride")
+        else:
+            _, s, ext = key
+            sizes = " and ".join(_DIM[j] for j in dims)
+            ctx.warn("W102", f"stride {s} is larger than the {what} extent {ext} in {sizes}: "
+                             f"{s - ext} of every {s} input {' and '.join(_LINES[j][1] for j in dims)} are skipped",
+                     "use stride ≤ kernel_size", arg="stride")
 
 
 class WindowOp(Op):
