@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from .errors import CnnError, Diagnostic, Pos, did_you_mean
-from .expressions import Deferred, is_dynamic, substitute
+from .expressions import Deferred, is_dynamic, parse_value, substitute
 from .ops.base import REQUIRED, Args, Op, find_op
 from .spec import Item, Model
 
@@ -352,12 +352,15 @@ def _expand_block(run: _Run, names: _Names, parent: _Names, item: Item, local: s
     if len(ins) != 1:
         run.error("E112", f"a block takes one input, got {len(ins)}", item.pos, None, names.context())
         return ins[0] if ins else names.input
-    benv = {}
+    benv, n_errors = {}, len(run.diags)
     for p, default in bdef.params.items():
         if p in item.args:
-            benv[p] = _eval(run, names, item.args[p], item.arg_pos[p], f"argument '{p}'")
+            benv[p] = _eval(run, names, item.args[p], item.arg_pos[p], f"argument '{p}'", env)
         elif default is not REQUIRED:
-            benv[p] = _eval(run, names, default, bdef.param_pos.get(p, bdef.pos), f"default of '{p}'")
+            benv[p] = _eval(run, names, parse_value(default, bdef.param_pos.get(p, bdef.pos)),
+                            bdef.param_pos.get(p, bdef.pos), f"default of '{p}'", benv)
+    if len(run.diags) > n_errors:
+        return ins[0]  # an argument failed; its error is recorded, don't cascade
     qualified = f"{parent.prefix}{local}"
     scope = Scope(qualified, item.block, item.pos)
     if bdef.published is not None or item.published is not None:
