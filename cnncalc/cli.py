@@ -27,6 +27,9 @@ app = typer.Typer(
 )
 
 
+COLLAPSE_ABOVE = 1000  # layers; bigger networks are summarised per block unless --depth is given
+
+
 class Format(str, Enum):
     table = "table"
     json = "json"
@@ -126,6 +129,11 @@ def summarize(
     dtype: DType = typer.Option(DType.float32, "--dtype", help="Element type for memory figures."),
     columns: Optional[List[str]] = typer.Option(None, "--columns", "-c",
                                                 help="Extra columns: kernel, input, trainable, memory, all."),
+    depth: Optional[int] = typer.Option(None, "--depth", "-d", min=0,
+                                        help="One row per block, opened to this depth (paper-style table); "
+                                             "default: every layer (networks over 1,000 layers: depth 1)."),
+    compare: bool = typer.Option(False, "--compare", help="Show the figures the spec's sources publish beside "
+                                                          "the computed ones, and which assumption explains each."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (atomically)."),
     max_layers: int = typer.Option(100_000, "--max-layers", min=1, help="Refuse specs that expand beyond this."),
 ) -> None:
@@ -146,18 +154,30 @@ def summarize(
     if not analysis.ok:
         raise typer.Exit(EXIT_INVALID)
     mem = memory(analysis, batch, dtype.value)
+    if depth is None and len(analysis.layers) > COLLAPSE_ABOVE:
+        depth = 1
+        _console(stderr=True).print(f"note: {len(analysis.layers):,} layers; showing one row per top-level block "
+                                    f"(--depth N to open blocks)", markup=False)
+    comparisons = ()
+    if compare:
+        from .compare import compare as compare_published
+
+        comparisons = compare_published(analysis)
+        if not comparisons:
+            _console(stderr=True).print(f"note: {spec} records no published figures (published: keys)",
+                                        markup=False)
     if fmt is Format.table and output is None:
         from .render.table import render_table
 
-        render_table(analysis, mem, _console(), layout.value, extra)
+        render_table(analysis, mem, _console(), layout.value, extra, depth, comparisons)
         return
     from .render import text
 
     rendered = {
-        Format.json: lambda: text.to_json(analysis),
-        Format.markdown: lambda: text.to_markdown(analysis, mem, layout.value, extra),
-        Format.csv: lambda: text.to_csv(analysis, mem, layout.value, extra),
-        Format.table: lambda: text.to_markdown(analysis, mem, layout.value, extra),
+        Format.json: lambda: text.to_json(analysis, comparisons if compare else None),
+        Format.markdown: lambda: text.to_markdown(analysis, mem, layout.value, extra, depth, comparisons),
+        Format.csv: lambda: text.to_csv(analysis, mem, layout.value, extra, depth),
+        Format.table: lambda: text.to_markdown(analysis, mem, layout.value, extra, depth, comparisons),
     }[fmt]()
     write_output(rendered, output, (spec,))
 

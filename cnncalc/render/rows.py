@@ -1,12 +1,14 @@
 """Turn an Analysis into rows of strings and footer lines, for table/markdown/csv.
 
 Renderers differ only in how they draw rows; what a row says is decided here once.
+Rows come from blocks.rows(): one per layer, or one per block at a chosen depth.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..blocks import rows as group_rows
 from ..memory import Memory
 from . import fmt
 
@@ -20,13 +22,15 @@ class Column:
     numeric: bool = False
 
 
-def columns(extra: tuple = ()) -> list:
-    cols = [Column("name", "Layer"), Column("type", "Type")]
+def columns(extra: tuple = (), depth: int | None = None) -> list:
+    cols = [Column("name", "Layer" if depth is None else "Layer / block"), Column("type", "Type")]
     if "kernel" in extra:
         cols.append(Column("kernel", "Kernel/stride, pad"))
     if "input" in extra:
         cols.append(Column("input", "Input shape"))
     cols.append(Column("output", "Output shape"))
+    if depth is not None:
+        cols.append(Column("depth", "Depth", True))
     cols.append(Column("params", "Params", True))
     if "trainable" in extra:
         cols.append(Column("trainable", "Trainable", True))
@@ -36,22 +40,26 @@ def columns(extra: tuple = ()) -> list:
     return cols
 
 
-def layer_rows(analysis, mem: Memory, layout: str = "chw", raw_numbers: bool = False) -> list:
+def layer_rows(analysis, mem: Memory, layout: str = "chw", raw_numbers: bool = False,
+               depth: int | None = None) -> list:
     num = str if raw_numbers else fmt.count
-    rows = []
-    for r, nbytes in zip(analysis.layers, mem.layer_bytes):
-        rows.append({
-            "name": r.name,
-            "type": r.op,
-            "kernel": fmt.window(r.window),
-            "input": ", ".join(fmt.shape(s, layout) for s in r.input_shapes),
-            "output": fmt.shape(r.output_shape, layout),
-            "params": num(r.params),
-            "trainable": num(r.trainable),
-            "macs": num(r.macs),
+    index = {r.name: i for i, r in enumerate(analysis.layers)}
+    out = []
+    for row in group_rows(analysis, depth):
+        nbytes = sum(mem.layer_bytes[index[m.name]] for m in row.layers)
+        out.append({
+            "name": row.name,
+            "type": row.type,
+            "kernel": fmt.window(row.layers[0].window) if row.kind == "layer" else "",
+            "input": ", ".join(fmt.shape(s, layout) for s in row.input_shapes),
+            "output": fmt.shape(row.output_shape, layout),
+            "depth": str(row.depth),
+            "params": num(row.params),
+            "trainable": num(row.trainable),
+            "macs": num(row.macs),
             "memory": str(nbytes) if raw_numbers else fmt.nbytes(nbytes),
         })
-    return rows
+    return out
 
 
 def footer(analysis, mem: Memory) -> list:
@@ -66,3 +74,22 @@ def footer(analysis, mem: Memory) -> list:
         (f"Parameter memory ({mem.dtype})", fmt.nbytes(mem.param_bytes)),
         (f"Forward activations ({act})", fmt.nbytes(mem.activation_bytes)),
     ]
+
+
+def comparison_rows(comparisons) -> list:
+    marks = {"match": "✓", "assumption": "≈", "mismatch": "✗"}
+    out = []
+    for c in comparisons:
+        out.append({
+            "row": c.row,
+            "quantity": c.quantity,
+            "published": c.published,
+            "computed": f"{c.computed:,} ({fmt.si(c.computed)})",
+            "diff": f"{c.rel_diff:+.1%}",
+            "verdict": f"{marks[c.verdict]} {c.explanation}" + (f"; {c.note}" if c.note else ""),
+        })
+    return out
+
+
+COMPARISON_COLUMNS = [Column("row", "Row"), Column("quantity", "Quantity"), Column("published", "Published", True),
+                      Column("computed", "Computed", True), Column("diff", "Δ", True), Column("verdict", "Verdict")]

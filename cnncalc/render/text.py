@@ -7,29 +7,35 @@ import io
 import json
 
 from . import fmt
-from .rows import columns, footer, layer_rows
+from .rows import COMPARISON_COLUMNS, columns, comparison_rows, footer, layer_rows
 
 
-def to_markdown(analysis, mem, layout: str = "chw", extra: tuple = ()) -> str:
-    cols = columns(extra)
+def to_markdown(analysis, mem, layout: str = "chw", extra: tuple = (), depth: int | None = None,
+                comparisons: tuple = ()) -> str:
+    cols = columns(extra, depth)
     lines = [f"**{analysis.name}** — input {fmt.shape(analysis.input_shape, layout)}", "",
              "| " + " | ".join(c.header for c in cols) + " |",
              "|" + "|".join("---:" if c.numeric else "---" for c in cols) + "|"]
-    for row in layer_rows(analysis, mem, layout):
+    for row in layer_rows(analysis, mem, layout, depth=depth):
         lines.append("| " + " | ".join(row[c.key].replace("|", "\\|") for c in cols) + " |")
     lines.append("")
     lines.extend(f"- {label}: {value}" for label, value in footer(analysis, mem))
     lines.append("")
     lines.append(f"_{fmt.CONVENTION}_")
+    if comparisons:
+        lines += ["", "| " + " | ".join(c.header for c in COMPARISON_COLUMNS) + " |",
+                  "|" + "|".join("---:" if c.numeric else "---" for c in COMPARISON_COLUMNS) + "|"]
+        for row in comparison_rows(comparisons):
+            lines.append("| " + " | ".join(row[c.key] for c in COMPARISON_COLUMNS) + " |")
     return "\n".join(lines) + "\n"
 
 
-def to_csv(analysis, mem, layout: str = "chw", extra: tuple = ()) -> str:
-    cols = columns(extra)
+def to_csv(analysis, mem, layout: str = "chw", extra: tuple = (), depth: int | None = None) -> str:
+    cols = columns(extra, depth)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow([c.key for c in cols])
-    for row in layer_rows(analysis, mem, layout, raw_numbers=True):
+    for row in layer_rows(analysis, mem, layout, raw_numbers=True, depth=depth):
         w.writerow([row[c.key] for c in cols])
     return buf.getvalue()
 
@@ -63,5 +69,14 @@ def to_dict(analysis) -> dict:
     }
 
 
-def to_json(analysis) -> str:
-    return json.dumps(to_dict(analysis), indent=2) + "\n"
+def comparisons_to_list(comparisons) -> list:
+    return [{"row": c.row, "quantity": c.quantity, "published": c.published, "published_value": c.published_value,
+             "computed": c.computed, "relative_difference": round(c.rel_diff, 6), "verdict": c.verdict,
+             "explanation": c.explanation, "source": c.source, "note": c.note} for c in comparisons]
+
+
+def to_json(analysis, comparisons: tuple | None = None) -> str:
+    data = to_dict(analysis)
+    if comparisons is not None:
+        data["published"] = comparisons_to_list(comparisons)
+    return json.dumps(data, indent=2) + "\n"

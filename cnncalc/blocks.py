@@ -1,0 +1,93 @@
+"""Paper-style rows: one row per block instance (inception module, residual stage,
+dense block, transition) instead of one per layer, expanded to a chosen depth.
+
+`depth` counts block nesting like torchinfo's `depth`: with depth 1 the rows are the
+top-level layers and the top-level blocks (ResNet's layer1…layer4, GoogLeNet's
+inception modules); depth 2 opens each of those one level; None shows every layer.
+
+A block row's "depth" column is the number of layers with parameters on the longest
+path through the block — the convention of the GoogLeNet table (an inception module
+is 2 deep: a 1×1 reduce then a 3×3 or 5×5).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    kind: str  # "layer" | "block"
+    type: str  # op name, or block name (×N for repeat groups)
+    input_shapes: tuple
+    output_shape: tuple
+    params: int
+    trainable: int
+    non_trainable: int
+    macs: int
+    depth: int  # parametric layers on the longest path
+    layers: tuple  # LayerResults inside (one for a layer row)
+
+
+def _longest_weighted_path(layers) -> int:
+    inside = {r.name for r in layers}
+    best: dict = {}
+    for r in layers:
+        own = 1 if r.params and r.trainable else 0
+        best[r.name] = own + max((best[i] for i in r.inputs if i in inside), default=0)
+    return max(best.values(), default=0)
+
+
+def rows(analysis, depth: int | None = None) -> tuple:
+    """Group analysis.layers to `depth` levels of blocks (None = every layer)."""
+    groups: dict = {}
+    order: list = []
+    for r in analysis.layers:
+        scope = r.node.scope
+        if depth is None or len(scope) < depth:
+            key = ("layer", r.name)
+            groups[key] = [r]
+            order.append(key)
+            continue
+        s = scope[depth - 1]
+        key = ("block", s.name)
+        if key not in groups:
+            groups[key] = []
+            order.append(key)
+        groups[key].append(r)
+    out = []
+    for key in order:
+        members = groups[key]
+        if key[0] == "layer":
+            r = members[0]
+            out.append(Row(r.name, "layer", r.op, r.input_shapes, r.output_shape, r.params, r.trainable,
+                           r.non_trainable, r.macs, 1 if r.params and r.trainable else 0, (r,)))
+            continue
+        scope = next(s for s in members[0].node.scope if s.name == key[1])
+        count = sum(1 for s in _instances(members, scope))
+        label = f"{scope.block} ×{count}" if scope.repeat else scope.block
+        inside = {m.name for m in members}
+        ins = tuple(shape for m in members for i, shape in zip(m.inputs, m.input_shapes) if i not in inside)
+        out.append(Row(key[1], "block", label, ins[:1], members[-1].output_shape,
+                       sum(m.params for m in members), sum(m.trainable for m in members),
+                       sum(m.non_trainable for m in members), sum(m.macs for m in members),
+                       _longest_weighted_path(members), tuple(members)))
+    return tuple(out)
+
+
+def _instances(members, scope):
+    """Distinct child instances of a repeat group (layer1.0, layer1.1, ...)."""
+    seen = []
+    level = None
+    for m in members:
+        chain = m.node.scope
+        idx = next(i for i, s in enumerate(chain) if s.name == scope.name)
+        level = idx + 1
+        if level < len(chain) and chain[level].name not in seen:
+            seen.append(chain[level].name)
+    return seen or [scope.name]
+
+
+def max_depth(analysis) -> int:
+    return max((len(r.node.scope) for r in analysis.layers), default=0)

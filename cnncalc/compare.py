@@ -1,0 +1,162 @@
+"""Computed figures beside the ones a paper or slide publishes, and why they differ.
+
+A spec records published numbers with `published: {params: 159K, macs: 128M,
+source: "..."}` on a layer, a block call or the whole model. For each one we look
+for the counting assumption that reproduces it, trying in turn:
+
+    params  as computed · weights only (biases excluded) · as if groups were 1
+    MACs    as computed · as if groups were 1 · FLOPs counted as 2·MACs
+
+each read with K/M/G = 10³ⁿ and, as some papers do, 2¹⁰ⁿ. A figure "reproduces" when
+it is within one unit of its last printed digit (so both rounding and truncation
+pass). Example: GoogLeNet's inception 3a "159K" params is 163,328 weights (biases
+excluded) / 1024 = 159.5; its first row "2.7K" follows from no assumption, because
+a 7×7×3×64 conv has 9,408 weights. This is reported, not hidden.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+_SUFFIX = {"": 0, "K": 1, "M": 2, "G": 3, "B": 3, "T": 4}
+_NUMBER = re.compile(r"^\s*([0-9][0-9,_]*(?:\.[0-9]+)?)\s*([KMGBT]?)\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Published:
+    text: str
+    digits: Fraction  # the number as printed, before the suffix
+    power: int  # 0 for none, 1 for K, 2 for M, 3 for G
+    resolution: Fraction  # one unit of the last printed digit, before the suffix
+
+    def value(self, base: int = 1000) -> Fraction:
+        return self.digits * base**self.power
+
+    def close(self, x: int, base: int) -> bool:
+        return abs(Fraction(x) - self.value(base)) <= self.resolution * base**self.power
+
+
+def parse_published(v) -> Published | None:
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, int):
+        return Published(str(v), Fraction(v), 0, Fraction(1))
+    if isinstance(v, float):
+        return Published(str(v), Fraction(str(v)), 0, Fraction(1))
+    m = _NUMBER.match(str(v))
+    if not m:
+        return None
+    num = m.group(1).replace(",", "").replace("_", "")
+    decimals = len(num.split(".")[1]) if "." in num else 0
+    return Published(str(v), Fraction(num), _SUFFIX[m.group(2).upper()], Fraction(1, 10**decimals))
+
+
+@dataclass(frozen=True)
+class Comparison:
+    row: str
+    quantity: str  # "params" | "macs"
+    published: str
+    published_value: int  # with K = 1000
+    computed: int
+    rel_diff: float
+    verdict: str  # "match" | "assumption" | "mismatch"
+    explanation: str
+    source: str = ""
+    note: str = ""
+
+
+def _weights_only(layers) -> int:
+    total = 0
+    for r in layers:
+        for name, (shape, trainable) in r.node.op.weights(r.args, list(r.input_shapes), r.output_shape).items():
+            if trainable and name != "bias":
+                n = 1
+                for d in shape:
+                    n *= d
+                total += n
+    return total
+
+
+def _ungrouped(layers, what: str) -> int:
+    total = 0
+    for r in layers:
+        args = r.args
+        if getattr(args, "groups", 1) not in (None, 1):
+            args = args.replace(groups=1)
+        ins, out = list(r.input_shapes), r.output_shape
+        total += sum(r.node.op.params(args, ins, out)) if what == "params" else r.node.op.macs(args, ins, out)
+    return total
+
+
+def _candidates(layers, quantity: str) -> list:
+    if quantity == "params":
+        computed = sum(r.params for r in layers)
+        cands = [("as computed", computed), ("weights only, biases excluded", _weights_only(layers))]
+        grouped = any(getattr(r.args, "groups", 1) not in (None, 1) for r in layers)
+        if grouped:
+            cands.append(("as if the grouped convs were not grouped (one GPU)", _ungrouped(layers, "params")))
+    else:
+        computed = sum(r.macs for r in layers)
+        cands = [("as computed", computed)]
+        if any(getattr(r.args, "groups", 1) not in (None, 1) for r in layers):
+            cands.append(("as if the grouped convs were not grouped (one GPU)", _ungrouped(layers, "macs")))
+        cands.append(("counting FLOPs = 2·MACs", 2 * computed))
+    return cands
+
+
+def _judge(pub: Published, layers, quantity: str):
+    """(computed, verdict, explanation): the closest assumption that reproduces the figure."""
+    cands = _candidates(layers, quantity)
+    computed = cands[0][1]
+    if pub.close(computed, 1000):
+        return computed, "match", "matches"
+    best = None
+    for label, value in cands:
+        for base in ((1000, 1024) if pub.power else (1000,)):
+            if pub.close(value, base):
+                err = abs(Fraction(value) - pub.value(base)) / pub.value(base)
+                if best is None or err < best[0]:
+                    best = (err, label, value, base)
+    if best is None:
+        return computed, "mismatch", "does not follow from the formulas under any counting assumption tried"
+    _, label, value, base = best
+    unit = {1: "K", 2: "M", 3: "G", 4: "T"}.get(pub.power, "")
+    parts = [p for p in (label if label != "as computed" else "", f"{unit} = 1024{'' if pub.power == 1 else '²³⁴'[pub.power - 2]}" if base == 1024 else "")
+             if p]
+    shown = Fraction(value, base**pub.power)
+    return computed, "assumption", f"{', '.join(parts)}: {value:,} → {float(shown):.1f}{unit}"
+
+
+def compare(analysis) -> tuple:
+    """All published figures of the model, its blocks and its layers, judged."""
+    graph = analysis.graph
+    out = []
+
+    def judge(row: str, published, layers) -> None:
+        if not isinstance(published, dict) or not layers:
+            return
+        source, note = str(published.get("source", "")), str(published.get("note", ""))
+        for quantity, keys in (("params", ("params",)), ("macs", ("macs", "ops", "flops"))):
+            raw = next((published[k] for k in keys if k in published), None)
+            pub = parse_published(raw) if raw is not None else None
+            if pub is None:
+                continue
+            computed, verdict, why = _judge(pub, layers, quantity)
+            value = int(pub.value(1000))
+            rel = (computed - value) / value if value else 0.0
+            out.append(Comparison(row, quantity, pub.text, value, computed, rel, verdict, why, source, note))
+
+    if graph.published is not None:
+        judge(graph.name, graph.published, analysis.layers)
+    seen_blocks = set()
+    for r in analysis.layers:
+        for s in r.node.scope:
+            if s.name in graph.block_published and s.name not in seen_blocks:
+                seen_blocks.add(s.name)
+                members = [m for m in analysis.layers if any(x.name == s.name for x in m.node.scope)]
+                judge(s.name, graph.block_published[s.name], members)
+        if r.node.published is not None:
+            judge(r.name, r.node.published, [r])
+    return tuple(out)

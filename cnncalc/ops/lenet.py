@@ -1,0 +1,173 @@
+"""The layers of LeNet-5 as published (LeCun, Bottou, Bengio & Haffner 1998, Proc. IEEE, §II-B).
+
+partial_conv2d (C3): a convolution in which output map o sees only the input maps
+`connection_table[o]` (the paper's Table I). Its weights are the connected kernels
+stacked in table order, shape (Σₒ |table[o]|, F_h, F_w).
+    shape   C_out × O_h × O_w, C_out = len(connection_table), O from the window rule
+    params  Σₒ |table[o]|·F_h·F_w + C_out·bias     (C3: 60·25 + 16 = 1,516)
+    MACs    O_h·O_w·Σₒ |table[o]|·F_h·F_w          only the connected kernels, bias excluded
+subsample2d (S2, S4): trainable subsampling. Each output is the sum of a
+non-overlapping k×k window, times one trainable coefficient per map, plus one
+trainable bias per map (the paper's squashing function follows as a separate
+activation).
+    shape   C × ⌊H/k⌋ × ⌊W/k⌋
+    params  2·C                                   (S2: 12, S4: 32)
+    MACs    C·O_h·O_w                             one multiply per output; the window sum
+                                                  is additions only and is not counted
+rbf (output layer): Euclidean radial basis function units,
+y_i = Σⱼ (x_j − w_ij)², with fixed (non-trainable) parameter vectors.
+    shape   units
+    params  units·F_in non-trainable             (LeNet-5: 10·84 = 840)
+    MACs    units·F_in                            one squared difference accumulated per
+                                                  weight, like a linear layer without bias
+"""
+
+from __future__ import annotations
+
+from . import argtypes as t
+from .base import Arg, Op, OpError, Window, register
+from .window import WindowOp, resolve_padding
+
+
+def connection_table(v):
+    """[[input maps of output 0], [input maps of output 1], ...] -> tuple of tuples."""
+    if not isinstance(v, (list, tuple)) or not v:
+        raise ValueError("expected a non-empty list with one list of input-map indices per output map, "
+                         f"got {t._show(v)}")
+    rows = []
+    for o, row in enumerate(v):
+        if not isinstance(row, (list, tuple)) or not row:
+            raise ValueError(f"entry {o} must be a non-empty list of input-map indices, got {t._show(row)}")
+        idx = []
+        for i in row:
+            if isinstance(i, bool) or not isinstance(i, int) or i < 0:
+                raise ValueError(f"entry {o} holds {t._show(i)}; input-map indices are integers ≥ 0")
+            idx.append(i)
+        if len(set(idx)) != len(idx):
+            raise ValueError(f"entry {o} names an input map twice: {t._show(list(row))}")
+        rows.append(tuple(idx))
+    return tuple(rows)
+
+
+def _kernels(a) -> int:
+    return sum(len(row) for row in a.connection_table)
+
+
+@register
+class PartialConv2d(WindowOp):
+    name = "partial_conv2d"
+    aliases = ("PartialConv2d", "sparse_conv2d", "table_conv2d")
+    summary = "convolution with a connection table (LeNet-5 C3: output map o sees only some input maps)"
+    args = (
+        Arg("connection_table", connection_table, aliases=("table", "connections"),
+            doc="one list of input-map indices per output map"),
+        Arg("kernel_size", t.positive_pair, aliases=("kernel",)),
+        Arg("stride", t.positive_pair, 1, aliases=("strides",)),
+        Arg("padding", t.padding, 0),
+        Arg("bias", t.boolean, True, aliases=("use_bias",)),
+        Arg("out_channels", t.optional_positive_int, None, aliases=("filters",)),
+        Arg("in_channels", t.optional_positive_int, None),
+    )
+
+    def out_channels(self, a, ins):
+        return len(a.connection_table)
+
+    def check(self, a, ins):
+        c_in, n_out = ins[0][0], len(a.connection_table)
+        if a.in_channels is not None and a.in_channels != c_in:
+            raise OpError("E203", f"in_channels is {a.in_channels} but the input has {c_in} channels",
+                          f"set in_channels: {c_in}, or remove it (it is inferred)", arg="in_channels")
+        if a.out_channels is not None and a.out_channels != n_out:
+            raise OpError("E104", f"out_channels is {a.out_channels} but connection_table has {n_out} rows",
+                          "the table has one row per output map; remove out_channels (it is inferred)",
+                          arg="out_channels")
+        for o, row in enumerate(a.connection_table):
+            bad = [i for i in row if i >= c_in]
+            if bad:
+                raise OpError("E203", f"connection_table row {o} refers to input map {bad[0]}, but the input has "
+                                      f"{c_in} channels (maps 0–{c_in - 1})",
+                              "indices count from 0", arg="connection_table")
+
+    def window(self, a, ins):
+        pad = resolve_padding(a.padding, ins[0][1:], a.kernel_size, a.stride, (1, 1))
+        return Window(a.kernel_size, a.stride, pad)
+
+    def weights(self, a, ins, out):
+        kh, kw = a.kernel_size
+        w = {"weight": ((_kernels(a), kh, kw), True)}
+        if a.bias:
+            w["bias"] = ((len(a.connection_table),), True)
+        return w
+
+    def macs(self, a, ins, out):
+        kh, kw = a.kernel_size
+        return out[1] * out[2] * _kernels(a) * kh * kw
+
+    def forward(self, a, xs, w):
+        from ..backend import kernels as k
+
+        win = self.window(a, [xs[0].shape[1:]])
+        (t_, b_), (l_, r_) = win.pad
+        weight, per_map, start = w["weight"], [], 0
+        for row in a.connection_table:
+            per_map.append(weight[start:start + len(row)])
+            start += len(row)
+        return k.partial_conv2d(xs[0], per_map, w.get("bias"), [list(r) for r in a.connection_table],
+                                a.stride, (t_, b_, l_, r_))
+
+
+@register
+class Subsample2d(WindowOp):
+    name = "subsample2d"
+    aliases = ("trainable_subsample", "Subsample2d", "subsampling")
+    summary = "LeNet-5 trainable subsampling: k×k window sum × coefficient + bias, per map"
+    window_name = "subsampling window"
+    args = (Arg("kernel_size", t.positive_int, 2, aliases=("kernel", "pool_size")),)
+
+    def window(self, a, ins):
+        k = a.kernel_size
+        return Window((k, k), (k, k), ((0, 0), (0, 0)))
+
+    def weights(self, a, ins, out):
+        c = ins[0][0]
+        return {"weight": ((c,), True), "bias": ((c,), True)}
+
+    def macs(self, a, ins, out):
+        return out[0] * out[1] * out[2]
+
+    def forward(self, a, xs, w):
+        from ..backend import kernels as k
+
+        return k.trainable_subsample(xs[0], w["weight"], w["bias"], a.kernel_size)
+
+
+@register
+class RBF(Op):
+    name = "rbf"
+    aliases = ("RBF", "euclidean_rbf", "rbf_output")
+    summary = "Euclidean RBF units Σⱼ(xⱼ − wᵢⱼ)² with fixed parameter vectors (LeNet-5 output)"
+    in_rank = 1
+    args = (
+        Arg("units", t.positive_int, aliases=("out_features",)),
+        Arg("in_features", t.optional_positive_int, None),
+    )
+
+    def infer(self, a, ins, ctx):
+        if a.in_features is not None and a.in_features != ins[0][0]:
+            raise OpError("E203", f"in_features is {a.in_features} but the input has {ins[0][0]} features",
+                          f"set in_features: {ins[0][0]}, or remove it (it is inferred)", arg="in_features")
+        return (a.units,)
+
+    def weights(self, a, ins, out):
+        return {"weight": ((a.units, ins[0][0]), False)}
+
+    def macs(self, a, ins, out):
+        return a.units * ins[0][0]
+
+    def forward(self, a, xs, w):
+        import numpy as np
+
+        x = xs[0]
+        c = np.asarray(w["weight"], dtype=x.dtype)
+        d = x[:, None, :] - c[None, :, :]
+        return (d * d).sum(axis=2)
