@@ -170,7 +170,9 @@ def analyze(graph: Graph, input_shape: tuple | None = None) -> Analysis:
         non_trainable_params=sum(r.non_trainable for r in results),
         macs=sum(r.macs for r in results),
     )
-    return Analysis(graph, shape0, tuple(results), totals, tuple(_dedupe(diags)))
+    everything = [*graph.diagnostics, *_dedupe(diags)]
+    everything.sort(key=lambda d: (d.pos.file, d.pos.line, d.pos.col) if d.pos else ("", 0, 0))
+    return Analysis(graph, shape0, tuple(results), totals, tuple(everything))
 
 
 def _dedupe(diags: list) -> list:

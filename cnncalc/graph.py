@@ -62,7 +62,7 @@ class Graph:
     source: str = ""
     published: object = None
     block_published: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
-    warnings: tuple = ()
+    diagnostics: tuple = ()  # problems found while parsing and expanding (the graph is still usable)
 
 
 class _Run:
@@ -152,18 +152,17 @@ class _Names:
 
 
 def expand(model: Model, max_layers: int = DEFAULT_MAX_LAYERS, max_depth: int = DEFAULT_MAX_DEPTH) -> Graph:
-    """Model -> Graph; raises CnnError with every problem found."""
+    """Model -> Graph. Problems are kept in Graph.diagnostics, with placeholders (args None)
+    for the layers they make unusable, so the analysis can still report everything else."""
     run = _Run(model, max_layers, max_depth)
     top = _Names("", INPUT, None, "", model.items, (), {})
     try:
-        _expand_items(run, top, (), )
+        _expand_items(run, top, ())
     except _Abort:
         pass
-    errors = _dedupe(run.diags)
-    if errors:
-        raise CnnError(errors)
     return Graph(model.name, model.input_shape, model.input_pos, tuple(run.nodes), model.file,
-                 model.description, model.source, model.published, MappingProxyType(run.block_published))
+                 model.description, model.source, model.published, MappingProxyType(run.block_published),
+                 tuple(_dedupe([*model.diagnostics, *run.diags])))
 
 
 class _Abort(Exception):
@@ -255,7 +254,12 @@ def _expand_item(run: _Run, names: _Names, item: Item, prev: str, block_stack: t
                 ins.append(q)
         else:
             ins = [out]
-        if item.block is not None:
+        if item.op is None and item.block is None:  # placeholder for a reported problem
+            qualified = f"{names.prefix}{local}"
+            run.nodes.append(Node(qualified, None, None, tuple(ins), item.pos, MappingProxyType({}), names.chain))
+            names.register(local, qualified, item.name_pos or item.pos, run)
+            out = qualified
+        elif item.block is not None:
             out = _expand_block(run, names, group_names, item, local, ins, env, block_stack)
         else:
             out = _add_node(run, names, item, local, ins, env)
@@ -274,7 +278,7 @@ def _expand_item(run: _Run, names: _Names, item: Item, prev: str, block_stack: t
 
 def _item_name(run, names: _Names, item: Item, i: int, env: dict, group: str | None) -> str | None:
     if item.name is None:
-        base = item.op.name if item.op is not None else item.block
+        base = item.op.name if item.op is not None else item.block or "layer"
         return names.auto_name(base)
     if group is not None:
         return str(i) if item.block is not None else f"{group}.{i}"
@@ -332,7 +336,7 @@ def _add_node(run: _Run, names: _Names, item: Item, local: str, ins: list, env: 
         except ValueError as e:
             run.error("E104", f"{arg.name}: {e}", pos, None, names.context())
             ok = False
-    run.nodes.append(Node(qualified, op, Args(values) if ok else None, tuple(ins), item.pos,
+    run.nodes.append(Node(qualified, op, Args(values) if ok and not item.broken else None, tuple(ins), item.pos,
                           MappingProxyType(dict(item.arg_pos)), names.chain, tuple(pending), item.published))
     names.register(local, qualified, item.name_pos or item.pos, run)
     return qualified

@@ -13,7 +13,7 @@ Accepted layer forms (README "Spec language"):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .errors import CnnError, Diagnostic, Pos, did_you_mean, fail
 from .expressions import parse_value
@@ -47,6 +47,7 @@ class Item:
     activation: str | None = None
     activation_pos: Pos | None = None
     published: dict | None = None
+    broken: bool = False  # reported already; expanded as a placeholder so later layers stay quiet
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class Model:
     description: str = ""
     source: str = ""
     published: dict | None = None
+    diagnostics: tuple = ()  # problems that do not stop expansion (unknown keys, ops, ...)
 
 
 class _Collector:
@@ -140,9 +142,9 @@ def parse_document(doc, filename: str) -> Model:
         published=doc.get("published"),
     )
     c.diags.extend(check_block_args(model))
-    if c.diags:
-        raise CnnError(c.diags)
-    return model
+    if not input_shape or "layers" not in doc:
+        raise CnnError(c.diags)  # nothing can be analysed without an input and layers
+    return replace(model, diagnostics=tuple(c.diags))
 
 
 def _parse_block(name, raw, pos, block_names, c) -> BlockDef:
@@ -229,7 +231,7 @@ def _parse_item(entry, pos, block_names, c) -> Item | None:
         return _parse_block_call(entry, block_names, c)
     if "type" not in entry:
         c.add("E103", "this layer has no `type:`", entry.pos, "e.g. {type: conv2d, out_channels: 16, kernel_size: 3}")
-        return None
+        return _placeholder(entry, c)
     type_name = entry["type"]
     op = find_op(type_name) if isinstance(type_name, str) else None
     if op is None:
@@ -238,7 +240,7 @@ def _parse_item(entry, pos, block_names, c) -> Item | None:
                   f"write {{block: {type_name}, ...}}")
         else:
             _unknown_type(type_name, entry.at("type"), block_names, c)
-        return None
+        return _placeholder(entry, c)
     args, arg_pos, seen = {}, {}, {}
     for key, value in entry.items():
         if key in LAYER_KEYS:
@@ -259,11 +261,13 @@ def _parse_item(entry, pos, block_names, c) -> Item | None:
         seen[arg.name] = key
         args[arg.name] = parse_value(value, entry.at(key))
         arg_pos[arg.name] = entry.at(key)
+    missing = False
     for arg in op.args:
         if arg.default is REQUIRED and arg.name not in args:
             alias = f" (Keras: {arg.aliases[0]})" if arg.aliases else ""
             c.add("E103", f"{op.name} needs '{arg.name}'{alias}", entry.pos,
                   f"add {arg.name}: ... to this layer")
+            missing = True
     activation = entry.get("activation")
     if activation is not None and not isinstance(activation, str):
         c.add("E104", "activation must be an op name such as relu", entry.at("activation"))
@@ -284,8 +288,14 @@ def _parse_item(entry, pos, block_names, c) -> Item | None:
         repeat_pos=entry.at("repeat") if "repeat" in entry else None,
         when=parse_value(entry.get("when"), entry.at("when")), when_pos=entry.at("when") if "when" in entry else None,
         activation=activation, activation_pos=entry.at("activation") if activation else None,
-        published=entry.get("published"),
+        published=entry.get("published"), broken=missing,
     )
+
+
+def _placeholder(entry: LMap, c) -> Item:
+    """An unusable layer keeps its name and inputs so that layers after it are not blamed."""
+    return Item(pos=entry.pos, name=_name_value(entry), name_pos=entry.at("name") if "name" in entry else None,
+                inputs=_inputs(entry, c), broken=True)
 
 
 def _name_value(entry: LMap):
@@ -318,7 +328,7 @@ def _parse_block_call(entry: LMap, block_names, c) -> Item | None:
     block = entry["block"]
     if not isinstance(block, str) or block not in block_names:
         _unknown_type(block, entry.at("block"), block_names, c, what="block")
-        return None
+        return _placeholder(entry, c)
     args, arg_pos = {}, {}
     for key, value in entry.items():
         if key in BLOCK_CALL_KEYS:
@@ -341,7 +351,7 @@ def check_block_args(model: Model) -> list[Diagnostic]:
 
     def visit(items):
         for it in items:
-            if it.block is None:
+            if it.block is None or it.broken:
                 continue
             bdef = model.blocks[it.block]
             for key in it.args:
