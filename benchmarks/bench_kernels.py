@@ -10,8 +10,8 @@ convolutions of a ResNet-50 v1.5 forward pass (batch 1, 224x224, 53 convolutions
 bias-free as in torchvision) back to back.  The conv stack is ~95 % of the FLOPs of
 the network, so its numpy/torch ratio predicts the whole-network ratio.
 
-Every figure is the median of --repeats runs (default 9, at least 7) after a warm-up
-call; numpy and torch are timed in separate blocks (see `timed_pair`).  torch keeps
+Every time is the median of --repeats rounds (default 9, at least 7), each timing one
+call after a warm-up call; ratios are medians of the per-round ratios (`timed_pair`).  torch keeps
 its default thread count; NumPy's BLAS uses its own default.
 """
 
@@ -88,43 +88,51 @@ def make_case(c_in, c_out, k, s, p, h, rng):
     return run_np, run_torch
 
 
-def _median_time(fn, repeats: int) -> float:
-    fn()  # warm-up: first-touch page faults, BLAS/OpenMP thread start-up
-    ts = []
+def _time_once(fn) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def timed_pair(fn_np, fn_torch, repeats: int, settle: float = 0.15):
+    """Median seconds of fn_np and of fn_torch over `repeats` rounds, and the median of
+    the per-round ratios.
+
+    Each round runs one numpy block (a warm-up call, then the timed call) and then one
+    torch block.  Blocks never interleave call by call: after a call, OpenBLAS's and
+    torch's OpenMP worker threads keep spinning for up to ~0.1 s, and on a 2-core
+    machine the idle spinners of one library steal the cores from the other
+    (interleaved calls come out 2-5x slower for both).  A short sleep (`settle`) lets
+    them park before the other library runs.  Pairing the two timings round by round
+    makes the ratio robust to the slow load and frequency drift of a shared machine."""
+    t_np, t_torch, ratios = [], [], []
     for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        ts.append(time.perf_counter() - t0)
-    return statistics.median(ts)
-
-
-def timed_pair(fn_np, fn_torch, repeats: int) -> tuple[float, float | None]:
-    """Median seconds of fn_np and fn_torch, each timed in its own block.
-
-    The two are deliberately not interleaved: after a call, OpenBLAS's and torch's
-    OpenMP worker threads keep spinning for a while, and on a 2-core machine the
-    idle spinners of one library steal the cores from the other (interleaved runs
-    come out 2-5x slower for both).  A short sleep lets them park between blocks."""
-    t_np = _median_time(fn_np, repeats)
+        fn_np()
+        t_np.append(_time_once(fn_np))
+        if fn_torch is None:
+            continue
+        time.sleep(settle)
+        fn_torch()
+        t_torch.append(_time_once(fn_torch))
+        ratios.append(t_np[-1] / t_torch[-1])
+        time.sleep(settle)
+    med = statistics.median
     if fn_torch is None:
-        return t_np, None
-    time.sleep(0.2)
-    t_torch = _median_time(fn_torch, repeats)
-    time.sleep(0.2)
-    return t_np, t_torch
+        return med(t_np), None, None
+    return med(t_np), med(t_torch), med(ratios)
 
 
 def layer_table(repeats: int, rng) -> None:
     print(f"{'layer':<22}{'GFLOP':>7}{'numpy ms':>10}{'torch ms':>10}{'np/torch':>9}{'np GF/s':>9}{'torch GF/s':>11}")
     for name, *shape in LAYERS:
         run_np, run_torch = make_case(*shape, rng)
-        t_np, t_t = timed_pair(run_np, run_torch, repeats)
+        t_np, t_t, ratio = timed_pair(run_np, run_torch, repeats)
         f = flops(*shape)
         if t_t is None:
             print(f"{name:<22}{f / 1e9:>7.3f}{t_np * 1e3:>10.2f}{'-':>10}{'-':>9}{f / t_np / 1e9:>9.0f}{'-':>11}")
         else:
             print(
-                f"{name:<22}{f / 1e9:>7.3f}{t_np * 1e3:>10.2f}{t_t * 1e3:>10.2f}{t_np / t_t:>9.2f}"
+                f"{name:<22}{f / 1e9:>7.3f}{t_np * 1e3:>10.2f}{t_t * 1e3:>10.2f}{ratio:>9.2f}"
                 f"{f / t_np / 1e9:>9.0f}{f / t_t / 1e9:>11.0f}"
             )
 
@@ -141,18 +149,18 @@ def conv_stack(repeats: int, rng, detail: bool) -> None:
 
         return run
 
-    t_np, t_t = timed_pair(stack(0), stack(1) if torch is not None else None, repeats)
+    t_np, t_t, ratio = timed_pair(stack(0), stack(1) if torch is not None else None, repeats)
     print(f"\nResNet-50 v1.5 conv stack: {len(convs)} convolutions, {total_flops / 1e9:.2f} GFLOP (batch 1, 224x224)")
     print(f"  numpy  {t_np * 1e3:8.1f} ms  {total_flops / t_np / 1e9:6.0f} GFLOP/s")
     if t_t is not None:
         print(f"  torch  {t_t * 1e3:8.1f} ms  {total_flops / t_t / 1e9:6.0f} GFLOP/s")
-        print(f"  ratio numpy/torch = {t_np / t_t:.2f}")
+        print(f"  ratio numpy/torch = {ratio:.2f} (median of per-round ratios)")
     if detail:
         print(f"\n{'#':>3} {'C_in':>5}{'C_out':>6}{'k':>3}{'s':>3}{'H':>5}{'numpy ms':>10}{'torch ms':>10}{'ratio':>7}")
         for i, (shape, (run_np, run_torch)) in enumerate(zip(convs, cases)):
-            a, b = timed_pair(run_np, run_torch, repeats)
+            a, b, r = timed_pair(run_np, run_torch, repeats)
             c_in, c_out, k, s, _, h = shape
-            bt = f"{b * 1e3:>10.2f}{a / b:>7.2f}" if b is not None else ""
+            bt = f"{b * 1e3:>10.2f}{r:>7.2f}" if b is not None else ""
             print(f"{i:>3} {c_in:>5}{c_out:>6}{k:>3}{s:>3}{h:>5}{a * 1e3:>10.2f}{bt}")
 
 

@@ -129,7 +129,7 @@ def summarize(
     dtype: DType = typer.Option(DType.float32, "--dtype", help="Element type for memory figures."),
     columns: Optional[List[str]] = typer.Option(None, "--columns", "-c",
                                                 help="Extra columns: kernel, input, trainable, memory, all."),
-    depth: Optional[int] = typer.Option(None, "--depth", "-d", min=0,
+    depth: Optional[int] = typer.Option(None, "--depth", "-d", min=1,
                                         help="One row per block, opened to this depth (paper-style table); "
                                              "default: every layer (networks over 1,000 layers: depth 1)."),
     compare: bool = typer.Option(False, "--compare", help="Show the figures the spec's sources publish beside "
@@ -238,8 +238,8 @@ def list_models(fmt: Format = typer.Option(Format.table, "--format", "-f", help=
     for name in bundled_names():
         graph = load(name)
         a = analyze(graph)
-        rows.append({"name": name, "params": a.totals.params, "macs": a.totals.macs,
-                     "input_shape": list(a.input_shape), "source": graph.source})
+        rows.append({"name": name, "params": a.totals.params, "trainable_params": a.totals.trainable_params,
+                     "macs": a.totals.macs, "input_shape": list(a.input_shape), "source": graph.source})
     if fmt is Format.json:
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
         return
@@ -249,10 +249,12 @@ def list_models(fmt: Format = typer.Option(Format.table, "--format", "-f", help=
     from .render import fmt as f
 
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    for h, right in (("Model", False), ("Input", False), ("Params", True), ("MACs", True), ("Source", False)):
+    for h, right in (("Model", False), ("Input", False), ("Trainable params", True), ("MACs", True),
+                     ("Source", False)):
         table.add_column(h, justify="right" if right else "left", no_wrap=not h == "Source")
     for r in rows:
-        table.add_row(r["name"], f.shape(tuple(r["input_shape"])), f"{r['params']:,}", f.si(r["macs"]), r["source"])
+        table.add_row(r["name"], f.shape(tuple(r["input_shape"])), f"{r['trainable_params']:,}", f.si(r["macs"]),
+                      r["source"])
     _console().print(table)
 
 
