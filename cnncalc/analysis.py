@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from .errors import CnnError, Diagnostic
 from .graph import INPUT, Graph, Node
 from .ops.base import Args, Ctx, OpError, Window, find_arg
+from .receptive_field import INPUT_RF, RF, merge, step
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class LayerResult:
     window: Window | None
     args: Args
     node: Node
+    rf: RF | None = None  # None for layers after which space is gone (after a flatten)
 
     @property
     def params(self) -> int:
@@ -130,6 +132,7 @@ def analyze(graph: Graph, input_shape: tuple | None = None) -> Analysis:
     """Infer every layer's shape and counts. Never raises for design problems."""
     shape0 = tuple(input_shape) if input_shape is not None else graph.input_shape
     shapes = {INPUT: shape0}
+    fields = {INPUT: INPUT_RF if len(shape0) == 3 else None}
     results, diags = [], []
     for node in graph.nodes:
         if node.args is None or any(i not in shapes for i in node.inputs):
@@ -154,6 +157,7 @@ def analyze(graph: Graph, input_shape: tuple | None = None) -> Analysis:
             trainable, non_trainable = op.params(args, ins, out)
             macs = op.macs(args, ins, out)
             window = op.window(args, ins)
+            rf_step = op.rf_window(args, ins)
         except OpError as e:
             pos = node.arg_pos.get(e.arg, node.pos) if e.arg else node.pos
             diags.append(Diagnostic(e.code, f"{node.name}: {e.message}", pos, e.hint, _context(node)))
@@ -162,8 +166,10 @@ def analyze(graph: Graph, input_shape: tuple | None = None) -> Analysis:
             pos = node.arg_pos.get(arg, node.pos) if arg else node.pos
             diags.append(Diagnostic(code, f"{node.name}: {message}", pos, hint, _context(node)))
         shapes[node.name] = out
+        rf = _field(node, [fields[i] for i in node.inputs], rf_step, diags)
+        fields[node.name] = rf
         results.append(LayerResult(node.name, op.name, node.inputs, tuple(ins), out, trainable, non_trainable, macs,
-                                   window, args, node))
+                                   window, args, node, rf))
     totals = Totals(
         params=sum(r.params for r in results),
         trainable_params=sum(r.trainable for r in results),
@@ -173,6 +179,20 @@ def analyze(graph: Graph, input_shape: tuple | None = None) -> Analysis:
     everything = [*graph.diagnostics, *_dedupe(diags)]
     everything.sort(key=lambda d: (d.pos.file, d.pos.line, d.pos.col) if d.pos else ("", 0, 0))
     return Analysis(graph, shape0, tuple(results), totals, tuple(everything))
+
+
+def _field(node: Node, inputs: list, rf_step, diags: list) -> RF | None:
+    """Receptive field of a layer from its inputs' fields (receptive_field.py)."""
+    known = [f for f in inputs if f is not None]
+    if not known:
+        return None
+    merged, aligned = merge(known)
+    if not aligned:
+        parts = ", ".join(f"{name} {f}" for name, f in zip(node.inputs, inputs) if f is not None)
+        diags.append(Diagnostic("W103", f"{node.name}: the receptive fields of its inputs are not aligned ({parts})",
+                                node.pos, "their centres or strides differ, so outputs mix off-centre regions; "
+                                          "the union is reported", _context(node)))
+    return step(merged, rf_step)
 
 
 def _dedupe(diags: list) -> list:

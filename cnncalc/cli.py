@@ -128,7 +128,7 @@ def summarize(
     batch: int = typer.Option(1, "--batch", min=1, help="Batch size for activation memory."),
     dtype: DType = typer.Option(DType.float32, "--dtype", help="Element type for memory figures."),
     columns: Optional[List[str]] = typer.Option(None, "--columns", "-c",
-                                                help="Extra columns: kernel, input, trainable, memory, all."),
+                                                help="Extra columns: kernel, input, trainable, memory, rf (receptive field), all."),
     depth: Optional[int] = typer.Option(None, "--depth", "-d", min=1,
                                         help="One row per block, opened to this depth (paper-style table); "
                                              "default: every layer (networks over 1,000 layers: depth 1)."),

@@ -120,6 +120,10 @@ class Op:
         """Sliding-window geometry, or None for ops that map pixels one to one."""
         return None
 
+    def rf_window(self, a: Args, ins: list) -> Window | None:
+        """The receptive-field step (receptive_field.py); by default the sliding window."""
+        return self.window(a, ins)
+
     def params(self, a: Args, ins: list, out: Shape) -> tuple:
         """(trainable, non_trainable) element counts; by default the weights' sizes."""
         trainable = non_trainable = 0

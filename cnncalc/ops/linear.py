@@ -11,7 +11,7 @@ flatten: C×H×W → C·H·W.
 from __future__ import annotations
 
 from . import argtypes as t
-from .base import Arg, Op, OpError, register
+from .base import Arg, Op, OpError, Window, register
 
 
 @register
@@ -71,6 +71,11 @@ class Flatten(Op):
         for d in ins[0]:
             n *= d
         return (n,)
+
+    def rf_window(self, a, ins):
+        """Every feature after a flatten may depend on the whole C×H×W input."""
+        shape = ins[0]
+        return Window(tuple(shape[1:]), (1, 1), ((0, 0), (0, 0))) if len(shape) == 3 else None
 
     def forward(self, a, xs, w):
         return xs[0].reshape(xs[0].shape[0], -1)

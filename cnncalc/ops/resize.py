@@ -10,7 +10,7 @@ zeropad2d: O_h = I_h + top + bottom, O_w = I_w + left + right. Note the order
 from __future__ import annotations
 
 from . import argtypes as t
-from .base import Arg, Op, register
+from .base import Arg, Op, Window, register
 
 
 @register
@@ -23,6 +23,9 @@ class Upsample(Op):
     def infer(self, a, ins, ctx):
         c, h, w = ins[0]
         return (c, h * a.scale_factor[0], w * a.scale_factor[1])
+
+    def rf_window(self, a, ins):
+        return Window((1, 1), a.scale_factor, ((0, 0), (0, 0)), transposed=True)
 
     def forward(self, a, xs, w):
         from ..backend import kernels as k
@@ -41,6 +44,10 @@ class ZeroPad2d(Op):
         (top, bottom), (left, right) = self._pad(a)
         c, h, w = ins[0]
         return (c, h + top + bottom, w + left + right)
+
+    def rf_window(self, a, ins):
+        (top, _), (left, _) = self._pad(a)
+        return Window((1, 1), (1, 1), ((top, 0), (left, 0)))
 
     def _pad(self, a):
         return ((0, 0), (0, 0)) if a.padding == "same" else a.padding

@@ -56,3 +56,8 @@ def window(w) -> str:
 
 
 CONVENTION = "MACs: conv and linear multiply-accumulates, bias excluded; FLOPs = 2·MACs."
+
+
+
+def rf(field) -> str:
+    return "" if field is None else str(field)

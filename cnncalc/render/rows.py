@@ -12,7 +12,7 @@ from ..blocks import rows as group_rows
 from ..memory import Memory
 from . import fmt
 
-OPTIONAL_COLUMNS = ("kernel", "input", "trainable", "memory")
+OPTIONAL_COLUMNS = ("kernel", "input", "trainable", "memory", "rf")
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,8 @@ def columns(extra: tuple = (), depth: int | None = None) -> list:
     cols.append(Column("macs", "MACs", True))
     if "memory" in extra:
         cols.append(Column("memory", "Activations", True))
+    if "rf" in extra:
+        cols.append(Column("rf", "Receptive field", True))
     return cols
 
 
@@ -58,6 +60,7 @@ def layer_rows(analysis, mem: Memory, layout: str = "chw", raw_numbers: bool = F
             "trainable": num(row.trainable),
             "macs": num(row.macs),
             "memory": str(nbytes) if raw_numbers else fmt.nbytes(nbytes),
+            "rf": fmt.rf(row.layers[-1].rf),
         })
     return out
 

@@ -56,6 +56,7 @@ def to_dict(analysis) -> dict:
                 "trainable_params": r.trainable,
                 "non_trainable_params": r.non_trainable,
                 "macs": r.macs,
+                "receptive_field": r.rf.as_dict() if r.rf is not None else None,
             }
             for r in analysis.layers
         ],

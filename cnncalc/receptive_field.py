@@ -1,0 +1,93 @@
+"""Receptive fields: size r, effective stride S and effective padding P of every layer.
+
+Following Araujo, Norris & Sim, "Computing Receptive Fields of Convolutional Neural
+Networks", Distill 2019, one spatial dimension at a time. Going from the input
+(r = 1, S = 1, P = 0) through a layer with kernel k, stride s, padding p (before the
+input) and dilation d, whose kernel spans k' = d·(k − 1) + 1:
+
+    r_l = r_{l−1} + (k' − 1)·S_{l−1}
+    S_l = S_{l−1}·s
+    P_l = P_{l−1} + p·S_{l−1}
+
+Output pixel j then sees input pixels [j·S − P, j·S − P + r − 1]. Layers without a
+window (activations, batch norm, linear on vectors) keep (r, S, P). A flatten sees its
+whole input. VGG-16's pool5: r = 212, S = 32, P = 90 (the paper's Table 1 of Araujo).
+
+Several inputs (add, concat): the field is the union of the inputs' fields, i.e. from
+the leftmost start to the rightmost end; when the inputs' strides differ or their
+centres do not coincide, the paths are not aligned and a W103 warning says so.
+
+Transposed convolutions and upsampling shrink the stride by their factor (S becomes a
+fraction); there the size is an upper bound: r_l = r_{l−1} + (⌈k'/s⌉ − 1)·S_l.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+
+@dataclass(frozen=True)
+class RF:
+    size: tuple  # (h, w)
+    stride: tuple
+    padding: tuple
+
+    def __str__(self) -> str:
+        """'212 /32 p90' (size /stride pPadding), or '7×5 /2 p3×2' when not square."""
+
+        def one(pair):
+            a, b = (str(v) for v in pair)
+            return a if a == b else f"{a}×{b}"
+
+        return f"{one(self.size)} /{one(self.stride)} p{one(self.padding)}"
+
+    def as_dict(self) -> dict:
+        def num(x):
+            return int(x) if Fraction(x).denominator == 1 else float(x)
+
+        return {"size": [num(v) for v in self.size], "stride": [num(v) for v in self.stride],
+                "padding": [num(v) for v in self.padding]}
+
+
+INPUT_RF = RF((1, 1), (1, 1), (0, 0))
+
+
+def merge(fields: list) -> tuple:
+    """Union of several inputs' fields -> (RF, aligned?)."""
+    if len(fields) == 1:
+        return fields[0], True
+    size, stride, pad, aligned = [], [], [], True
+    for j in range(2):
+        starts = [-f.padding[j] for f in fields]
+        ends = [-f.padding[j] + f.size[j] - 1 for f in fields]
+        strides = {f.stride[j] for f in fields}
+        centres = {Fraction(s + e, 2) for s, e in zip(starts, ends)}
+        if len(strides) > 1 or len(centres) > 1:
+            aligned = False
+        start, end = min(starts), max(ends)
+        size.append(end - start + 1)
+        stride.append(max(strides))
+        pad.append(-start)
+    return RF(tuple(size), tuple(stride), tuple(pad)), aligned
+
+
+def step(rf: RF, window) -> RF:
+    """The field after one layer with the given Window (None = pixel to pixel)."""
+    if window is None:
+        return rf
+    size, stride, pad = [], [], []
+    for j in range(2):
+        k, s, d = window.kernel[j], window.stride[j], window.dilation[j]
+        p0 = window.pad[j][0]
+        ext = d * (k - 1) + 1
+        if window.transposed:
+            new_s = Fraction(rf.stride[j]) / s
+            size.append(rf.size[j] + (-(-ext // s) - 1) * new_s)
+            stride.append(new_s)
+            pad.append(rf.padding[j])
+        else:
+            size.append(rf.size[j] + (ext - 1) * rf.stride[j])
+            stride.append(rf.stride[j] * s)
+            pad.append(rf.padding[j] + p0 * rf.stride[j])
+    return RF(tuple(size), tuple(stride), tuple(pad))
