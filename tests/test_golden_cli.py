@@ -52,7 +52,8 @@ def test_json_has_exactly_the_documented_shape(cli):
     assert data["input_shape"] == [1, 28, 28]
     assert data["layers"][0] == {"name": "conv2d", "type": "conv2d", "inputs": ["input"], "output_shape": [64, 26, 26],
                                  "params": 640, "trainable_params": 640, "non_trainable_params": 0,
-                                 "macs": 26 * 26 * 64 * 9}
+                                 "macs": 26 * 26 * 64 * 9,
+                                 "receptive_field": {"size": [3, 3], "stride": [1, 1], "padding": [0, 0]}}
 
 
 def test_warnings_go_to_stderr_and_json_stays_clean(cli):
