@@ -1,0 +1,100 @@
+"""Receptive fields (Araujo, Norris & Sim, Distill 2019) against known values and brute force."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import cnncalc
+from cnncalc import load_string
+from cnncalc.analysis import analyze
+
+
+def _layer(a, name):
+    return next(r for r in a.layers if r.name == name)
+
+
+def test_vgg16_pool5_field():
+    # Araujo et al. 2019, Table 1: VGG-16 pool5 r = 212, S = 32, P = 90
+    rf = _layer(cnncalc.summarize("vgg16"), "block5.pool").rf
+    assert (rf.size, rf.stride, rf.padding) == ((212, 212), (32, 32), (90, 90))
+
+
+def test_alexnet_conv1_and_pool5():
+    a = cnncalc.summarize("alexnet")
+    assert _layer(a, "conv1").rf.size == (11, 11) and _layer(a, "conv1").rf.stride == (4, 4)
+    # Araujo et al. 2019, Table 1: AlexNet pool5 (here conv5 then pool5) r = 195, S = 32
+    assert _layer(a, "pool5").rf.size == (195, 195) and _layer(a, "pool5").rf.stride == (32, 32)
+
+
+def test_three_3x3_convs_see_as_far_as_one_7x7_with_fewer_weights():
+    # The VGG argument (Simonyan & Zisserman 2015, §2.3): 3·(3²C²) = 27C² vs 7²C² = 49C²
+    c = 64
+    stack = analyze(load_string(f"name: s\ninput: [{c}, 32, 32]\nlayers:\n" + "".join(
+        f"  - {{type: conv2d, out_channels: {c}, kernel_size: 3, padding: 1, bias: false}}\n" for _ in range(3))))
+    single = analyze(load_string(f"name: s\ninput: [{c}, 32, 32]\nlayers:\n"
+                                 f"  - {{type: conv2d, out_channels: {c}, kernel_size: 7, padding: 3, bias: false}}\n"))
+    assert stack.layers[-1].rf.size == single.layers[-1].rf.size == (7, 7)
+    assert stack.totals.params == 27 * c * c
+    assert single.totals.params == 49 * c * c
+
+
+def test_dilation_and_merge_take_the_union():
+    a = analyze(load_string("""
+name: m
+input: [8, 64, 64]
+layers:
+  - {type: conv2d, name: a, out_channels: 8, kernel_size: 3, padding: 2, dilation: 2}
+  - {type: conv2d, name: b, out_channels: 8, kernel_size: 3, padding: 1, inputs: [input]}
+  - {type: add, name: s, inputs: [a, b]}
+"""))
+    assert _layer(a, "a").rf.size == (5, 5)
+    assert _layer(a, "s").rf.size == (5, 5)  # centred paths: the union is the larger one
+    assert not [d for d in a.diagnostics if d.code == "W103"]
+
+
+def test_unaligned_paths_warn():
+    a = analyze(load_string("""
+name: m
+input: [8, 64, 64]
+layers:
+  - {type: conv2d, name: a, out_channels: 8, kernel_size: 3, padding: 0}
+  - {type: zeropad2d, name: pa, padding: [2, 0, 2, 0]}
+  - {type: conv2d, name: b, out_channels: 8, kernel_size: 3, padding: 1, inputs: [input]}
+  - {type: add, name: s, inputs: [pa, b]}
+"""))
+    w = [d for d in a.diagnostics if d.code == "W103"]
+    assert len(w) == 1 and w[0].message.startswith("s: the receptive fields of its inputs are not aligned")
+
+
+_layers = st.lists(st.tuples(st.integers(1, 5), st.integers(1, 3), st.integers(0, 2), st.integers(1, 2)),
+                   min_size=1, max_size=4)
+
+
+@settings(max_examples=120, deadline=None)
+@given(_layers)
+def test_field_equals_brute_force_dependency(chain):
+    """r, S and P agree with the set of input pixels that output pixels 0 and 1 depend on."""
+    layers = chain
+    size = 64
+    text = f"name: p\ninput: [1, {size}, {size}]\nlayers:\n" + "".join(
+        f"  - {{type: conv2d, out_channels: 1, kernel_size: {k}, stride: {s}, padding: {p}, dilation: {d}}}\n"
+        for k, s, p, d in layers)
+    a = analyze(load_string(text))
+    if not a.ok or a.output_shape[1] < 2:
+        return
+
+    def deps(j, depth):  # input coordinates (padding included) that output j of layer `depth` reads
+        if depth == 0:
+            return {j}
+        k, s, p, d = layers[depth - 1]
+        out = set()
+        for t in range(k):
+            out |= deps(j * s - p + t * d, depth - 1)
+        return out
+
+    rf = a.layers[-1].rf
+    d0, d1 = deps(0, len(layers)), deps(1, len(layers))
+    assert max(d0) - min(d0) + 1 == rf.size[0]
+    assert -min(d0) == rf.padding[0]
+    assert min(d1) - min(d0) == rf.stride[0]
