@@ -128,8 +128,11 @@ def _resolve_pending(node: Node, ins: list, diags: list) -> Args | None:
     return args.replace(**changes)
 
 
-def analyze(graph: Graph, input_shape: tuple | None = None) -> Analysis:
-    """Infer every layer's shape and counts. Never raises for design problems."""
+def analyze(graph: Graph, input_shape: tuple | None = None, strict: bool = False) -> Analysis:
+    """Infer every layer's shape and counts. Never raises for design problems.
+
+    strict: every floored division is a warning (the homework view), see ops.base.Ctx.
+    """
     shape0 = tuple(input_shape) if input_shape is not None else graph.input_shape
     shapes = {INPUT: shape0}
     fields = {INPUT: INPUT_RF if len(shape0) == 3 else None}
@@ -149,7 +152,7 @@ def analyze(graph: Graph, input_shape: tuple | None = None) -> Analysis:
         args = _resolve_pending(node, ins, diags)
         if args is None:
             continue
-        ctx = Ctx(node.inputs)
+        ctx = Ctx(node.inputs, strict)
         try:
             out = tuple(op.infer(args, ins, ctx))
             if any(d <= 0 for d in out):

@@ -8,6 +8,7 @@ them so `cnncalc summarize` stays fast.
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
@@ -132,6 +133,8 @@ def summarize(
     depth: Optional[int] = typer.Option(None, "--depth", "-d", min=1,
                                         help="One row per block, opened to this depth (paper-style table); "
                                              "default: every layer (networks over 1,000 layers: depth 1)."),
+    explain: bool = typer.Option(False, "--explain", help="Add a column with each layer's size rule and "
+                                                          "parameter formula, numbers substituted."),
     compare: bool = typer.Option(False, "--compare", help="Show the figures the spec's sources publish beside "
                                                           "the computed ones, and which assumption explains each."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (atomically)."),
@@ -142,7 +145,7 @@ def summarize(
     from .memory import memory
     from .pipeline import load
 
-    extra = _columns(columns)
+    extra = _columns(columns) + (("formula",) if explain else ())
     shape = parse_shape(input, layout.value) if input else None
     graph = load(spec, max_layers)
     analysis = analyze(graph, shape)
@@ -256,6 +259,170 @@ def list_models(fmt: Format = typer.Option(Format.table, "--format", "-f", help=
         table.add_row(r["name"], f.shape(tuple(r["input_shape"])), f"{r['trainable_params']:,}", f.si(r["macs"]),
                       r["source"])
     _console().print(table)
+
+
+@app.command()
+def explain(
+    spec: str = typer.Argument(..., help="A YAML spec file or a bundled model name."),
+    layer: str = typer.Argument(..., help="The layer's name, as `summarize` prints it."),
+    input: Optional[str] = typer.Option(None, "--input", "-i", help="Override the input shape: CxHxW."),
+    layout: Layout = typer.Option(Layout.chw, "--layout", help="Show shapes C×H×W or H×W×C."),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table (text) or json."),
+) -> None:
+    """Show one layer's formulas with its numbers substituted: output size, params, MACs, receptive field."""
+    from .analysis import analyze
+    from .explain import explain_layer
+    from .pipeline import load
+
+    analysis = analyze(load(spec), parse_shape(input, layout.value) if input else None)
+    analysis.raise_for_errors()
+    _print_explanation(explain_layer(analysis, layer), layout.value, fmt)
+
+
+def _print_explanation(e, layout: str, fmt: "Format", preface: tuple = ()) -> None:
+    import json
+
+    from .render.explain import explanation_dict, explanation_lines
+
+    if fmt is Format.json:
+        sys.stdout.write(json.dumps(explanation_dict(e), indent=2) + "\n")
+        return
+    out = _console()
+    for line in preface:
+        out.print(line, markup=False)
+    for line in explanation_lines(e, layout):
+        out.print(line, markup=False)
+    if e.diagnostics:
+        from .render.table import print_diagnostics
+
+        out.print()
+        print_diagnostics(e.diagnostics, out)
+
+
+class InputLayout(str, Enum):
+    auto = "auto"
+    chw = "chw"
+    hwc = "hwc"
+
+
+def _read_calculator_input(text: str, layout: InputLayout) -> tuple:
+    """'32x32x3' -> ((3, 32, 32), sentence saying how it was read)."""
+    dims = parse_shape(text, "chw")
+    if len(dims) == 1:
+        return dims, f"input read as a vector of {dims[0]:,} features"
+    chosen = layout.value
+    if chosen == "auto":  # square images: the odd one out is the channel count
+        a, b, c = dims
+        chosen = "hwc" if (a == b != c) or (c <= 4 < a and b != c) else "chw"
+    if chosen == "hwc":
+        chw = (dims[2], dims[0], dims[1])
+        other = "--layout chw to read it as C×H×W"
+        said = f"input read as H×W×C = {text} (C = {chw[0]}, H = {chw[1]}, W = {chw[2]})"
+    else:
+        chw = dims
+        other = "--layout hwc to read it as H×W×C"
+        said = f"input read as C×H×W = {text} (C = {chw[0]}, H = {chw[1]}, W = {chw[2]})"
+    if layout is InputLayout.auto:
+        said += f"; {other}"
+    return chw, said
+
+
+def _calculate(layer: str, input: str, layout: InputLayout, fmt: "Format") -> None:
+    from .analysis import analyze
+    from .explain import explain_layer
+    from .pipeline import load_string
+
+    shape, said = _read_calculator_input(input, layout)
+    text = f"name: calculator\ninput: {list(shape)}\nlayers:\n  - {layer}\n"
+    analysis = analyze(load_string(text, "<command line>"), strict=True)
+    if not analysis.ok:
+        raise CnnError(list(analysis.diagnostics))
+    shown = "hwc" if "H×W×C" in said.split(";")[0] else "chw"
+    e = explain_layer(analysis, analysis.layers[0].name)
+    e = replace(e, pos=None, diagnostics=tuple(replace(d, pos=None) for d in e.diagnostics))
+    _print_explanation(e, shown, fmt, (said, ""))
+
+
+def _yaml_value(text: str) -> str:
+    """A padding/size option as YAML: '1' -> 1, '1,2' -> [1, 2], 'same' -> same."""
+    parts = [p.strip() for p in text.replace("x", ",").split(",") if p.strip()]
+    if len(parts) > 1:
+        return "[" + ", ".join(parts) + "]"
+    return parts[0] if parts else "0"
+
+
+_INPUT_HELP = "Input shape, e.g. 32x32x3 or 3x32x32 (see --layout)."
+_LAYOUT_HELP = "How --input is read: auto (H×W×C when the last number is ≤ 4 and the first is not), chw or hwc."
+
+
+@app.command()
+def conv(
+    input: str = typer.Option(..., "--input", "-i", help=_INPUT_HELP),
+    filters: int = typer.Option(..., "--filters", "--out-channels", "-k", help="Number of filters (K)."),
+    kernel: str = typer.Option(..., "--kernel", "-f", help="Kernel size F (or h,w)."),
+    stride: str = typer.Option("1", "--stride", "-s", help="Stride S (or h,w)."),
+    padding: str = typer.Option("0", "--padding", "-p", help="Zero padding P: n, h,w, t,b,l,r, same or valid."),
+    dilation: str = typer.Option("1", "--dilation", help="Dilation D (or h,w)."),
+    groups: int = typer.Option(1, "--groups", help="Groups (C_in for depthwise)."),
+    bias: bool = typer.Option(True, "--bias/--no-bias", help="Count a bias per filter."),
+    layout: InputLayout = typer.Option(InputLayout.auto, "--layout", help=_LAYOUT_HELP),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table (text) or json."),
+) -> None:
+    """One convolution: output shape, parameters and MACs with the worked formulas. No spec needed."""
+    _calculate(f"{{type: conv2d, out_channels: {filters}, kernel_size: {_yaml_value(kernel)}, "
+               f"stride: {_yaml_value(stride)}, padding: {_yaml_value(padding)}, dilation: {_yaml_value(dilation)}, "
+               f"groups: {groups}, bias: {str(bias).lower()}}}", input, layout, fmt)
+
+
+@app.command()
+def pool(
+    input: str = typer.Option(..., "--input", "-i", help=_INPUT_HELP),
+    kernel: str = typer.Option(..., "--kernel", "-f", help="Window size F (or h,w)."),
+    stride: Optional[str] = typer.Option(None, "--stride", "-s", help="Stride (default: the window size)."),
+    padding: str = typer.Option("0", "--padding", "-p", help="Padding on each side (or h,w)."),
+    ceil_mode: bool = typer.Option(False, "--ceil-mode", help="Round the output size up (PyTorch ceil_mode)."),
+    kind: str = typer.Option("max", "--kind", help="max or avg."),
+    layout: InputLayout = typer.Option(InputLayout.auto, "--layout", help=_LAYOUT_HELP),
+    fmt: Format = typer.Option(Format.table, "--format", help="table (text) or json."),
+) -> None:
+    """One pooling layer: output shape with the worked formula."""
+    if kind not in ("max", "avg"):
+        raise _fail_cli(f"--kind {kind}: expected max or avg")
+    stride_arg = f", stride: {_yaml_value(stride)}" if stride else ""
+    _calculate(f"{{type: {kind}pool2d, kernel_size: {_yaml_value(kernel)}{stride_arg}, padding: {_yaml_value(padding)}, "
+               f"ceil_mode: {str(ceil_mode).lower()}}}", input, layout, fmt)
+
+
+@app.command("conv-transpose")
+def conv_transpose(
+    input: str = typer.Option(..., "--input", "-i", help=_INPUT_HELP),
+    filters: int = typer.Option(..., "--filters", "--out-channels", "-k", help="Output channels."),
+    kernel: str = typer.Option(..., "--kernel", "-f", help="Kernel size (or h,w)."),
+    stride: str = typer.Option("1", "--stride", "-s"),
+    padding: str = typer.Option("0", "--padding", "-p"),
+    output_padding: str = typer.Option("0", "--output-padding"),
+    dilation: str = typer.Option("1", "--dilation"),
+    groups: int = typer.Option(1, "--groups"),
+    bias: bool = typer.Option(True, "--bias/--no-bias"),
+    layout: InputLayout = typer.Option(InputLayout.auto, "--layout", help=_LAYOUT_HELP),
+    fmt: Format = typer.Option(Format.table, "--format", help="table (text) or json."),
+) -> None:
+    """One transposed convolution: O = (I − 1)·S − 2P + D·(F − 1) + output_padding + 1."""
+    _calculate(f"{{type: conv_transpose2d, out_channels: {filters}, kernel_size: {_yaml_value(kernel)}, "
+               f"stride: {_yaml_value(stride)}, padding: {_yaml_value(padding)}, "
+               f"output_padding: {_yaml_value(output_padding)}, dilation: {_yaml_value(dilation)}, groups: {groups}, "
+               f"bias: {str(bias).lower()}}}", input, layout, fmt)
+
+
+@app.command()
+def linear(
+    input: str = typer.Option(..., "--input", "-i", help="Number of input features (or a shape to flatten)."),
+    units: int = typer.Option(..., "--units", "--out-features", "-u", help="Number of outputs."),
+    bias: bool = typer.Option(True, "--bias/--no-bias"),
+    fmt: Format = typer.Option(Format.table, "--format", help="table (text) or json."),
+) -> None:
+    """One fully connected layer: params = F_in·F_out + F_out, MACs = F_in·F_out."""
+    _calculate(f"{{type: linear, out_features: {units}, bias: {str(bias).lower()}}}", input, InputLayout.auto, fmt)
 
 
 @app.command()

@@ -91,3 +91,25 @@ def step(rf: RF, window) -> RF:
             stride.append(rf.stride[j] * s)
             pad.append(rf.padding[j] + p0 * rf.stride[j])
     return RF(tuple(size), tuple(stride), tuple(pad))
+
+
+def worked(before: RF, window) -> str:
+    """The step with numbers, e.g. 'r = 1 + (11 − 1)·1 = 11, S = 1·4 = 4, P = 0 + 0·1 = 0'."""
+    after = step(before, window)
+    if window is None:
+        return f"r = {before.size[0]}, S = {before.stride[0]}, P = {before.padding[0]} (unchanged)" \
+            if before.size[0] == before.size[1] else f"unchanged: {after}"
+    parts = []
+    same = (window.kernel[0], window.stride[0], window.pad[0], window.dilation[0], before.size[0]) == \
+        (window.kernel[1], window.stride[1], window.pad[1], window.dilation[1], before.size[1])
+    for j in range(1 if same else 2):
+        k, s, d, p0 = window.kernel[j], window.stride[j], window.dilation[j], window.pad[j][0]
+        ext = f"{d}·({k} − 1) + 1" if d != 1 else str(k)
+        dim = "" if same else ("_h", "_w")[j]
+        if window.transposed:
+            parts.append(f"r{dim} ≤ {after.size[j]}, S{dim} = {before.stride[j]}/{s} = {after.stride[j]}")
+            continue
+        parts.append(f"r{dim} = {before.size[j]} + ({ext} − 1)·{before.stride[j]} = {after.size[j]}, "
+                     f"S{dim} = {before.stride[j]}·{s} = {after.stride[j]}, "
+                     f"P{dim} = {before.padding[j]} + {p0}·{before.stride[j]} = {after.padding[j]}")
+    return "; ".join(parts)

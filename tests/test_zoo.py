@@ -15,6 +15,7 @@ Non-trainable counts are 2·Σ (channels of every BatchNorm), worked out in each
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import pytest
 
@@ -136,7 +137,9 @@ def test_bundled_spec_is_documented(path):
 # -- GoogLeNet, Szegedy et al. 2015 Table 1 ------------------------------------------------------
 # (row, block or layer, params in K as printed, ops in M as printed, params reproduce, ops reproduce)
 # Params are weights without biases in units of 1024, ops are MACs in 10⁶. A figure reproduces when
-# it is within one unit of its last digit of the computed value (rounding or truncation).
+# it is at most one unit of its last digit from the computed value (the rule of cnncalc/compare.py:
+# rounding and truncation both pass). conv2 (112.0), 3a (159.5) and fc (1000.0) are within
+# rounding; 3b (379.0 printed 380) and 4b (438.0 printed 437) are exactly one unit off.
 # The rows marked False are the paper's: no counting gives them, while the same row's other
 # figure agrees with the Table's columns; the computed value is pinned instead (see googlenet.yaml).
 GOOGLENET_TABLE1 = [
@@ -174,9 +177,9 @@ def test_googlenet_table1_rows(googlenet, row, name, k, m, params_ok, ops_ok):
     layers = _members(googlenet, name) or [_by_name(googlenet)[name]]
     weights, macs = _weights_only(layers), sum(r.macs for r in layers)
     assert (weights, macs) == GOOGLENET_COMPUTED[name]
-    unit_k = 0.1 if isinstance(k, float) else 1
-    assert (abs(weights / 1024 - k) < unit_k) == params_ok, f"{row}: {weights / 1024:.2f}K vs {k}K"
-    assert (abs(macs / 1e6 - m) < 1) == ops_ok, f"{row}: {macs / 1e6:.2f}M vs {m}M"
+    unit_k = Fraction(1, 10) if isinstance(k, float) else 1
+    assert (abs(Fraction(weights, 1024) - Fraction(str(k))) <= unit_k) == params_ok, f"{row}: {weights / 1024}K"
+    assert (abs(Fraction(macs, 10**6) - m) <= 1) == ops_ok, f"{row}: {macs / 1e6:.2f}M vs {m}M"
 
 
 def test_googlenet_published_annotations_match_table1(googlenet):
@@ -295,8 +298,15 @@ def test_lenet5_1998_per_layer_trainable_params():
 
 
 def _one(layer: str, shape: tuple):
-    a = analyze(load_string(f"name: t\ninput: {list(shape)}\nlayers:\n  - {layer}\n"))
-    return a
+    return analyze(load_string(f"name: t\ninput: {list(shape)}\nlayers:\n  - {layer}\n"))
+
+
+def _codes(layer: str, shape: tuple) -> list:
+    """Error codes of a one-layer spec, whether the expander or the analysis reports them."""
+    try:
+        return [d.code for d in _one(layer, shape).errors]
+    except CnnError as e:
+        return [d.code for d in e.diagnostics]
 
 
 def test_partial_conv2d_rejects_a_bad_connection_table():
@@ -304,13 +314,12 @@ def test_partial_conv2d_rejects_a_bad_connection_table():
     assert [(d.code, d.message) for d in a.errors] == [
         ("E203", "partial_conv2d_1: connection_table row 1 refers to input map 6, but the input has 6 channels "
                  "(maps 0–5)")]
-    a = _one("{type: partial_conv2d, kernel_size: 3, out_channels: 3, connection_table: [[0], [1]]}", (6, 8, 8))
-    assert [d.code for d in a.errors] == ["E104"]
-    for bad in ("[[0, 0]]", "[[]]", "[0, 1]", "[[-1]]", "[]"):
-        with pytest.raises(CnnError) as exc:
-            load_string(f"name: t\ninput: [6, 8, 8]\nlayers:\n"
-                        f"  - {{type: partial_conv2d, kernel_size: 3, connection_table: {bad}}}\n")
-        assert [d.code for d in exc.value.diagnostics] == ["E104"], bad
+    assert _codes("{type: partial_conv2d, kernel_size: 3, out_channels: 3, connection_table: [[0], [1]]}",
+                  (6, 8, 8)) == ["E104"]
+    assert _codes("{type: partial_conv2d, kernel_size: 3, in_channels: 4, connection_table: [[0], [1]]}",
+                  (6, 8, 8)) == ["E203"]
+    for bad in ("[[0, 0]]", "[[]]", "[0, 1]", "[[-1]]", "[]", "[[0.5]]"):
+        assert _codes(f"{{type: partial_conv2d, kernel_size: 3, connection_table: {bad}}}", (6, 8, 8)) == ["E104"], bad
 
 
 def test_lenet_ops_forward_match_their_definition():

@@ -90,12 +90,26 @@ class Window:
     transposed: bool = False
 
 
-class Ctx:
-    """Collects warnings an op's rule emits (errors are raised as OpError)."""
+@dataclass(frozen=True)
+class Worked:
+    """A layer's formulas with its numbers substituted, as a student would write them."""
 
-    def __init__(self, input_names=()) -> None:
+    shape: tuple  # lines such as "O_h = ⌊(227 − 11 + 2·0)/4⌋ + 1 = 55"
+    params: str
+    macs: str
+
+
+class Ctx:
+    """Collects warnings an op's rule emits (errors are raised as OpError).
+
+    strict: report every floored division as a warning (W101), even when only padding
+    is left uncovered — what a homework checker wants; the default reports that as a note.
+    """
+
+    def __init__(self, input_names=(), strict: bool = False) -> None:
         self.warnings: list[tuple] = []
         self.input_names = tuple(input_names)
+        self.strict = strict
 
     def warn(self, code: str, message: str, hint: str | None = None, arg: str | None = None) -> None:
         self.warnings.append((code, message, hint, arg))
@@ -149,6 +163,14 @@ class Op:
         """NumPy forward pass on batched arrays (N, ...); imported lazily by the backend."""
         raise NotImplementedError(f"{self.name} has no NumPy forward pass")
 
+    def explain(self, a: Args, ins: list, out: Shape) -> Worked:
+        """Worked formulas; ops with parameters or a window override the parts they own."""
+        shape = f"output = input = {shape_text(out)}" if len(ins) == 1 and ins[0] == out else \
+            f"output = {shape_text(out)}"
+        trainable, non_trainable = self.params(a, ins, out)
+        params = f"params = {trainable + non_trainable:,}"
+        return Worked((shape,), params, "MACs = 0 (only conv and linear multiply-accumulates are counted)")
+
     def __repr__(self) -> str:
         return f"<op {self.name}>"
 
@@ -160,6 +182,15 @@ class Elementwise(Op):
 
     def infer(self, a, ins, ctx):
         return ins[0]
+
+
+def shape_text(shape: tuple) -> str:
+    return "×".join(str(d) for d in shape)
+
+
+def product(*factors) -> str:
+    """'11·11·3' for the factors of a count."""
+    return "·".join(str(f) for f in factors)
 
 
 # -- registry ----------------------------------------------------------------------

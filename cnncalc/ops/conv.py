@@ -14,7 +14,7 @@ conv_transpose2d (PyTorch ConvTranspose2d, Keras Conv2DTranspose)
 from __future__ import annotations
 
 from . import argtypes as t
-from .base import Arg, Op, OpError, Window, register
+from .base import Arg, Op, OpError, Window, Worked, product, register
 from .window import WindowOp, resolve_padding, transposed_out_size
 
 
@@ -78,6 +78,15 @@ class Conv2d(WindowOp):
         (kh, kw), c_in = a.kernel_size, ins[0][0]
         return out[1] * out[2] * a.out_channels * (kh * kw * c_in // a.groups)
 
+    def explain(self, a, ins, out):
+        shape = super().explain(a, ins, out).shape
+        (kh, kw), c_in, g = a.kernel_size, ins[0][0], a.groups
+        per = product(kh, kw, c_in if g == 1 else f"{c_in}/{g}")
+        bias = f" + {a.out_channels}" if a.bias else ""
+        params = f"params = ({per})·{a.out_channels}{bias} = {sum(self.params(a, ins, out)):,}"
+        macs = f"MACs = {product(out[1], out[2], a.out_channels)}·({per}) = {self.macs(a, ins, out):,}"
+        return Worked(shape, params, macs)
+
     def forward(self, a, xs, w):
         from ..backend import kernels as k
 
@@ -119,6 +128,19 @@ class ConvTranspose2d(Op):
     def window(self, a, ins):
         pad = tuple((p, p) for p in a.padding)
         return Window(a.kernel_size, a.stride, pad, a.dilation, transposed=True)
+
+    def explain(self, a, ins, out):
+        lines = []
+        for j, label in enumerate(("O_h", "O_w")):
+            i, k, s, p, d, op_ = (ins[0][1 + j], a.kernel_size[j], a.stride[j], a.padding[j], a.dilation[j],
+                                  a.output_padding[j])
+            lines.append(f"{label} = ({i} − 1)·{s} − 2·{p} + {d}·({k} − 1) + {op_} + 1 = {out[1 + j]}")
+        (kh, kw), c_in, g = a.kernel_size, ins[0][0], a.groups
+        per = product(kh, kw, a.out_channels if g == 1 else f"{a.out_channels}/{g}")
+        bias = f" + {a.out_channels}" if a.bias else ""
+        params = f"params = ({per})·{c_in}{bias} = {sum(self.params(a, ins, out)):,}"
+        macs = f"MACs = {product(ins[0][1], ins[0][2], c_in)}·({per}) = {self.macs(a, ins, out):,}"
+        return Worked(tuple(lines), params, macs)
 
     def weights(self, a, ins, out):
         (kh, kw), c_in = a.kernel_size, ins[0][0]

@@ -11,7 +11,7 @@ flatten: C×H×W → C·H·W.
 from __future__ import annotations
 
 from . import argtypes as t
-from .base import Arg, Op, OpError, Window, register
+from .base import Arg, Op, OpError, Window, Worked, register
 
 
 @register
@@ -53,6 +53,13 @@ class Linear(Op):
     def macs(self, a, ins, out):
         return ins[0][0] * a.out_features
 
+    def explain(self, a, ins, out):
+        f_in, f_out = ins[0][0], a.out_features
+        bias = f" + {f_out}" if a.bias else ""
+        return Worked((f"output = out_features = {f_out}",),
+                      f"params = {f_in}·{f_out}{bias} = {sum(self.params(a, ins, out)):,}",
+                      f"MACs = {f_in}·{f_out} = {self.macs(a, ins, out):,}")
+
     def forward(self, a, xs, w):
         from ..backend import kernels as k
 
@@ -71,6 +78,10 @@ class Flatten(Op):
         for d in ins[0]:
             n *= d
         return (n,)
+
+    def explain(self, a, ins, out):
+        return Worked((f"output = {'·'.join(map(str, ins[0]))} = {out[0]:,} features",), "params = 0",
+                      "MACs = 0")
 
     def rf_window(self, a, ins):
         """Every feature after a flatten may depend on the whole C×H×W input."""

@@ -6,7 +6,7 @@ concat: along the channel axis; heights and widths must agree (Inception, DenseN
 
 from __future__ import annotations
 
-from .base import Op, OpError, register
+from .base import Op, OpError, Worked, register, shape_text
 
 
 def _describe(names, shapes) -> str:
@@ -56,6 +56,10 @@ class Concat(Op):
                 raise OpError("E204", "concat inputs have different heights/widths: " + _describe(ctx.input_names, ins),
                               "only the channel count may differ between concatenated tensors")
         return (sum(s[0] for s in ins), *first[1:])
+
+    def explain(self, a, ins, out):
+        return Worked((f"C = {' + '.join(str(s[0]) for s in ins)} = {out[0]}", f"output = {shape_text(out)}"),
+                      "params = 0", "MACs = 0")
 
     def forward(self, a, xs, w):
         import numpy as np

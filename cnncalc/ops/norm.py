@@ -10,7 +10,7 @@ size 5, alpha 1e-4, beta 0.75, k 2.
 from __future__ import annotations
 
 from . import argtypes as t
-from .base import Arg, Op, OpError, register
+from .base import Arg, Op, OpError, Worked, register, shape_text
 
 
 @register
@@ -37,6 +37,14 @@ class BatchNorm2d(Op):
         w = {"weight": ((c,), True), "bias": ((c,), True)} if a.affine else {}
         w.update(running_mean=((c,), False), running_var=((c,), False))
         return w
+
+    def explain(self, a, ins, out):
+        c = ins[0][0]
+        t, n = self.params(a, ins, out)
+        trainable = f"2·{c} trainable (γ, β)" if a.affine else "0 trainable (affine: false)"
+        return Worked((f"output = input = {shape_text(out)}",),
+                      f"params = {trainable} + 2·{c} non-trainable (running mean, variance) = {t + n:,}",
+                      "MACs = 0 (only conv and linear multiply-accumulates are counted)")
 
     def forward(self, a, xs, w):
         from ..backend import kernels as k

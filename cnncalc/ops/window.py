@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from .base import Ctx, Op, OpError, Window
+from .base import Ctx, Op, OpError, Window, Worked
 
 _DIM = ("height", "width")
 _LINES = (("row", "rows"), ("column", "columns"))
@@ -73,6 +73,21 @@ def worked_formula(i: int, k: int, s: int, p0: int, p1: int, d: int = 1) -> str:
     return f"({i} − {f} + {pad})/{s} + 1 = {_fmt(value)}"
 
 
+def floor_formula(i: int, k: int, s: int, p0: int, p1: int, d: int = 1, ceil_mode: bool = False) -> str:
+    """'⌊(227 − 11 + 2·0)/4⌋ + 1 = 55', with the fraction shown when the division is not exact."""
+    f = f"{d}·({k} − 1) + 1" if d != 1 else str(k)
+    pad = f"2·{p0}" if p0 == p1 else f"{p0} + {p1}"
+    num = i + p0 + p1 - extent(k, d)
+    lo, hi = ("⌈", "⌉") if ceil_mode else ("⌊", "⌋")
+    text = f"{lo}({i} − {f} + {pad})/{s}{hi} + 1"
+    if num % s:
+        text += f" = {lo}{_fmt(Fraction(num, s))}{hi} + 1"
+    o = out_size(i, k, s, p0, p1, d, ceil_mode)
+    if ceil_mode and o != -(-num // s) + 1:
+        text += f" − 1 (the last window would start in the right padding)"
+    return f"{text} = {o}"
+
+
 def apply_window(w: Window, size_hw: tuple, ctx: Ctx, *, what: str = "kernel") -> tuple:
     """Output (h, w) of a window over an input of size_hw, with the course's checks.
 
@@ -121,13 +136,16 @@ def _warn_once_per_kind(notes: list, ctx: Ctx, what: str) -> None:
         kind = key[0]
         if kind == "floor":
             _, formula, o, uncovered, leftover, i, s = key
+            sizes = " and ".join(_DIM[j] for j in dims)
+            hint = (f"choose padding or stride so that (I − F + 2P) is a multiple of S "
+                    f"(e.g. input {sizes} {i + s - leftover} or {i - leftover})")
             if uncovered > 0:
                 be = "is" if uncovered == 1 and len(dims) == 1 else "are"
-                sizes = " and ".join(_DIM[j] for j in dims)
                 ctx.warn("W101", f"{formula} → {o}: the last {_lines(dims, uncovered)} of the input {be} never "
-                                 f"covered", f"choose padding or stride so that (I − F + 2P) is a multiple of S "
-                                             f"(e.g. input {sizes} {i + s - leftover} or {i - leftover})",
-                         arg="stride")
+                                 f"covered", hint, arg="stride")
+            elif ctx.strict:  # homework view: the stride does not fit, even if only padding is lost
+                ctx.warn("W101", f"{formula} → {o}: the stride does not fit; {_lines(dims, leftover)} of padding "
+                                 f"left over", hint, arg="stride")
             else:
                 ctx.warn("N101", f"{formula} → {o}: only padding is left uncovered "
                                  f"({_lines(dims, leftover)} at the end)", None, arg="stride")
@@ -157,3 +175,16 @@ class WindowOp(Op):
         self.check(a, ins)
         h, w = apply_window(self.window(a, ins), ins[0][1:], ctx, what=self.window_name)
         return (self.out_channels(a, ins), h, w)
+
+    def explain(self, a, ins, out):
+        base = super().explain(a, ins, out)
+        w = self.window(a, ins)
+        lines = []
+        for j, label in enumerate(("O_h", "O_w")):
+            lines.append(f"{label} = " + floor_formula(ins[0][1 + j], w.kernel[j], w.stride[j], *w.pad[j],
+                                                       w.dilation[j], w.ceil_mode))
+        if lines[0][4:] == lines[1][4:]:
+            lines = [f"O_h = O_w = {lines[0][6:]}"]
+        c = self.out_channels(a, ins)
+        lines.append(f"C_out = {'out_channels = ' if c != ins[0][0] or hasattr(a, 'out_channels') else 'C_in = '}{c}")
+        return Worked(tuple(lines), base.params, base.macs)

@@ -12,7 +12,7 @@ from ..blocks import rows as group_rows
 from ..memory import Memory
 from . import fmt
 
-OPTIONAL_COLUMNS = ("kernel", "input", "trainable", "memory", "rf")
+OPTIONAL_COLUMNS = ("kernel", "input", "trainable", "memory", "rf")  # "formula": --explain
 
 
 @dataclass(frozen=True)
@@ -39,11 +39,23 @@ def columns(extra: tuple = (), depth: int | None = None) -> list:
         cols.append(Column("memory", "Activations", True))
     if "rf" in extra:
         cols.append(Column("rf", "Receptive field", True))
+    if "formula" in extra:
+        cols.append(Column("formula", "Formula"))
     return cols
 
 
+def _short_formula(r) -> str:
+    """The size rule and the parameter count of a layer, numbers substituted, on one line."""
+    w = r.node.op.explain(r.args, list(r.input_shapes), r.output_shape)
+    first = w.shape[0]
+    parts = [] if first.startswith("output =") else [first.replace("O_h = O_w = ", "O = ")]
+    if not w.params.endswith("= 0"):
+        parts.append(w.params)
+    return "; ".join(parts)
+
+
 def layer_rows(analysis, mem: Memory, layout: str = "chw", raw_numbers: bool = False,
-               depth: int | None = None) -> list:
+               depth: int | None = None, wanted: tuple = ()) -> list:
     num = str if raw_numbers else fmt.count
     index = {r.name: i for i, r in enumerate(analysis.layers)}
     out = []
@@ -61,6 +73,7 @@ def layer_rows(analysis, mem: Memory, layout: str = "chw", raw_numbers: bool = F
             "macs": num(row.macs),
             "memory": str(nbytes) if raw_numbers else fmt.nbytes(nbytes),
             "rf": fmt.rf(row.layers[-1].rf),
+            "formula": _short_formula(row.layers[0]) if row.kind == "layer" and "formula" in wanted else "",
         })
     return out
 

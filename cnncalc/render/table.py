@@ -18,7 +18,7 @@ def render_table(analysis, mem, console: Console, layout: str = "chw", extra: tu
     cols = columns(extra, depth)
     for c in cols:
         table.add_column(c.header, justify="right" if c.numeric else "left", no_wrap=True)
-    for row in layer_rows(analysis, mem, layout, depth=depth):
+    for row in layer_rows(analysis, mem, layout, depth=depth, wanted=extra):
         table.add_row(*(row[c.key] for c in cols))
     console.print(table)
     foot = Table.grid(padding=(0, 2))

@@ -165,8 +165,19 @@ def test_conv2d_accepts_non_contiguous_input(torch):
     w = rand(rng, (5, 4, 3, 3), np.float64)
     ref = torch.nn.functional.conv2d(T(torch, x), T(torch, w), None, 1, 1)
     check(K.conv2d(x, w, None, padding=1), ref, np.float64)
+    check(K.conv2d(x, w, None), torch.nn.functional.conv2d(T(torch, x), T(torch, w)), np.float64)
     w1 = rand(rng, (5, 4, 1, 1), np.float64)
     check(K.conv2d(x, w1, None), torch.nn.functional.conv2d(T(torch, x), T(torch, w1)), np.float64)
+
+
+def test_conv2d_padding_beyond_every_window(torch):
+    # Stride 8 with 3 rows of top padding: the only window sits entirely in the padding.
+    x = rand(np.random.default_rng(19), (1, 2, 5, 5), np.float64)
+    w = rand(np.random.default_rng(20), (3, 2, 1, 1), np.float64)
+    ours = K.conv2d(x, w, None, stride=(8, 1), padding=(3, 0, 0, 0))
+    ref = torch.nn.functional.conv2d(torch.nn.functional.pad(T(torch, x), (0, 0, 3, 0)), T(torch, w), None, (8, 1))
+    check(ours, ref, np.float64)
+    assert not ours[:, :, 0].any()
 
 
 @pytest.mark.parametrize(
@@ -401,6 +412,24 @@ def test_batch_norm_matches_torch(torch, dtype, affine, shape):
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("with_bias", [True, False])
+def test_fold_batch_norm_into_conv_and_linear(dtype, with_bias):
+    rng = np.random.default_rng(18)
+    x = rand(rng, (2, 3, 6, 6), dtype)
+    w, b = rand(rng, (4, 3, 3, 3), dtype), (rand(rng, (4,), dtype) if with_bias else None)
+    gamma, beta, mean = rand(rng, (4,), dtype), rand(rng, (4,), dtype), rand(rng, (4,), dtype)
+    var = np.abs(rand(rng, (4,), dtype)) + 0.1
+    wf, bf = K.fold_batch_norm(w, b, gamma, beta, mean, var, eps=1e-3)
+    assert wf.dtype == bf.dtype == np.dtype(dtype)
+    ref = K.batch_norm(K.conv2d(x, w, b, padding=1), gamma, beta, mean, var, eps=1e-3)
+    np.testing.assert_allclose(K.conv2d(x, wf, bf, padding=1), ref, **tol(dtype))
+    xl, wl = rand(rng, (5, 7), dtype), rand(rng, (4, 7), dtype)
+    wf, bf = K.fold_batch_norm(wl, b, None, None, mean, var)
+    ref = K.batch_norm(K.linear(xl, wl, b), None, None, mean, var)
+    np.testing.assert_allclose(K.linear(xl, wf, bf), ref, **tol(dtype))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize(
     "c, size, alpha, beta, k",
     [(7, 5, 1e-4, 0.75, 2.0), (6, 2, 1e-2, 0.5, 1.0), (4, 1, 0.1, 0.75, 1.0), (3, 9, 0.5, 1.0, 0.5), (96, 5, 1e-4, 0.75, 2.0)],
@@ -505,7 +534,7 @@ def conv_configs(draw):
         h=draw(st.integers(1, 9)),
         w=draw(st.integers(1, 9)),
         k=(draw(st.integers(1, 4)), draw(st.integers(1, 4))),
-        stride=(draw(st.integers(1, 3)), draw(st.integers(1, 3))),
+        stride=(draw(st.integers(1, 4)), draw(st.integers(1, 4))),
         pad=tuple(draw(st.integers(0, 3)) for _ in range(4)),
         dil=(draw(st.integers(1, 3)), draw(st.integers(1, 3))),
         seed=draw(st.integers(0, 2**31)),
