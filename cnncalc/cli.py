@@ -299,6 +299,29 @@ def _print_explanation(e, layout: str, fmt: "Format", preface: tuple = ()) -> No
         print_diagnostics(e.diagnostics, out)
 
 
+@app.command()
+def check(
+    answers: str = typer.Argument(..., help="An answer sheet (YAML): model, answers per layer and totals."),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table (text) or json (for autograders)."),
+) -> None:
+    """Grade answers (output shapes, params, MACs, receptive fields): ✓/✗ each, the right value and its
+    worked formula, a score; exit 0 only when every answer is right."""
+    import json
+
+    from .grading import grade
+    from .render.grading import grade_dict, grade_lines
+
+    g = grade(answers)
+    if fmt is Format.json:
+        sys.stdout.write(json.dumps(grade_dict(g), indent=2, ensure_ascii=False) + "\n")
+    else:
+        out = _console()
+        for line in grade_lines(g):
+            out.print(line, markup=False, highlight=False)
+    if not g.passed:
+        raise typer.Exit(EXIT_INVALID)
+
+
 class InputLayout(str, Enum):
     auto = "auto"
     chw = "chw"

@@ -91,6 +91,7 @@ def _ungrouped(layers, what: str) -> int:
 
 
 def _candidates(layers, quantity: str) -> list:
+    """(label, value) for each counting convention tried; the first is cnncalc's own."""
     if quantity == "params":
         computed = sum(r.params for r in layers)
         cands = [("as computed", computed), ("weights only, biases excluded", _weights_only(layers))]

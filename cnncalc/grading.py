@@ -1,0 +1,258 @@
+"""Grade a student's answers against the calculator (`cnncalc check ANSWERS.yaml`).
+
+The answer file (README "Checking answers"):
+
+    model: alexnet              # a bundled name, a path relative to this file, or an inline spec
+    input: 3x227x227            # optional override, C×H×W
+    layout: hwc                 # how "55x55x96" strings are read: hwc (default, as slides write) or chw
+    tolerance: 0                # optional relative tolerance for params/MACs/FLOPs (0 = exact)
+    answers:
+      conv1: {output_shape: 55x55x96, params: 34944, macs: 105415200, receptive_field: 11}
+      totals: {params: 60965224}
+
+Shapes written as strings ("55x55x96", "55×55×96") are read in the sheet's `layout`;
+shapes written as YAML lists ([96, 55, 55]) are channels-first, like cnncalc's JSON and
+PyTorch. A receptive field is a size (11), [h, w] sizes, or {size, stride, padding}.
+Pure: returns a Grade; rendering is in render/grading.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .analysis import analyze
+from .errors import CnnError, Diagnostic, Pos, did_you_mean, fail
+from .explain import explain_layer
+from .graph import expand
+from .spec import parse_document, parse_input_shape
+from .yamlsource import LMap, load_file
+
+LAYER_QUANTITIES = ("output_shape", "params", "trainable_params", "non_trainable_params", "macs", "flops",
+                    "receptive_field")
+TOTAL_QUANTITIES = ("output_shape", "params", "trainable_params", "non_trainable_params", "macs", "flops")
+SHEET_KEYS = ("model", "input", "layout", "tolerance", "answers", "name", "description")
+
+
+@dataclass(frozen=True)
+class Answer:
+    layer: str  # "totals" for the whole network
+    quantity: str
+    given: object  # as normalised (tuple for shapes)
+    expected: object
+    correct: bool
+    shown_given: str
+    shown_expected: str
+    formula: str  # the worked formula (shown for wrong answers)
+    hint: str
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Grade:
+    model: str
+    sheet: str
+    answers: tuple
+
+    @property
+    def right(self) -> int:
+        return sum(a.correct for a in self.answers)
+
+    @property
+    def total(self) -> int:
+        return len(self.answers)
+
+    @property
+    def passed(self) -> bool:
+        return self.right == self.total
+
+
+def _shape_text(shape, layout: str) -> str:
+    if len(shape) == 3 and layout == "hwc":
+        shape = (shape[1], shape[2], shape[0])
+    return "×".join(map(str, shape))
+
+
+def _read_shape(value, layout: str, pos: Pos) -> tuple:
+    if isinstance(value, list) and all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+        return tuple(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return (value,)
+    if isinstance(value, str):
+        parts = value.lower().replace("×", "x").replace(" ", "").split("x")
+        if all(p.isdigit() for p in parts) and len(parts) in (1, 3):
+            dims = tuple(int(p) for p in parts)
+            if len(dims) == 3 and layout == "hwc":
+                dims = (dims[2], dims[0], dims[1])
+            return dims
+    raise fail("E104", f"cannot read the shape {value!r}", pos, "write 55x55x96 (read as the sheet's layout) or "
+                                                                "[96, 55, 55] (channels first)")
+
+
+def _read_int(value, pos: Pos) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.replace(",", "").replace("_", "").replace(" ", "").isdigit():
+        return int(value.replace(",", "").replace("_", "").replace(" ", ""))
+    raise fail("E104", f"expected a whole number, got {value!r}", pos, "write 34944 or \"34,944\"")
+
+
+def _read_rf(value, pos: Pos) -> dict:
+    if isinstance(value, (int, str)) and not isinstance(value, bool):
+        n = _read_int(value, pos)
+        return {"size": (n, n)}
+    if isinstance(value, list) and len(value) == 2:
+        return {"size": (_read_int(value[0], pos), _read_int(value[1], pos))}
+    if isinstance(value, dict):
+        out = {}
+        for key in ("size", "stride", "padding"):
+            if key in value:
+                v = value[key]
+                out[key] = (_read_int(v[0], pos), _read_int(v[1], pos)) if isinstance(v, list) else \
+                    (_read_int(v, pos),) * 2
+        if out:
+            return out
+    raise fail("E104", f"cannot read the receptive field {value!r}", pos,
+               "write 11, [11, 11] or {size: 11, stride: 4, padding: 0}")
+
+
+def _load_model(sheet: LMap, sheet_path: Path):
+    model = sheet.get("model")
+    pos = sheet.at("model")
+    if isinstance(model, LMap):
+        return expand(parse_document(model, str(sheet_path)))
+    if not isinstance(model, str):
+        raise fail("E111", "`model:` must name a bundled model, a spec file, or hold a spec", pos,
+                   "e.g. model: alexnet")
+    from .pipeline import load
+
+    candidate = sheet_path.parent / model
+    return load(str(candidate) if candidate.exists() and candidate.is_file() else model)
+
+
+def grade(sheet_file: str) -> Grade:
+    path = Path(sheet_file)
+    sheet = load_file(path, sheet_file)
+    if not isinstance(sheet, LMap) or "model" not in sheet or "answers" not in sheet:
+        raise fail("E111", "an answer sheet is a mapping with `model:` and `answers:`",
+                   getattr(sheet, "pos", Pos(sheet_file, 1, 1)), "see README, 'Checking answers'")
+    problems = [Diagnostic("E102", f"unknown key '{k}' in the answer sheet", sheet.key_at(k),
+                           did_you_mean(k, SHEET_KEYS) or f"keys: {', '.join(SHEET_KEYS)}")
+                for k in sheet if k not in SHEET_KEYS]
+    layout = str(sheet.get("layout", "hwc")).lower()
+    if layout not in ("hwc", "chw"):
+        problems.append(Diagnostic("E104", f"layout must be hwc or chw, got {layout!r}", sheet.at("layout")))
+        layout = "hwc"
+    tolerance = sheet.get("tolerance", 0)
+    if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or not 0 <= tolerance < 1:
+        problems.append(Diagnostic("E104", "tolerance must be a number between 0 and 1 (relative)",
+                                   sheet.at("tolerance")))
+        tolerance = 0
+    graph = _load_model(sheet, path)
+    shape = parse_input_shape(sheet["input"], sheet.at("input")) if "input" in sheet else None
+    analysis = analyze(graph, shape, strict=True)
+    analysis.raise_for_errors()
+    answers = sheet["answers"]
+    if not isinstance(answers, LMap):
+        raise fail("E111", "`answers:` maps layer names (or totals) to answers", sheet.at("answers"))
+    by_name = {r.name: r for r in analysis.layers}
+    graded = []
+    for layer, given in answers.items():
+        layer = str(layer)
+        lpos = answers.key_at(layer)
+        if layer != "totals" and layer not in by_name:
+            problems.append(Diagnostic("E106", f"no layer named '{layer}' in {analysis.name}", lpos,
+                                       did_you_mean(layer, [*by_name, "totals"]) or
+                                       "`cnncalc summarize` lists the layer names"))
+            continue
+        if not isinstance(given, LMap):
+            problems.append(Diagnostic("E111", f"answers for '{layer}' must be a mapping like "
+                                                f"{{output_shape: 55x55x96, params: 34944}}", answers.at(layer)))
+            continue
+        allowed = TOTAL_QUANTITIES if layer == "totals" else LAYER_QUANTITIES
+        for quantity, value in given.items():
+            qpos = given.at(quantity)
+            if quantity not in allowed:
+                problems.append(Diagnostic("E102", f"'{quantity}' is not something cnncalc grades", given.key_at(quantity),
+                                           did_you_mean(quantity, allowed) or f"gradable: {', '.join(allowed)}"))
+                continue
+            try:
+                graded.append(_grade_one(analysis, by_name.get(layer), layer, quantity, value, qpos, layout,
+                                         tolerance))
+            except CnnError as e:
+                problems.extend(e.diagnostics)
+    if problems:
+        raise CnnError(problems)
+    return Grade(analysis.name, sheet_file, tuple(graded))
+
+
+def _grade_one(analysis, r, layer, quantity, value, pos, layout, tolerance) -> Answer:
+    totals = analysis.totals
+    hint = ""
+    if quantity == "output_shape":
+        given = _read_shape(value, layout, pos)
+        expected = r.output_shape if r is not None else analysis.output_shape
+        correct = given == expected
+        if not correct and isinstance(value, str) and len(given) == 3:
+            other = "chw" if layout == "hwc" else "hwc"
+            if _read_shape(value, other, pos) == expected:
+                hint = (f"this sheet reads AxBxC as {'H×W×C' if layout == 'hwc' else 'C×H×W'}; "
+                        f"the answer is right read as {'C×H×W' if layout == 'hwc' else 'H×W×C'}")
+        return Answer(layer, quantity, given, expected, correct, _shape_text(given, layout),
+                      _shape_text(expected, layout), _formula(analysis, layer, quantity), hint, pos)
+    if quantity == "receptive_field":
+        given = _read_rf(value, pos)
+        rf = r.rf
+        if rf is None:
+            raise fail("E104", f"{layer} has no spatial receptive field (after a flatten)", pos)
+        expected = {k: tuple(getattr(rf, k)) for k in given}
+        correct = all(given[k] == expected[k] for k in given)
+
+        def show(d):
+            return ", ".join(f"{k} {'×'.join(map(str, v)) if v[0] != v[1] else v[0]}" for k, v in d.items())
+
+        return Answer(layer, quantity, given, expected, correct, show(given), show(expected),
+                      _formula(analysis, layer, quantity), hint, pos)
+    given = _read_int(value, pos)
+    if r is not None:
+        expected = {"params": r.params, "trainable_params": r.trainable, "non_trainable_params": r.non_trainable,
+                    "macs": r.macs, "flops": 2 * r.macs}[quantity]
+    else:
+        expected = {"params": totals.params, "trainable_params": totals.trainable_params,
+                    "non_trainable_params": totals.non_trainable_params, "macs": totals.macs,
+                    "flops": totals.flops}[quantity]
+    correct = given == expected or (tolerance > 0 and abs(given - expected) <= tolerance * abs(expected))
+    if not correct and quantity in ("params", "macs", "flops"):
+        hint = _which_convention(analysis.layers if r is None else [r], quantity, given)
+    return Answer(layer, quantity, given, expected, correct, f"{given:,}", f"{expected:,}",
+                  _formula(analysis, layer, quantity), hint, pos)
+
+
+def _which_convention(layers, quantity: str, given: int) -> str:
+    """Name the counting convention a wrong number follows, if any (the --compare candidates)."""
+    from .compare import _candidates
+
+    base = "params" if quantity == "params" else "macs"
+    for label, value in _candidates(layers, base)[1:]:
+        if quantity == "flops":
+            value *= 2
+        if given == value:
+            return f"your number matches another convention: {label}"
+    if quantity == "macs" and given == 2 * sum(r.macs for r in layers):
+        return "that is FLOPs; MACs count a multiply-accumulate once (FLOPs = 2·MACs)"
+    return ""
+
+
+def _formula(analysis, layer: str, quantity: str) -> str:
+    if layer == "totals":
+        what = {"params": "the sum of every layer's parameters", "macs": "the sum of every layer's MACs",
+                "flops": "2 × the sum of every layer's MACs", "output_shape": "the last layer's output"}
+        return what.get(quantity, "the sum over the layers")
+    e = explain_layer(analysis, layer)
+    if quantity == "output_shape":
+        return "; ".join(e.worked.shape)
+    if quantity in ("params", "trainable_params", "non_trainable_params"):
+        return e.worked.params
+    if quantity in ("macs", "flops"):
+        return e.worked.macs + ("; FLOPs = 2·MACs" if quantity == "flops" else "")
+    return e.field
