@@ -10,8 +10,9 @@ convolutions of a ResNet-50 v1.5 forward pass (batch 1, 224x224, 53 convolutions
 bias-free as in torchvision) back to back.  The conv stack is ~95 % of the FLOPs of
 the network, so its numpy/torch ratio predicts the whole-network ratio.
 
-Every time is the median of --repeats rounds (default 9, at least 7), each timing one
-call after a warm-up call; ratios are medians of the per-round ratios (`timed_pair`).  torch keeps
+Each measurement runs --repeats rounds (default 9, at least 7) of 3 timed calls per
+library after a warm-up call; times are medians over all timed calls, ratios are
+medians of the per-round ratios (see `timed_pair`).  torch keeps
 its default thread count; NumPy's BLAS uses its own default.
 """
 
@@ -88,38 +89,43 @@ def make_case(c_in, c_out, k, s, p, h, rng):
     return run_np, run_torch
 
 
-def _time_once(fn) -> float:
-    t0 = time.perf_counter()
+def _block(fn, calls: int) -> list[float]:
+    """One warm-up call (wakes the library's worker threads), then `calls` timed calls."""
     fn()
-    return time.perf_counter() - t0
+    times = []
+    for _ in range(calls):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return times
 
 
-def timed_pair(fn_np, fn_torch, repeats: int, settle: float = 0.15):
-    """Median seconds of fn_np and of fn_torch over `repeats` rounds, and the median of
-    the per-round ratios.
+def timed_pair(fn_np, fn_torch, repeats: int, calls: int = 3, settle: float = 0.15):
+    """Median seconds per call of fn_np and of fn_torch, and the median per-round ratio.
 
-    Each round runs one numpy block (a warm-up call, then the timed call) and then one
-    torch block.  Blocks never interleave call by call: after a call, OpenBLAS's and
-    torch's OpenMP worker threads keep spinning for up to ~0.1 s, and on a 2-core
-    machine the idle spinners of one library steal the cores from the other
-    (interleaved calls come out 2-5x slower for both).  A short sleep (`settle`) lets
-    them park before the other library runs.  Pairing the two timings round by round
-    makes the ratio robust to the slow load and frequency drift of a shared machine."""
-    t_np, t_torch, ratios = [], [], []
+    Each of `repeats` rounds times a block of `calls` numpy calls, then a block of
+    `calls` torch calls; the ratio of a round is the ratio of its two block medians.
+    Blocks never interleave call by call: after a call, OpenBLAS's and torch's OpenMP
+    worker threads keep spinning for up to ~0.1 s, and on a 2-core machine the idle
+    spinners of one library steal the cores from the other (interleaved calls come out
+    2-5x slower for both).  A short sleep (`settle`) lets them park before the other
+    library runs.  Pairing the blocks round by round keeps the ratio honest when the
+    machine is shared and its load drifts."""
+    med = statistics.median
+    all_np, all_torch, ratios = [], [], []
     for _ in range(repeats):
-        fn_np()
-        t_np.append(_time_once(fn_np))
+        b_np = _block(fn_np, calls)
+        all_np += b_np
         if fn_torch is None:
             continue
         time.sleep(settle)
-        fn_torch()
-        t_torch.append(_time_once(fn_torch))
-        ratios.append(t_np[-1] / t_torch[-1])
+        b_torch = _block(fn_torch, calls)
+        all_torch += b_torch
+        ratios.append(med(b_np) / med(b_torch))
         time.sleep(settle)
-    med = statistics.median
     if fn_torch is None:
-        return med(t_np), None, None
-    return med(t_np), med(t_torch), med(ratios)
+        return med(all_np), None, None
+    return med(all_np), med(all_torch), med(ratios)
 
 
 def layer_table(repeats: int, rng) -> None:

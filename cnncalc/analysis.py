@@ -166,6 +166,8 @@ def analyze(graph: Graph, input_shape: tuple | None = None, strict: bool = False
             diags.append(Diagnostic(e.code, f"{node.name}: {e.message}", pos, e.hint, _context(node)))
             continue
         for code, message, hint, arg in ctx.warnings:
+            if code in node.allow:
+                continue
             pos = node.arg_pos.get(arg, node.pos) if arg else node.pos
             diags.append(Diagnostic(code, f"{node.name}: {message}", pos, hint, _context(node)))
         shapes[node.name] = out

@@ -7,7 +7,7 @@ for the counting assumption that reproduces it, trying in turn:
     params  as computed · weights only (biases excluded) · as if groups were 1
     MACs    as computed · as if groups were 1 · FLOPs counted as 2·MACs
 
-each read with K/M/G = 10³ⁿ and, as some papers do, 2¹⁰ⁿ. A figure "reproduces" when
+each read with K/M/G = 10³ⁿ and, for parameter counts, as some papers do, 2¹⁰ⁿ. A figure "reproduces" when
 it is within one unit of its last printed digit (so both rounding and truncation
 pass). Example: GoogLeNet's inception 3a "159K" params is 163,328 weights (biases
 excluded) / 1024 = 159.5; its first row "2.7K" follows from no assumption, because
@@ -95,6 +95,9 @@ def _candidates(layers, quantity: str) -> list:
     if quantity == "params":
         computed = sum(r.params for r in layers)
         cands = [("as computed", computed), ("weights only, biases excluded", _weights_only(layers))]
+        trainable = sum(r.trainable for r in layers)
+        if trainable != computed:
+            cands.append(("trainable only (buffers and fixed weights excluded)", trainable))
         grouped = any(getattr(r.args, "groups", 1) not in (None, 1) for r in layers)
         if grouped:
             cands.append(("as if the grouped convs were not grouped (one GPU)", _ungrouped(layers, "params")))
@@ -115,7 +118,8 @@ def _judge(pub: Published, layers, quantity: str):
         return computed, "match", "matches"
     best = None
     for label, value in cands:
-        for base in ((1000, 1024) if pub.power else (1000,)):
+        # K = 1024 is a habit of parameter (memory) counts; for operations it is only a coincidence
+        for base in ((1000, 1024) if pub.power and quantity == "params" else (1000,)):
             if pub.close(value, base):
                 err = abs(Fraction(value) - pub.value(base)) / pub.value(base)
                 if best is None or err < best[0]:

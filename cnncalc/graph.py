@@ -49,6 +49,7 @@ class Node:
     scope: tuple = ()
     pending: tuple = ()  # ((arg name, Deferred), ...) resolved by the analysis
     published: object = None
+    allow: tuple = ()  # warning codes acknowledged in the spec
 
 
 @dataclass(frozen=True)
@@ -337,7 +338,8 @@ def _add_node(run: _Run, names: _Names, item: Item, local: str, ins: list, env: 
             run.error("E104", f"{arg.name}: {e}", pos, None, names.context())
             ok = False
     run.nodes.append(Node(qualified, op, Args(values) if ok and not item.broken else None, tuple(ins), item.pos,
-                          MappingProxyType(dict(item.arg_pos)), names.chain, tuple(pending), item.published))
+                          MappingProxyType(dict(item.arg_pos)), names.chain, tuple(pending), item.published,
+                          item.allow))
     names.register(local, qualified, item.name_pos or item.pos, run)
     return qualified
 

@@ -21,7 +21,7 @@ from .ops import all_spellings, find_op
 from .ops.base import REQUIRED, Op, find_arg
 from .yamlsource import LList, LMap
 
-LAYER_KEYS = ("type", "name", "inputs", "repeat", "when", "activation", "published", "note")
+LAYER_KEYS = ("type", "name", "inputs", "repeat", "when", "activation", "published", "note", "allow")
 BLOCK_CALL_KEYS = ("block", "name", "inputs", "repeat", "when", "published", "note")
 TOP_KEYS = ("name", "input", "layers", "blocks", "description", "source", "published", "note")
 BLOCK_KEYS = ("args", "layers", "output", "description", "published", "note")
@@ -48,6 +48,7 @@ class Item:
     activation_pos: Pos | None = None
     published: dict | None = None
     broken: bool = False  # reported already; expanded as a placeholder so later layers stay quiet
+    allow: tuple = ()  # warning codes this layer acknowledges (`allow: [W102]`), like a linter's noqa
 
 
 @dataclass(frozen=True)
@@ -288,8 +289,26 @@ def _parse_item(entry, pos, block_names, c) -> Item | None:
         repeat_pos=entry.at("repeat") if "repeat" in entry else None,
         when=parse_value(entry.get("when"), entry.at("when")), when_pos=entry.at("when") if "when" in entry else None,
         activation=activation, activation_pos=entry.at("activation") if activation else None,
-        published=entry.get("published"), broken=missing,
+        published=entry.get("published"), broken=missing, allow=_allow(entry, c),
     )
+
+
+def _allow(entry: LMap, c) -> tuple:
+    """`allow: [W101, W102]`: warnings the author has checked and wants silenced for this layer."""
+    raw = entry.get("allow")
+    if raw is None:
+        return ()
+    codes = raw if isinstance(raw, list) else [raw]
+    from .errors import CATALOGUE
+
+    out = []
+    for code in codes:
+        if isinstance(code, str) and code in CATALOGUE and code[0] in "WN":
+            out.append(code)
+        else:
+            c.add("E104", f"allow: {code!r} is not a warning code", entry.at("allow"),
+                  "list warning codes such as W101 (see docs/errors.md); errors cannot be allowed")
+    return tuple(out)
 
 
 def _placeholder(entry: LMap, c) -> Item:

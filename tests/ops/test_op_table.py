@@ -47,6 +47,12 @@ ROWS = [
     ("{type: flatten}", (256, 6, 6), (9216,), (0, 0), 0),
     ("{type: upsample, scale_factor: 2}", (16, 7, 7), (16, 14, 14), (0, 0), 0),
     ("{type: zeropad2d, padding: [1, 2, 3, 4]}", (3, 10, 10), (3, 13, 17), (0, 0), 0),
+    # LeCun et al. 1998: C3-style partial connections (3 maps: 3 + 3 + 6 kernels of 5×5, 3 biases),
+    # S2-style trainable subsampling (a coefficient and a bias per map), fixed RBF output units
+    ("{type: partial_conv2d, kernel_size: 5, connection_table: [[0, 1, 2], [1, 2, 3], [0, 1, 2, 3, 4, 5]]}",
+     (6, 14, 14), (3, 10, 10), ((3 + 3 + 6) * 25 + 3, 0), 10 * 10 * (3 + 3 + 6) * 25),
+    ("{type: subsample2d}", (6, 28, 28), (6, 14, 14), (12, 0), 6 * 14 * 14),
+    ("{type: rbf, units: 10}", (84,), (10,), (0, 840), 840),
     *[(f"{{type: {op}}}", (8, 4, 4), (8, 4, 4), (0, 0), 0)
       for op in ("relu", "leaky_relu", "sigmoid", "tanh", "gelu", "softmax", "dropout", "identity")],
 ]
