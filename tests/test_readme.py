@@ -19,6 +19,6 @@ def test_readme_outputs_are_current():
 def test_readme_set_up_commands_are_the_ones_ci_runs():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert "pip install -e '.[test]'" in readme and "pip install -e '.[test]'" in ci
+    assert "install -e '.[test]'" in readme and "install -e '.[test]'" in ci
     assert re.search(r"\.venv/bin/python -m pytest", readme)
     assert "-m pytest" in ci
