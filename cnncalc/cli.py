@@ -43,6 +43,12 @@ class Layout(str, Enum):
     hwc = "hwc"
 
 
+class Optimizer(str, Enum):
+    sgd = "sgd"
+    momentum = "momentum"
+    adam = "adam"
+
+
 class DType(str, Enum):
     float32 = "float32"
     float16 = "float16"
@@ -128,6 +134,8 @@ def summarize(
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output format."),
     batch: int = typer.Option(1, "--batch", min=1, help="Batch size for activation memory."),
     dtype: DType = typer.Option(DType.float32, "--dtype", help="Element type for memory figures."),
+    optimizer: Optimizer = typer.Option(Optimizer.adam, "--optimizer",
+                                        help="Optimizer state in the training memory estimate."),
     columns: Optional[List[str]] = typer.Option(None, "--columns", "-c",
                                                 help="Extra columns: kernel, input, trainable, memory, rf (receptive field), all."),
     depth: Optional[int] = typer.Option(None, "--depth", "-d", min=1,
@@ -156,7 +164,7 @@ def summarize(
         print_diagnostics(shown, _console(stderr=True))
     if not analysis.ok:
         raise typer.Exit(EXIT_INVALID)
-    mem = memory(analysis, batch, dtype.value)
+    mem = memory(analysis, batch, dtype.value, optimizer.value)
     if depth is None and len(analysis.layers) > COLLAPSE_ABOVE:
         depth = 1
         _console(stderr=True).print(f"note: {len(analysis.layers):,} layers; showing one row per top-level block "
@@ -177,7 +185,7 @@ def summarize(
     from .render import text
 
     rendered = {
-        Format.json: lambda: text.to_json(analysis, comparisons if compare else None),
+        Format.json: lambda: text.to_json(analysis, comparisons if compare else None, mem),
         Format.markdown: lambda: text.to_markdown(analysis, mem, layout.value, extra, depth, comparisons),
         Format.csv: lambda: text.to_csv(analysis, mem, layout.value, extra, depth),
         Format.table: lambda: text.to_markdown(analysis, mem, layout.value, extra, depth, comparisons),

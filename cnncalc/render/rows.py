@@ -89,6 +89,7 @@ def footer(analysis, mem: Memory) -> list:
         ("FLOPs", f"{t.flops:,} ({fmt.si(t.flops)})"),
         (f"Parameter memory ({mem.dtype})", fmt.nbytes(mem.param_bytes)),
         (f"Forward activations ({act})", fmt.nbytes(mem.activation_bytes)),
+        (f"Training estimate ({mem.optimizer}, {act})", fmt.nbytes(mem.training_bytes)),
     ]
 
 

@@ -40,7 +40,7 @@ def to_csv(analysis, mem, layout: str = "chw", extra: tuple = (), depth: int | N
     return buf.getvalue()
 
 
-def to_dict(analysis) -> dict:
+def to_dict(analysis, mem=None) -> dict:
     """The stable JSON interface (README "JSON output"); shapes channels-first, no batch."""
     t = analysis.totals
     return {
@@ -66,6 +66,7 @@ def to_dict(analysis) -> dict:
             "non_trainable_params": t.non_trainable_params,
             "macs": t.macs,
             "flops": t.flops,
+            **({"memory": mem.as_dict()} if mem is not None else {}),
         },
     }
 
@@ -76,8 +77,8 @@ def comparisons_to_list(comparisons) -> list:
              "explanation": c.explanation, "source": c.source, "note": c.note} for c in comparisons]
 
 
-def to_json(analysis, comparisons: tuple | None = None) -> str:
-    data = to_dict(analysis)
+def to_json(analysis, comparisons: tuple | None = None, mem=None) -> str:
+    data = to_dict(analysis, mem)
     if comparisons is not None:
         data["published"] = comparisons_to_list(comparisons)
     return json.dumps(data, indent=2) + "\n"
