@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from .errors import CnnError, Diagnostic
 from .graph import INPUT, Graph, Node
 from .ops.base import Args, Ctx, OpError, Window, find_arg
+from .ops.window import is_concrete
 from .receptive_field import INPUT_RF, RF, merge, step
 
 
@@ -155,7 +156,8 @@ def analyze(graph: Graph, input_shape: tuple | None = None, strict: bool = False
         ctx = Ctx(node.inputs, strict)
         try:
             out = tuple(op.infer(args, ins, ctx))
-            if any(d <= 0 for d in out):
+            # Symbolic sizes (cnncalc/symbolic.py) have no sign to test; only ints are checked.
+            if any(is_concrete(d) and d <= 0 for d in out):
                 raise OpError("E202", f"the output would be {'×'.join(map(str, out))}", "check sizes and padding")
             trainable, non_trainable = op.params(args, ins, out)
             macs = op.macs(args, ins, out)
@@ -193,7 +195,7 @@ def _field(node: Node, inputs: list, rf_step, diags: list) -> RF | None:
         return None
     merged, aligned = merge(known)
     if not aligned:
-        parts = ", ".join(f"{name} {f}" for name, f in zip(node.inputs, inputs) if f is not None)
+        parts = "; ".join(f"{name}: {f.describe()}" for name, f in zip(node.inputs, inputs) if f is not None)
         diags.append(Diagnostic("W103", f"{node.name}: the receptive fields of its inputs are not aligned ({parts})",
                                 node.pos, "their centres or strides differ, so outputs mix off-centre regions; "
                                           "the union is reported", _context(node)))

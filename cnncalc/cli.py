@@ -228,7 +228,8 @@ def validate(
         if analysis.ok:
             t = analysis.totals
             out = "×".join(map(str, analysis.output_shape))
-            _console().print(f"{spec}: valid — {len(analysis.layers)} layers, output {out}, {t.params:,} params, "
+            n = len(analysis.layers)
+            _console().print(f"{spec}: valid — {n} layer{'s' * (n != 1)}, output {out}, {t.params:,} params, "
                              f"{t.macs:,} MACs" + (f", {n_warn} warning(s)" if n_warn else ""), markup=False)
         else:
             _console(stderr=True).print(f"{spec}: {n_err} error(s), {n_warn} warning(s)", markup=False)

@@ -42,6 +42,14 @@ class RF:
 
         return f"{one(self.size)} /{one(self.stride)} p{one(self.padding)}"
 
+    def describe(self) -> str:
+        """For messages: 'r 3, S 1, P 2'."""
+        def one(pair):
+            a, b = (str(v) for v in pair)
+            return a if a == b else f"{a}×{b}"
+
+        return f"r {one(self.size)}, S {one(self.stride)}, P {one(self.padding)}"
+
     def as_dict(self) -> dict:
         def num(x):
             return int(x) if Fraction(x).denominator == 1 else float(x)

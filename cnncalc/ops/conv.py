@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from . import argtypes as t
 from .base import Arg, Op, OpError, Window, Worked, product, register
-from .window import WindowOp, resolve_padding, transposed_out_size
+from .window import WindowOp, is_concrete, resolve_padding, transposed_out_size
 
 
 def _check_channels(a, c_in: int, c_out: int) -> None:
@@ -118,7 +118,7 @@ class ConvTranspose2d(Op):
                                       f"({max(s, d)}) in {dim}", "as in PyTorch: output_padding < max(stride, dilation)",
                               arg="output_padding")
             o = transposed_out_size(ins[0][1 + j], a.kernel_size[j], s, a.padding[j], d, op_)
-            if o <= 0:
+            if is_concrete(o) and o <= 0:  # a symbolic size is a formula, with no sign to check
                 raise OpError("E202", f"output {dim} would be ({ins[0][1 + j]} − 1)·{s} − 2·{a.padding[j]} + "
                                       f"{d}·({a.kernel_size[j]} − 1) + {op_} + 1 = {o}",
                               "reduce padding", arg="padding")

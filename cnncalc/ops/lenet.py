@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from . import argtypes as t
 from .base import Arg, Op, OpError, Window, register
-from .window import WindowOp, resolve_padding
+from .window import WindowOp, is_concrete, resolve_padding
 
 
 def connection_table(v):
@@ -153,7 +153,7 @@ class RBF(Op):
     )
 
     def infer(self, a, ins, ctx):
-        if a.in_features is not None and a.in_features != ins[0][0]:
+        if a.in_features is not None and is_concrete(ins[0][0]) and a.in_features != ins[0][0]:
             raise OpError("E203", f"in_features is {a.in_features} but the input has {ins[0][0]} features",
                           f"set in_features: {ins[0][0]}, or remove it (it is inferred)", arg="in_features")
         return (a.units,)

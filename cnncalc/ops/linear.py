@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from . import argtypes as t
 from .base import Arg, Op, OpError, Window, Worked, register
+from .window import is_concrete
 
 
 @register
@@ -33,10 +34,12 @@ class Linear(Op):
             for d in shape:
                 n *= d
             dims = "×".join(map(str, shape))
+            n = f"{n:,}" if is_concrete(n) else str(n)
             raise OpError("E205", f"linear receives a {dims} tensor; it needs a feature vector",
-                          f"add {{type: flatten}} before it (it would give {dims} = {n:,} features), "
+                          f"add {{type: flatten}} before it (it would give {dims} = {n} features), "
                           f"or a global_avgpool2d ({shape[0]} features)")
-        if a.in_features is not None and a.in_features != shape[0]:
+        # A symbolic feature count (after a flatten) cannot be checked against a declared number.
+        if a.in_features is not None and is_concrete(shape[0]) and a.in_features != shape[0]:
             raise OpError("E203", f"in_features is {a.in_features} but the input has {shape[0]} features",
                           f"set in_features: {shape[0]}, or remove it (it is inferred)", arg="in_features")
         return (a.out_features,)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from . import argtypes as t
 from .base import Arg, Op, OpError, Window, register
-from .window import WindowOp, resolve_padding
+from .window import WindowOp, is_concrete, resolve_padding
 
 
 class _Pool(WindowOp):
@@ -83,10 +83,16 @@ class _Adaptive(Op):
 
     def window(self, a, ins):
         # Exact only when the input divides evenly; the widest bin bounds the field.
-        ks = tuple(-(-ins[0][1 + j] // a.output_size[j]) + (ins[0][1 + j] % a.output_size[j] != 0)
-                   for j in range(2))
-        ss = tuple(max(ins[0][1 + j] // a.output_size[j], 1) for j in range(2))
-        return Window(ks, ss, ((0, 0), (0, 0)))
+        ks, ss = [], []
+        for j in range(2):
+            i, o = ins[0][1 + j], a.output_size[j]
+            if is_concrete(i):
+                ks.append(-(-i // o) + (i % o != 0))
+                ss.append(max(i // o, 1))
+            else:  # symbolic size: whether O divides I is unknown, so the bound ⌈I/O⌉ + 1 (I when O = 1)
+                ks.append(i if o == 1 else -(-i // o) + 1)
+                ss.append(i if o == 1 else i // o)
+        return Window(tuple(ks), tuple(ss), ((0, 0), (0, 0)))
 
 
 @register

@@ -14,6 +14,13 @@ At stride 1 this equals PyTorch's padding='same'.
 
 Transposed convolution (PyTorch ConvTranspose2d):
     O = (I − 1)·S − 2P + D·(F − 1) + output_padding + 1
+
+Symbolic sizes (cnncalc/symbolic.py): an input size may be a sympy expression in H
+or W instead of an int. The same rules then give formulas (`(H − 11)//4` is sympy's
+floor((H − 11)/4)); the checks that need a number (kernel too large, floor warnings)
+are skipped for such sizes (`is_concrete`), and the two rules that depend on I mod S
+are written in closed form or refused (E104): see `out_size` and `same_padding`.
+Kernels, strides, paddings and dilations are always ints.
 """
 
 from __future__ import annotations
@@ -26,6 +33,11 @@ _DIM = ("height", "width")
 _LINES = (("row", "rows"), ("column", "columns"))
 
 
+def is_concrete(x) -> bool:
+    """True for an exact int size; False for a symbolic one (a sympy expression in H, W)."""
+    return isinstance(x, int)
+
+
 def extent(kernel: int, dilation: int = 1) -> int:
     """Span of a dilated kernel: D·(F − 1) + 1."""
     return dilation * (kernel - 1) + 1
@@ -34,6 +46,8 @@ def extent(kernel: int, dilation: int = 1) -> int:
 def out_size(i: int, k: int, s: int, p0: int, p1: int, d: int = 1, ceil_mode: bool = False) -> int:
     span = i + p0 + p1 - extent(k, d)
     if ceil_mode:
+        if not is_concrete(i):
+            return _symbolic_ceil_out_size(i, s, p0, span, extent(k, d) - p1)
         o = -(-span // s) + 1
         if (o - 1) * s >= i + p0:
             o -= 1
@@ -41,8 +55,33 @@ def out_size(i: int, k: int, s: int, p0: int, p1: int, d: int = 1, ceil_mode: bo
     return span // s + 1
 
 
+def _symbolic_ceil_out_size(i, s: int, p0: int, span, c: int):
+    """ceil_mode's size for a symbolic I, the last-window adjustment in closed form.
+
+    With N = I + P_begin and c = D·(F − 1) + 1 − P_end (so span = N − c), the last
+    window is dropped iff ⌈span/S⌉·S ≥ N, i.e. iff no multiple of S lies in [N − c, N − 1]:
+        c ≥ S       never dropped          O = ⌈span/S⌉ + 1
+        1 ≤ c < S   O = min(⌈span/S⌉ + 1, ⌈N/S⌉) = ⌈N/S⌉, as ⌈(N − c)/S⌉ ≥ ⌈N/S⌉ − 1
+        c ≤ 0       always dropped         O = ⌈span/S⌉
+    Equal to the integer rule above for every I (tests/test_symbolic.py checks it).
+    """
+    if c >= s:
+        return -(-span // s) + 1
+    if c >= 1:
+        return -(-(i + p0) // s)
+    return -(-span // s)
+
+
 def same_padding(i: int, k: int, s: int, d: int = 1) -> tuple:
     """TensorFlow's SAME padding (begin, end) for one dimension."""
+    if not is_concrete(i):
+        # The total (O − 1)·S + D·(F − 1) + 1 − I depends on I mod S unless S = 1.
+        if s != 1:
+            raise OpError("E104", f"padding 'same' with stride {s} depends on the input size modulo {s}; "
+                                  f"it cannot be written for a symbolic size",
+                          "give the input size as a number, or explicit padding", arg="padding")
+        total = max(extent(k, d) - 1, 0)
+        return (total // 2, total - total // 2)
     o = -(-i // s)
     total = max((o - 1) * s + extent(k, d) - i, 0)
     return (total // 2, total - total // 2)
@@ -101,6 +140,11 @@ def apply_window(w: Window, size_hw: tuple, ctx: Ctx, *, what: str = "kernel") -
         i, k, s, d = size_hw[j], w.kernel[j], w.stride[j], w.dilation[j]
         p0, p1 = w.pad[j]
         ext = extent(k, d)
+        if not is_concrete(i):  # a symbolic size: the formula only; checks need a number
+            out.append(out_size(i, k, s, p0, p1, d, w.ceil_mode))
+            if s > ext:
+                notes.append((j, "skip", s, ext))
+            continue
         if ext > i + p0 + p1:
             span = f"{ext} (dilated)" if d != 1 else str(k)
             raise OpError("E201", f"{what} {_DIM[j]} {span} is larger than the padded input {_DIM[j]} "
