@@ -12,13 +12,14 @@ the network, so its numpy/torch ratio predicts the whole-network ratio.
 
 Each measurement runs --repeats rounds (default 9, at least 7) of 3 timed calls per
 library after a warm-up call; times are medians over all timed calls, ratios are
-medians of the per-round ratios (see `timed_pair`).  torch keeps
-its default thread count; NumPy's BLAS uses its own default.
+medians of the per-round ratios (see `timed_pair`).  torch keeps its default thread
+count; NumPy's BLAS uses its own default.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -76,7 +77,8 @@ def flops(c_in, c_out, k, s, p, h) -> int:
 
 def make_case(c_in, c_out, k, s, p, h, rng):
     x = rng.standard_normal((1, c_in, h, h), dtype=np.float32)
-    w = (rng.standard_normal((c_out, c_in, k, k), dtype=np.float32) / np.sqrt(c_in * k * k)).astype(np.float32)
+    w = rng.standard_normal((c_out, c_in, k, k), dtype=np.float32)
+    w *= np.float32(1 / np.sqrt(c_in * k * k))
     run_np = lambda: conv2d(x, w, None, stride=(s, s), padding=(p, p, p, p))  # noqa: E731
     if torch is None:
         return run_np, None
@@ -129,13 +131,19 @@ def timed_pair(fn_np, fn_torch, repeats: int, calls: int = 3, settle: float = 0.
 
 
 def layer_table(repeats: int, rng) -> None:
-    print(f"{'layer':<22}{'GFLOP':>7}{'numpy ms':>10}{'torch ms':>10}{'np/torch':>9}{'np GF/s':>9}{'torch GF/s':>11}")
+    print(
+        f"{'layer':<22}{'GFLOP':>7}{'numpy ms':>10}{'torch ms':>10}{'np/torch':>9}"
+        f"{'np GF/s':>9}{'torch GF/s':>11}"
+    )
     for name, *shape in LAYERS:
         run_np, run_torch = make_case(*shape, rng)
         t_np, t_t, ratio = timed_pair(run_np, run_torch, repeats)
         f = flops(*shape)
         if t_t is None:
-            print(f"{name:<22}{f / 1e9:>7.3f}{t_np * 1e3:>10.2f}{'-':>10}{'-':>9}{f / t_np / 1e9:>9.0f}{'-':>11}")
+            print(
+                f"{name:<22}{f / 1e9:>7.3f}{t_np * 1e3:>10.2f}{'-':>10}{'-':>9}"
+                f"{f / t_np / 1e9:>9.0f}{'-':>11}"
+            )
         else:
             print(
                 f"{name:<22}{f / 1e9:>7.3f}{t_np * 1e3:>10.2f}{t_t * 1e3:>10.2f}{ratio:>9.2f}"
@@ -156,13 +164,19 @@ def conv_stack(repeats: int, rng, detail: bool) -> None:
         return run
 
     t_np, t_t, ratio = timed_pair(stack(0), stack(1) if torch is not None else None, repeats)
-    print(f"\nResNet-50 v1.5 conv stack: {len(convs)} convolutions, {total_flops / 1e9:.2f} GFLOP (batch 1, 224x224)")
+    print(
+        f"\nResNet-50 v1.5 conv stack: {len(convs)} convolutions, "
+        f"{total_flops / 1e9:.2f} GFLOP (batch 1, 224x224)"
+    )
     print(f"  numpy  {t_np * 1e3:8.1f} ms  {total_flops / t_np / 1e9:6.0f} GFLOP/s")
     if t_t is not None:
         print(f"  torch  {t_t * 1e3:8.1f} ms  {total_flops / t_t / 1e9:6.0f} GFLOP/s")
         print(f"  ratio numpy/torch = {ratio:.2f} (median of per-round ratios)")
     if detail:
-        print(f"\n{'#':>3} {'C_in':>5}{'C_out':>6}{'k':>3}{'s':>3}{'H':>5}{'numpy ms':>10}{'torch ms':>10}{'ratio':>7}")
+        print(
+            f"\n{'#':>3} {'C_in':>5}{'C_out':>6}{'k':>3}{'s':>3}{'H':>5}"
+            f"{'numpy ms':>10}{'torch ms':>10}{'ratio':>7}"
+        )
         for i, (shape, (run_np, run_torch)) in enumerate(zip(convs, cases)):
             a, b, r = timed_pair(run_np, run_torch, repeats)
             c_in, c_out, k, s, _, h = shape
@@ -181,7 +195,8 @@ def main(argv: list[str] | None = None) -> None:
     info = f"numpy {np.__version__}"
     if torch is not None:
         info += f", torch {torch.__version__} ({torch.get_num_threads()} threads)"
-    print(info + f", median of {repeats} runs\n")
+    info += f"; {repeats} rounds x 3 calls per measurement; load average {os.getloadavg()[0]:.2f}"
+    print(info + " (the figures are only meaningful on an otherwise idle machine)\n")
     if not args.no_layers:
         layer_table(repeats, rng)
     conv_stack(repeats, rng, args.detail)

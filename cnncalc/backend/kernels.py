@@ -198,7 +198,9 @@ def _windows(xp: np.ndarray, kh: int, kw: int, sh: int, sw: int, dh: int, dw: in
 # ------------------------------------------------------------------------ convolution
 
 
-def _im2col(xp: np.ndarray, kh: int, kw: int, sh: int, sw: int, dh: int, dw: int, oh: int, ow: int) -> np.ndarray:
+def _im2col(
+    xp: np.ndarray, kh: int, kw: int, sh: int, sw: int, dh: int, dw: int, oh: int, ow: int
+) -> np.ndarray:
     """Columns (N, C, kh, kw, OH, OW), C-contiguous, from a padded NCHW buffer.
 
     One as_strided view plus one copy.  The axis order puts the kernel taps next to the
@@ -392,7 +394,9 @@ def _avg_divisor(size: int, k: int, stride: int, pad: int, out: int, include_pad
     return end - start
 
 
-def avg_pool2d(x, kernel, stride=None, padding=(0, 0), ceil_mode=False, count_include_pad=True, divisor_override=None):
+def avg_pool2d(
+    x, kernel, stride=None, padding=(0, 0), ceil_mode=False, count_include_pad=True, divisor_override=None
+):
     """Average pooling, ``F.avg_pool2d`` semantics, including PyTorch's divisor rules.
 
     The divisor is the window area clipped to the padded input (count_include_pad=True)
@@ -540,8 +544,8 @@ def fold_batch_norm(weight, bias, gamma, beta, running_mean, running_var, eps=1e
     if gamma is not None:
         scale = scale * _param(gamma, w.dtype)
     w_folded = w * scale.reshape((-1,) + (1,) * (w.ndim - 1))
-    b = -_param(running_mean, w.dtype) if bias is None else _param(bias, w.dtype) - _param(running_mean, w.dtype)
-    b_folded = b * scale
+    mean = _param(running_mean, w.dtype)
+    b_folded = (-mean if bias is None else _param(bias, w.dtype) - mean) * scale
     if beta is not None:
         b_folded = b_folded + _param(beta, w.dtype)
     return w_folded, b_folded

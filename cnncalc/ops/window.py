@@ -145,13 +145,14 @@ def apply_window(w: Window, size_hw: tuple, ctx: Ctx, *, what: str = "kernel") -
             if s > ext:
                 notes.append((j, "skip", s, ext))
             continue
-        if ext > i + p0 + p1:
+        o = out_size(i, k, s, p0, p1, d, w.ceil_mode)
+        # in ceil mode PyTorch lets the last window hang over the end: only an empty output is wrong
+        if ext > i + p0 + p1 and not (w.ceil_mode and o >= 1):
             span = f"{ext} (dilated)" if d != 1 else str(k)
             raise OpError("E201", f"{what} {_DIM[j]} {span} is larger than the padded input {_DIM[j]} "
                                   f"{i} + {p0 + p1} = {i + p0 + p1}",
                           f"use a smaller kernel_size, or padding ≥ {-(-(ext - i) // 2)} on each side",
                           arg="kernel_size")
-        o = out_size(i, k, s, p0, p1, d, w.ceil_mode)
         if o <= 0:  # pragma: no cover - unreachable for valid windows, kept as a guard
             raise OpError("E202", f"output {_DIM[j]} would be {o}", arg="kernel_size")
         leftover = (i + p0 + p1 - ext) % s

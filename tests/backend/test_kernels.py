@@ -182,7 +182,8 @@ def test_conv2d_padding_beyond_every_window(torch):
     x = rand(np.random.default_rng(19), (1, 2, 5, 5), np.float64)
     w = rand(np.random.default_rng(20), (3, 2, 1, 1), np.float64)
     ours = K.conv2d(x, w, None, stride=(8, 1), padding=(3, 0, 0, 0))
-    ref = torch.nn.functional.conv2d(torch.nn.functional.pad(T(torch, x), (0, 0, 3, 0)), T(torch, w), None, (8, 1))
+    F = torch.nn.functional
+    ref = F.conv2d(F.pad(T(torch, x), (0, 0, 3, 0)), T(torch, w), None, (8, 1))
     check(ours, ref, np.float64)
     assert not ours[:, :, 0].any()
 
@@ -227,7 +228,9 @@ def test_conv_transpose2d_matches_torch(torch, case, dtype):
     wt = rand(rng, (c, co // g, kh, kw), dtype, scale=0.5)
     b = rand(rng, (co,), dtype)
     ours = K.conv_transpose2d(x, wt, b, stride, pad, opad, dil, g)
-    ref = torch.nn.functional.conv_transpose2d(T(torch, x), T(torch, wt), T(torch, b), stride, pad, opad, g, dil)
+    ref = torch.nn.functional.conv_transpose2d(
+        T(torch, x), T(torch, wt), T(torch, b), stride, pad, opad, g, dil
+    )
     check(ours, ref, dtype)
 
 
@@ -439,7 +442,13 @@ def test_fold_batch_norm_into_conv_and_linear(dtype, with_bias):
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize(
     "c, size, alpha, beta, k",
-    [(7, 5, 1e-4, 0.75, 2.0), (6, 2, 1e-2, 0.5, 1.0), (4, 1, 0.1, 0.75, 1.0), (3, 9, 0.5, 1.0, 0.5), (96, 5, 1e-4, 0.75, 2.0)],
+    [
+        (7, 5, 1e-4, 0.75, 2.0),  # AlexNet's parameters
+        (6, 2, 1e-2, 0.5, 1.0),  # even size: asymmetric window
+        (4, 1, 0.1, 0.75, 1.0),
+        (3, 9, 0.5, 1.0, 0.5),  # window wider than the channel count
+        (96, 5, 1e-4, 0.75, 2.0),
+    ],
 )
 def test_local_response_norm_matches_torch(torch, c, size, alpha, beta, k, dtype):
     x = rand(np.random.default_rng(13), (2, c, 5, 4), dtype, scale=3.0)
@@ -491,9 +500,9 @@ def test_zero_pad_matches_torch(torch, pad, dtype):
 )
 def test_activations_match_torch(torch, name, dtype):
     F = torch.nn.functional
-    x = np.concatenate(
-        [rand(np.random.default_rng(17), (2, 5, 3, 3), dtype, scale=4.0).ravel(), [0, -0.5, 0.5, 9, -9, 30, -30, 1e-3, -1e-3, 3]]
-    ).astype(dtype)
+    edge = [0, -0.5, 0.5, 9, -9, 30, -30, 1e-3, -1e-3, 3]
+    body = rand(np.random.default_rng(17), (2, 5, 3, 3), dtype, scale=4.0).ravel()
+    x = np.concatenate([body, edge]).astype(dtype)
     x4 = x.reshape(2, 5, -1)  # 100 values; channel axis 1 for softmax
     ours, ref = {
         "relu": (lambda: K.relu(x), lambda: F.relu(T(torch, x))),
@@ -559,7 +568,9 @@ def test_property_conv2d_agrees_with_torch(torch, cfg):
     t, bo, le, ri = cfg["pad"]
     F = torch.nn.functional
     ref = _torch_or_none(
-        lambda: F.conv2d(F.pad(T(torch, x), (le, ri, t, bo)), T(torch, wt), T(torch, b), cfg["stride"], 0, cfg["dil"], g)
+        lambda: F.conv2d(
+            F.pad(T(torch, x), (le, ri, t, bo)), T(torch, wt), T(torch, b), cfg["stride"], 0, cfg["dil"], g
+        )
     )
     kw = dict(stride=cfg["stride"], padding=cfg["pad"], dilation=cfg["dil"], groups=g)
     if ref is None:  # torch rejects it: we must reject it too
@@ -579,7 +590,8 @@ def test_property_conv_transpose2d_agrees_with_torch(torch, cfg, data):
     )
     # padding mostly small enough to leave an output (padding eats 2 pixels per step).
     pad = tuple(
-        data.draw(st.integers(0, (d * (k - 1) + 1) // 2 + 1), label="padding") for k, d in zip(cfg["k"], cfg["dil"])
+        data.draw(st.integers(0, (d * (k - 1) + 1) // 2 + 1), label="padding")
+        for k, d in zip(cfg["k"], cfg["dil"])
     )
     rng = np.random.default_rng(cfg["seed"])
     g = cfg["g"]
