@@ -308,6 +308,100 @@ def _print_explanation(e, layout: str, fmt: "Format", preface: tuple = ()) -> No
         print_diagnostics(e.diagnostics, out)
 
 
+def _parse_bytes(text: str) -> int:
+    """'2GiB', '512MiB', '1.5G', '1000000' -> bytes (KiB/MiB/GiB binary, K/M/G decimal)."""
+    import re
+    from fractions import Fraction
+
+    m = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([KMGT]?)(i?)B?\s*", text, re.IGNORECASE)
+    if not m:
+        raise _fail_cli(f"--max-memory '{text}' is not a size", "write e.g. 2GiB, 512MiB or 4G")
+    num, unit, binary = m.groups()
+    power = "KMGT".index(unit.upper()) + 1 if unit else 0
+    return int(Fraction(num) * (1024 if binary else 1000) ** power)
+
+
+@app.command()
+def verify(
+    spec: str = typer.Argument(..., help="A YAML spec file or a bundled model name."),
+    input: Optional[str] = typer.Option(None, "--input", "-i", help="An input shape CxHxW, or a .npy array file."),
+    batch: int = typer.Option(1, "--batch", min=1, help="Batch size (for a generated input)."),
+    dtype: str = typer.Option("float32", "--dtype", help="float32 or float64."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the He-initialised weights and the random input."),
+    weights: Optional[Path] = typer.Option(None, "--weights", help="An .npz of real weights keyed <layer>.<array> "
+                                                                   "(PyTorch state_dict names)."),
+    max_memory: str = typer.Option("2GiB", "--max-memory", help="Refuse to run above this estimated peak."),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table (text) or json."),
+) -> None:
+    """Run the network in NumPy: every tensor must have its inferred shape and every layer
+    the counted number of weights (exit 1 otherwise)."""
+    import json
+
+    from .analysis import analyze
+    from .memory import numel
+    from .pipeline import load
+
+    if dtype not in ("float32", "float64"):
+        raise _fail_cli(f"--dtype {dtype}: the NumPy backend runs float32 or float64")
+    array_file = input if input and (input.endswith(".npy") or Path(input).is_file()) else None
+    shape = parse_shape(input) if input and not array_file else None
+    analysis = analyze(load(spec), shape)
+    analysis.raise_for_errors()
+    from .backend import runner
+
+    x = None
+    if array_file:
+        x = runner.load_input(array_file, analysis.input_shape, batch, dtype)
+        batch = int(x.shape[0])
+    limit = _parse_bytes(max_memory)
+    need = runner.estimate_peak_bytes(analysis, batch, dtype)
+    if need > limit:
+        from .render import fmt as f
+
+        raise fail("E304", f"running {analysis.name} at batch {batch} ({dtype}) needs about {f.nbytes(need)}, "
+                           f"above --max-memory {f.nbytes(limit)}", Pos("<command line>", 1, 1),
+                   "use a smaller --batch or --input, or raise --max-memory")
+    notes = []
+    w = None
+    if weights is not None:
+        w, missing, unused = runner.load_weights(str(weights), analysis, dtype, seed)
+        if missing:
+            notes.append(f"{len(missing)} arrays not in {weights} were initialised: {', '.join(missing[:5])}"
+                         + (" …" if len(missing) > 5 else ""))
+        if unused:
+            notes.append(f"{len(unused)} arrays of {weights} match no layer: {', '.join(unused[:5])}"
+                         + (" …" if len(unused) > 5 else ""))
+    result = _run_with_progress(runner, analysis, x, w, batch, dtype, seed)
+    if fmt is Format.json:
+        sys.stdout.write(json.dumps({
+            "name": analysis.name, "ok": result.ok, "batch": result.batch, "dtype": dtype, "seconds": result.seconds,
+            "estimated_peak_bytes": need, "notes": notes,
+            "layers": [{"name": c.name, "type": c.op, "inferred_shape": list(c.inferred), "actual_shape": list(c.actual),
+                        "params_counted": c.counted, "weights_allocated": c.allocated, "ok": c.ok,
+                        "seconds": c.seconds} for c in result.layers]}, indent=2) + "\n")
+    else:
+        from .render.verify import render_verify
+
+        render_verify(analysis, result, need, notes, _console())
+    if not result.ok:
+        raise typer.Exit(EXIT_INVALID)
+
+
+def _run_with_progress(runner, analysis, x, w, batch, dtype, seed):
+    if not sys.stderr.isatty():
+        return runner.run(analysis, x, w, batch=batch, dtype=dtype, seed=seed)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=_console(stderr=True), transient=True) as progress:
+        task = progress.add_task(f"running {analysis.name}", total=len(analysis.layers))
+
+        def tick(idx, total, name):
+            progress.update(task, completed=idx, description=f"running {name}")
+
+        return runner.run(analysis, x, w, batch=batch, dtype=dtype, seed=seed, on_layer=tick)
+
+
 @app.command()
 def check(
     answers: str = typer.Argument(..., help="An answer sheet (YAML): model, answers per layer and totals."),

@@ -55,6 +55,7 @@ CATALOGUE: dict[str, Code] = _catalogue(
     Code("E003", "yaml-syntax", EXIT_UNUSABLE, "the file is not valid YAML"),
     Code("E004", "bad-cli-argument", EXIT_UNUSABLE, "a command-line option has a value cnncalc cannot use"),
     Code("E005", "yaml-limit", EXIT_UNUSABLE, "the YAML document is too large, too deep or expands too many aliases"),
+    Code("E006", "bad-array-file", EXIT_UNUSABLE, "a --weights .npz or --input .npy file cannot be used"),
     # spec structure (exit 1)
     Code("E101", "unknown-op", EXIT_INVALID, "a layer's type is not an op cnncalc knows"),
     Code("E102", "unknown-key", EXIT_INVALID, "a key is not an argument of that op, block or section"),
@@ -80,6 +81,7 @@ CATALOGUE: dict[str, Code] = _catalogue(
     Code("E301", "too-many-layers", EXIT_INVALID, "the expanded network exceeds the layer limit"),
     Code("E302", "too-deep", EXIT_INVALID, "blocks are nested deeper than the limit"),
     Code("E303", "number-too-large", EXIT_INVALID, "a size or count is beyond the supported range"),
+    Code("E304", "memory-limit", EXIT_INVALID, "running the network would need more memory than --max-memory allows"),
     # warnings and notes (exit 0)
     Code("W101", "floored-division", EXIT_OK, "a window does not fit evenly: input rows/columns are never covered"),
     Code("W102", "stride-exceeds-kernel", EXIT_OK, "the stride is larger than the kernel: input pixels are skipped"),

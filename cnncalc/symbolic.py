@@ -182,8 +182,12 @@ def symbols_of(shape: tuple) -> tuple:
 
 
 def at(x, values: dict) -> int:
-    """A size or count at given symbol values: at(⌊(H − 11)/4⌋ + 1, {H: 227}) = 55."""
-    return x if is_concrete(x) else int(x.subs(values))
+    """A size or count at given symbol values (keyed by symbol or name): at(⌊(H − 11)/4⌋ + 1, {'H': 227}) = 55."""
+    if is_concrete(x):
+        return x
+    sp = _sympy()
+    names = {str(k): v for k, v in values.items()}
+    return int(x.xreplace({s: sp.Integer(names[s.name]) for s in x.free_symbols if s.name in names}))
 
 
 # -- which sizes work ----------------------------------------------------------------

@@ -38,6 +38,8 @@ EXAMPLES = {
                      "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
                      "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\n",
              "do not expand aliases millions of times (this is a 'billion laughs' document)"),
+    "E006": ("command", "cnncalc verify spec.yaml --weights spec.yaml",
+             "give an .npz saved with numpy.savez, keyed <layer>.<array> like a PyTorch state_dict"),
     "E101": ("spec", H + "  - {type: maxpol2d, kernel_size: 2}\n", "use an op from `cnncalc ops`"),
     "E102": ("spec", H + "  - {type: conv2d, out_channels: 8, kernel_size: 3, strid: 2}\n",
              "spell the argument as the op defines it (PyTorch or Keras names)"),
@@ -78,6 +80,8 @@ EXAMPLES = {
                      + "  b40: {layers: [relu]}\nlayers:\n  - {block: b0}\n", "nest blocks less deeply"),
     "E303": ("spec", H + "  - {type: conv2d, out_channels: 8, kernel_size: 1000000000000000000000000000000}\n",
              "sizes must be reasonable integers (at most 2^40)"),
+    "E304": ("command", "cnncalc verify spec.yaml --batch 512 --max-memory 64MiB",
+             "use a smaller --batch or input, or raise --max-memory"),
     "W101": ("spec", "name: example\ninput: [1, 10, 10]\nlayers:\n"
                      "  - {type: conv2d, out_channels: 8, kernel_size: 3, stride: 2}\n",
              "pick an input size, padding or stride for which (I − F + 2P) is a multiple of S"),
