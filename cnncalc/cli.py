@@ -80,6 +80,58 @@ def parse_shape(text: str, layout: str = "chw") -> tuple:
     return dims
 
 
+def _maybe_symbolic(command: str, spec: str, input: Optional[str], fmt: "Format", max_layers: int,
+                    layout: str = "chw", output: Optional[Path] = None, unsupported: tuple = ()) -> bool:
+    """`--input 3xHxW` (a letter for a size): sizes as formulas, via cnncalc.symbolic (sympy imported
+    there, only now). False for a numeric --input: the command goes on as usual."""
+    if not input:
+        return False
+    from .symbolic import has_symbols
+
+    if not has_symbols(input):
+        return False
+    if unsupported:
+        raise _fail_cli(f"{', '.join(unsupported)} cannot be used with a symbolic --input", "give numbers, e.g. 3x224x224")
+    import json
+
+    from .pipeline import load
+    from .render import symbolic as show
+    from .render.table import print_diagnostics
+    from .symbolic import analyze_symbolic, parse_symbolic_shape, size_report
+
+    if command == "summarize":
+        analysis = analyze_symbolic(load(spec, max_layers), parse_symbolic_shape(input, layout))
+        shown = [d for d in analysis.diagnostics if d.severity != "note"]
+        if shown:
+            print_diagnostics(shown, _console(stderr=True))
+        if not analysis.ok:
+            raise typer.Exit(EXIT_INVALID)
+        if fmt is Format.table and output is None:
+            show.render_table(analysis, _console(), layout)
+        else:
+            render = {Format.json: show.to_json, Format.csv: show.to_csv}.get(fmt, show.to_markdown)
+            write_output(render(analysis, layout), output, (spec,))
+        return True
+    try:  # validate
+        report = size_report(load(spec, max_layers), parse_symbolic_shape(input, layout))
+    except CnnError as e:
+        if fmt is not Format.json:
+            raise
+        sys.stdout.write(json.dumps({"valid": False, "diagnostics": [d.as_dict() for d in e.diagnostics]},
+                                    indent=2) + "\n")
+        raise typer.Exit(e.exit_code)
+    if fmt is Format.json:
+        sys.stdout.write(json.dumps(show.report_dict(report), indent=2, ensure_ascii=False) + "\n")
+    else:
+        print_diagnostics(report.analysis.diagnostics, _console(stderr=True))
+        console = _console(stderr=not report.ok)
+        for line in show.report_lines(spec, report):
+            console.print(line, markup=False)
+    if not report.ok:
+        raise typer.Exit(EXIT_INVALID)
+    return True
+
+
 def _columns(values: Optional[List[str]]) -> tuple:
     from .render.rows import OPTIONAL_COLUMNS
 
@@ -153,6 +205,10 @@ def summarize(
     from .memory import memory
     from .pipeline import load
 
+    given = (("--columns", columns), ("--explain", explain), ("--depth", depth), ("--compare", compare))
+    if _maybe_symbolic("summarize", spec, input, fmt, max_layers, layout.value, output,
+                       tuple(name for name, value in given if value)):
+        return
     extra = _columns(columns) + (("formula",) if explain else ())
     shape = parse_shape(input, layout.value) if input else None
     graph = load(spec, max_layers)
@@ -206,6 +262,8 @@ def validate(
     from .analysis import analyze
     from .pipeline import load
 
+    if _maybe_symbolic("validate", spec, input, fmt, max_layers):
+        return
     shape = parse_shape(input) if input else None
     try:
         analysis = analyze(load(spec, max_layers), shape)

@@ -101,8 +101,23 @@ def simplify(x):
     e = _tidy(sp.sympify(x), sp)
     if e.is_Integer:
         return int(e)
-    # 1048576·(⌊…⌋ + 1)·(⌊…⌋ + 1) rather than 4096·(256·⌊…⌋ + 256)·(⌊…⌋ + 1), term by term
-    return sp.Add(*(sp.factor_terms(t) for t in sp.Add.make_args(e)))
+    return sp.Add(*(_gather(t, sp) for t in sp.Add.make_args(e)))
+
+
+def _gather(term, sp):
+    """1048576·(⌊…⌋ + 1)·(⌊…⌋ + 1) rather than 4096·(256·⌊…⌋ + 256)·(⌊…⌋ + 1): numbers to the front."""
+    if not term.is_Mul or not any(f.is_Add for f in term.args):
+        return term
+    number, factors = sp.Integer(1), []
+    for f in term.args:
+        if f.is_Number:
+            number *= f
+            continue
+        if f.is_Add:
+            content, f = f.primitive()
+            number *= content
+        factors.append(f)
+    return sp.Mul(number, *factors, evaluate=False) if number != 1 else sp.Mul(*factors)
 
 
 def _tidy(e, sp):
@@ -311,7 +326,7 @@ def _mirror(analysis: Analysis, shape: tuple, sym, done: list, sp) -> SizeRange 
     swap = {first: sym}
 
     def alike(a, b) -> bool:
-        return (a if is_concrete(a) else a.xreplace(swap)) == b
+        return a == b if is_concrete(a) else sp.expand(a.xreplace(swap) - b) == 0
 
     for r in analysis.layers:
         out = r.output_shape

@@ -16,6 +16,16 @@ from .base import Arg, Op, OpError, Window, register
 from .window import WindowOp, is_concrete, resolve_padding
 
 
+def _pre_pad(x, win, fill: float):
+    """Symmetric padding stays the kernel's job; asymmetric ('same') padding is applied first."""
+    (t, b), (l, r) = win.pad
+    if t == b and l == r:
+        return x, (t, l)
+    import numpy as np
+
+    return np.pad(x, ((0, 0), (0, 0), (t, b), (l, r)), constant_values=fill), (0, 0)
+
+
 class _Pool(WindowOp):
     window_name = "pool window"
     args = (
@@ -56,8 +66,8 @@ class MaxPool2d(_Pool):
         from ..backend import kernels as k
 
         win = self.window(a, [xs[0].shape[1:]])
-        return k.max_pool2d(xs[0], win.kernel, win.stride, tuple(p[0] for p in win.pad), win.dilation,
-                            win.ceil_mode)
+        x, pad = _pre_pad(xs[0], win, -float("inf"))
+        return k.max_pool2d(x, win.kernel, win.stride, pad, win.dilation, win.ceil_mode)
 
 
 @register
@@ -71,8 +81,14 @@ class AvgPool2d(_Pool):
         from ..backend import kernels as k
 
         win = self.window(a, [xs[0].shape[1:]])
-        return k.avg_pool2d(xs[0], win.kernel, win.stride, tuple(p[0] for p in win.pad), win.ceil_mode,
-                            a.count_include_pad)
+        x, pad = _pre_pad(xs[0], win, 0.0)
+        y = k.avg_pool2d(x, win.kernel, win.stride, pad, win.ceil_mode, a.count_include_pad)
+        if x is not xs[0] and not a.count_include_pad:  # 'same' (TensorFlow): divide by real pixels only
+            import numpy as np
+
+            ones, _ = _pre_pad(np.ones_like(xs[0][:1, :1]), win, 0.0)
+            y = y / k.avg_pool2d(ones, win.kernel, win.stride, pad, win.ceil_mode, True)
+        return y
 
 
 class _Adaptive(Op):

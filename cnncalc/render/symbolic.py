@@ -38,7 +38,7 @@ def _expr(e) -> str:
         return e.name
     if isinstance(e, (sp.floor, sp.ceiling)):
         lo, hi = ("⌊", "⌋") if isinstance(e, sp.floor) else ("⌈", "⌉")
-        num, den = sp.fraction(sp.together(e.args[0]))
+        num, den = sp.fraction(sp.together(sp.expand(e.args[0])))
         inner = _expr(num)
         if den != 1:
             inner = (f"({inner})" if num.is_Add else inner) + f"/{_factor(den)}"
