@@ -50,8 +50,10 @@ def render(readme: str) -> str:
 
 def comparable(readme: str) -> str:
     """Blocks marked '(timings vary)' are compared with their decimals masked."""
-    return MARK.sub(lambda m: m.group(1) + (DECIMAL.sub("#", m.group(4)) if m.group(3) else m.group(4))
-                    + m.group(5), readme)
+    def mask(text: str) -> str:
+        return re.sub(r"[ ─]+", " ", DECIMAL.sub("#", text))
+
+    return MARK.sub(lambda m: m.group(1) + (mask(m.group(4)) if m.group(3) else m.group(4)) + m.group(5), readme)
 
 
 def main() -> int:
