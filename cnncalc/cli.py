@@ -80,7 +80,7 @@ def parse_shape(text: str, layout: str = "chw") -> tuple:
     return dims
 
 
-def _maybe_symbolic(command: str, spec: str, input: Optional[str], fmt: "Format", max_layers: int,
+def _maybe_symbolic(command: str, spec: str, input: Optional[str], fmt: Format, max_layers: int,
                     layout: str = "chw", output: Optional[Path] = None, unsupported: tuple = ()) -> bool:
     """`--input 3xHxW` (a letter for a size): sizes as formulas, via cnncalc.symbolic (sympy imported
     there, only now). False for a numeric --input: the command goes on as usual."""
@@ -346,7 +346,7 @@ def explain(
     _print_explanation(explain_layer(analysis, layer), layout.value, fmt)
 
 
-def _print_explanation(e, layout: str, fmt: "Format", preface: tuple = ()) -> None:
+def _print_explanation(e, layout: str, fmt: Format, preface: tuple = ()) -> None:
     import json
 
     from .render.explain import explanation_dict, explanation_lines
@@ -396,7 +396,6 @@ def verify(
     import json
 
     from .analysis import analyze
-    from .memory import numel
     from .pipeline import load
 
     if dtype not in ("float32", "float64"):
@@ -511,7 +510,7 @@ def _read_calculator_input(text: str, layout: InputLayout) -> tuple:
     return chw, said
 
 
-def _calculate(layer: str, input: str, layout: InputLayout, fmt: "Format") -> None:
+def _calculate(layer: str, input: str, layout: InputLayout, fmt: Format) -> None:
     from .analysis import analyze
     from .explain import explain_layer
     from .pipeline import load_string

@@ -92,7 +92,7 @@ class _Run:
 class _Names:
     """Names visible in one block instance; registering also exposes dotted names upward."""
 
-    def __init__(self, prefix: str, input_name: str, parent: "_Names | None", rel: str,
+    def __init__(self, prefix: str, input_name: str, parent: _Names | None, rel: str,
                  items: tuple, chain: tuple, env: dict) -> None:
         self.prefix, self.input, self.parent, self.rel = prefix, input_name, parent, rel
         self.items, self.chain, self.env = items, chain, env

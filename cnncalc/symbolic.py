@@ -9,26 +9,29 @@ its own rule, so conv1's `(H − 11)//4 + 1` is sympy's floor((H − 11)/4) + 1;
 that need a number are skipped for symbolic sizes (ops/window.py `is_concrete`), and a
 rule that cannot be written as a formula raises E104 from its op. Afterwards each
 formula is tidied (`simplify`): nested roundings merge,
-⌊(⌊u⌋ + q)/c⌋ = ⌊(u + ⌊q⌋)/c⌋ for a whole c > 0 (and the same for ⌈ ⌉), so pool1 of
-AlexNet reads ⌊(H − 19)/8⌋ + 1 rather than ⌊⌊(H − 11)/4⌋/2⌋ + 1.
+⌊(⌊u⌋ + q)/c⌋ = ⌊(u + ⌊q⌋)/c⌋ for a whole c > 0 (and the same for ⌈ ⌉; a ⌊ ⌋ inside a
+⌈ ⌉ is first rewritten as one), so pool1 of AlexNet reads ⌊(H − 11)/8⌋ rather than
+⌊(⌊(H − 11)/4⌋ − 2)/2⌋ + 1.
 
 Which sizes work (`size_report`, for `validate`): answered numerically with the same
 integer rules, one symbol at a time. To study H, H is set to a number n and every
 other spatial size stays (or becomes) a symbol; the ops skip their checks for
 symbolic sizes, so the errors and warnings left are exactly those of the H
-dimension. H and W are therefore treated independently (with `3xHxH` both
+dimension. H and W are therefore treated independently (with `3xNxN` both
 dimensions are studied together), and when every layer treats them alike (same
 formula and window in both) W's answer is H's, computed once.
   - smallest H: the smallest n for which the analysis has no error, i.e. every layer's
-    output is ≥ 1 (E201/E202 are the only errors a size can cause in a network valid
-    for symbols). Output sizes grow with the input, so validity is monotone in n:
+    output is ≥ 1 (E201/E202 are the only errors a size can cause in a network that is
+    valid for symbols). Output sizes grow with the input, so validity is monotone in n:
     doubling finds a valid n, bisection the smallest.
-  - no flooring: a floored division (W101 under `strict`, which also counts padding
-    left over) depends on H only through H mod S, S the effective stride of the layer
-    (the product of the strides before it, its receptive-field stride). So the set of
-    exact sizes is periodic with period M = lcm of all effective strides; one period
-    from the smallest valid n is scanned, and M is reduced to the smallest modulus
-    giving the same classes. AlexNet (227×227): H ≡ 3 (mod 32).
+  - no flooring: the sizes for which no op reports a floored division (W101 under
+    `strict`, which also counts padding left over; a layer's `allow:` list is honoured,
+    and ceil_mode divisions round up, so they never floor). A layer's division depends
+    on H only through H mod S, S its effective stride (the product of the strides
+    before it: its receptive-field stride). So the set of exact sizes is periodic with
+    period M = lcm of all effective strides (their numerators, after an upsampling);
+    one period from the smallest valid n is scanned, and M is reduced to the smallest
+    modulus giving the same classes. AlexNet (227×227): H ≡ 3 (mod 32).
 """
 
 from __future__ import annotations

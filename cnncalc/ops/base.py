@@ -60,7 +60,7 @@ class Args:
     def items(self):
         return self._values.items()
 
-    def replace(self, **changes) -> "Args":
+    def replace(self, **changes) -> Args:
         return Args({**self._values, **changes})
 
     def as_dict(self) -> dict:

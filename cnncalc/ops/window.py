@@ -123,7 +123,7 @@ def floor_formula(i: int, k: int, s: int, p0: int, p1: int, d: int = 1, ceil_mod
         text += f" = {lo}{_fmt(Fraction(num, s))}{hi} + 1"
     o = out_size(i, k, s, p0, p1, d, ceil_mode)
     if ceil_mode and o != -(-num // s) + 1:
-        text += f" − 1 (the last window would start in the right padding)"
+        text += " − 1 (the last window would start in the right padding)"
     return f"{text} = {o}"
 
 

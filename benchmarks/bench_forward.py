@@ -1,0 +1,95 @@
+"""NumPy forward pass (cnncalc.run) beside PyTorch's CPU forward, and their peak memory.
+
+Time: ResNet-50, VGG-16 and DenseNet-121 at 224×224, batch 1, float32; both backends run
+the same layers with the same weights in this process (PyTorch through
+tests/oracle/torch_model.py, i.e. torch.nn.functional, under torch.no_grad), median of
+several runs after a warm-up. The target is NumPy ≤ 1.5× PyTorch for ResNet-50.
+
+Memory: peak resident memory (ru_maxrss) of `cnncalc verify resnet50` as a user runs it,
+beside a process that imports torch and runs the same forward pass; target ≤ 2×.
+
+    python benchmarks/bench_forward.py [--runs 7] [--models resnet50 vgg16 densenet121]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests" / "oracle"))
+
+TORCH_PEAK = r"""
+import json, resource, sys
+sys.path.insert(0, {oracle!r})
+import numpy as np, torch
+import cnncalc
+from cnncalc.backend.runner import init_weights
+from torch_model import torch_forward
+a = cnncalc.summarize({model!r})
+w = init_weights(a, 0, "float32")
+x = np.random.default_rng(1).standard_normal((1, *a.input_shape)).astype("float32")
+torch_forward(a, x, w)
+print(json.dumps({{"peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}}))
+"""
+
+CNNCALC_PEAK = r"""
+import json, resource, subprocess, sys
+subprocess.run([sys.executable, "-m", "cnncalc", "verify", {model!r}], stdout=subprocess.DEVNULL, check=True)
+print(json.dumps({{"peak": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024}}))
+"""
+
+
+def median_time(fn, runs: int) -> float:
+    fn()  # warm-up
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def peak(code: str) -> int:
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])["peak"]
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--runs", type=int, default=7)
+    p.add_argument("--models", nargs="*", default=["resnet50", "vgg16", "densenet121"])
+    p.add_argument("--no-memory", action="store_true")
+    args = p.parse_args()
+    import numpy as np
+    import torch
+    from torch_model import torch_forward
+
+    import cnncalc
+    from cnncalc.backend.runner import init_weights, run
+
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; numpy {np.__version__}")
+    print(f"{'model':12} {'numpy s':>9} {'torch s':>9} {'numpy/torch':>12} {'numpy GMAC/s':>13}")
+    for model in args.models:
+        a = cnncalc.summarize(model)
+        w = init_weights(a, 0, "float32")
+        x = np.random.default_rng(1).standard_normal((1, *a.input_shape)).astype("float32")
+        t_np = median_time(lambda: run(a, x, w), args.runs)  # noqa: B023
+        t_torch = median_time(lambda: torch_forward(a, x, w), args.runs)  # noqa: B023
+        print(f"{model:12} {t_np:9.3f} {t_torch:9.3f} {t_np / t_torch:12.2f} {a.totals.macs / t_np / 1e9:13.1f}")
+    if not args.no_memory:
+        oracle = str(ROOT / "tests" / "oracle")
+        ours = peak(CNNCALC_PEAK.format(model="resnet50"))
+        theirs = peak(TORCH_PEAK.format(model="resnet50", oracle=oracle))
+        print(f"\npeak RSS, resnet50 forward: cnncalc verify {ours / 2**20:.0f} MiB, "
+              f"PyTorch {theirs / 2**20:.0f} MiB, ratio {ours / theirs:.2f}")
+    print(f"median of {args.runs} runs after a warm-up; batch 1, 224×224, float32")
+
+
+if __name__ == "__main__":
+    main()
