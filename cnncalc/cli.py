@@ -91,7 +91,8 @@ def _maybe_symbolic(command: str, spec: str, input: Optional[str], fmt: Format, 
     if not has_symbols(input):
         return False
     if unsupported:
-        raise _fail_cli(f"{', '.join(unsupported)} cannot be used with a symbolic --input", "give numbers, e.g. 3x224x224")
+        raise _fail_cli(f"{', '.join(unsupported)} cannot be used with a symbolic --input",
+                        "give numbers, e.g. 3x224x224")
     import json
 
     from .pipeline import load
@@ -119,7 +120,7 @@ def _maybe_symbolic(command: str, spec: str, input: Optional[str], fmt: Format, 
             raise
         sys.stdout.write(json.dumps({"valid": False, "diagnostics": [d.as_dict() for d in e.diagnostics]},
                                     indent=2) + "\n")
-        raise typer.Exit(e.exit_code)
+        raise typer.Exit(e.exit_code) from None
     if fmt is Format.json:
         sys.stdout.write(json.dumps(show.report_dict(report), indent=2, ensure_ascii=False) + "\n")
     else:
@@ -181,7 +182,8 @@ def write_output(text: str, output: Optional[Path], protected: tuple = ()) -> No
 @app.command()
 def summarize(
     spec: str = typer.Argument(..., help="A YAML spec file or a bundled model name (see `cnncalc list`)."),
-    input: Optional[str] = typer.Option(None, "--input", "-i", help="Override the input shape: CxHxW (e.g. 3x224x224)."),
+    input: Optional[str] = typer.Option(None, "--input", "-i",
+                                        help="Override the input shape: CxHxW (e.g. 3x224x224, or 3xHxW)."),
     layout: Layout = typer.Option(Layout.chw, "--layout", help="Show shapes C×H×W (PyTorch) or H×W×C (papers, Keras)."),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output format."),
     batch: int = typer.Option(1, "--batch", min=1, help="Batch size for activation memory."),
@@ -189,7 +191,8 @@ def summarize(
     optimizer: Optimizer = typer.Option(Optimizer.adam, "--optimizer",
                                         help="Optimizer state in the training memory estimate."),
     columns: Optional[List[str]] = typer.Option(None, "--columns", "-c",
-                                                help="Extra columns: kernel, input, trainable, memory, rf (receptive field), all."),
+                                                help="Extra columns: kernel, input, trainable, memory, "
+                                                     "rf (receptive field), all."),
     depth: Optional[int] = typer.Option(None, "--depth", "-d", min=1,
                                         help="One row per block, opened to this depth (paper-style table); "
                                              "default: every layer (networks over 1,000 layers: depth 1)."),
@@ -272,7 +275,7 @@ def validate(
         if fmt is Format.json:
             sys.stdout.write(json.dumps({"valid": False, "diagnostics": [d.as_dict() for d in e.diagnostics]},
                                         indent=2) + "\n")
-            raise typer.Exit(e.exit_code)
+            raise typer.Exit(e.exit_code) from None
         raise
     if fmt is Format.json:
         sys.stdout.write(json.dumps({"valid": analysis.ok, "diagnostics": [d.as_dict() for d in diags]},
@@ -321,7 +324,7 @@ def list_models(fmt: Format = typer.Option(Format.table, "--format", "-f", help=
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     for h, right in (("Model", False), ("Input", False), ("Trainable params", True), ("MACs", True),
                      ("Source", False)):
-        table.add_column(h, justify="right" if right else "left", no_wrap=not h == "Source")
+        table.add_column(h, justify="right" if right else "left", no_wrap=h != "Source")
     for r in rows:
         table.add_row(r["name"], f.shape(tuple(r["input_shape"])), f"{r['trainable_params']:,}", f.si(r["macs"]),
                       r["source"])
@@ -433,7 +436,8 @@ def verify(
         sys.stdout.write(json.dumps({
             "name": analysis.name, "ok": result.ok, "batch": result.batch, "dtype": dtype, "seconds": result.seconds,
             "estimated_peak_bytes": need, "notes": notes,
-            "layers": [{"name": c.name, "type": c.op, "inferred_shape": list(c.inferred), "actual_shape": list(c.actual),
+            "layers": [{"name": c.name, "type": c.op, "inferred_shape": list(c.inferred),
+                        "actual_shape": list(c.actual),
                         "params_counted": c.counted, "weights_allocated": c.allocated, "ok": c.ok,
                         "seconds": c.seconds} for c in result.layers]}, indent=2) + "\n")
     else:
@@ -572,7 +576,8 @@ def pool(
     if kind not in ("max", "avg"):
         raise _fail_cli(f"--kind {kind}: expected max or avg")
     stride_arg = f", stride: {_yaml_value(stride)}" if stride else ""
-    _calculate(f"{{type: {kind}pool2d, kernel_size: {_yaml_value(kernel)}{stride_arg}, padding: {_yaml_value(padding)}, "
+    _calculate(f"{{type: {kind}pool2d, kernel_size: {_yaml_value(kernel)}{stride_arg}, "
+               f"padding: {_yaml_value(padding)}, "
                f"ceil_mode: {str(ceil_mode).lower()}}}", input, layout, fmt)
 
 

@@ -128,8 +128,8 @@ def _judge(pub: Published, layers, quantity: str):
         return computed, "mismatch", "does not follow from the formulas under any counting assumption tried"
     _, label, value, base = best
     unit = {1: "K", 2: "M", 3: "G", 4: "T"}.get(pub.power, "")
-    parts = [p for p in (label if label != "as computed" else "", f"{unit} = 1024{'' if pub.power == 1 else '²³⁴'[pub.power - 2]}" if base == 1024 else "")
-             if p]
+    k = f"{unit} = 1024{'' if pub.power == 1 else '²³⁴'[pub.power - 2]}" if base == 1024 else ""
+    parts = [p for p in (label if label != "as computed" else "", k) if p]
     shown = Fraction(value, base**pub.power)
     return computed, "assumption", f"{', '.join(parts)}: {value:,} → {float(shown):.1f}{unit}"
 

@@ -173,7 +173,8 @@ def grade(sheet_file: str) -> Grade:
         for quantity, value in given.items():
             qpos = given.at(quantity)
             if quantity not in allowed:
-                problems.append(Diagnostic("E102", f"'{quantity}' is not something cnncalc grades", given.key_at(quantity),
+                problems.append(Diagnostic("E102", f"'{quantity}' is not something cnncalc grades",
+                                           given.key_at(quantity),
                                            did_you_mean(quantity, allowed) or f"gradable: {', '.join(allowed)}"))
                 continue
             try:

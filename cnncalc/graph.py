@@ -14,6 +14,7 @@ reads the block input when there is no downsample branch.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -157,10 +158,8 @@ def expand(model: Model, max_layers: int = DEFAULT_MAX_LAYERS, max_depth: int = 
     for the layers they make unusable, so the analysis can still report everything else."""
     run = _Run(model, max_layers, max_depth)
     top = _Names("", INPUT, None, "", model.items, (), {})
-    try:
+    with contextlib.suppress(_Abort):  # a limit was hit; its diagnostic is recorded
         _expand_items(run, top, ())
-    except _Abort:
-        pass
     return Graph(model.name, model.input_shape, model.input_pos, tuple(run.nodes), model.file,
                  model.description, model.source, model.published, MappingProxyType(run.block_published),
                  tuple(_dedupe([*model.diagnostics, *run.diags])))

@@ -115,7 +115,8 @@ class ConvTranspose2d(Op):
             s, d, op_ = a.stride[j], a.dilation[j], a.output_padding[j]
             if op_ >= max(s, d):
                 raise OpError("E104", f"output_padding {op_} must be smaller than stride or dilation "
-                                      f"({max(s, d)}) in {dim}", "as in PyTorch: output_padding < max(stride, dilation)",
+                                      f"({max(s, d)}) in {dim}",
+                              "as in PyTorch: output_padding < max(stride, dilation)",
                               arg="output_padding")
             o = transposed_out_size(ins[0][1 + j], a.kernel_size[j], s, a.padding[j], d, op_)
             if is_concrete(o) and o <= 0:  # a symbolic size is a formula, with no sign to check

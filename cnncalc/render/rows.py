@@ -103,7 +103,8 @@ def comparison_rows(comparisons) -> list:
             "published": c.published,
             "computed": f"{c.computed:,} ({fmt.si(c.computed)})",
             "diff": f"{c.rel_diff:+.1%}",
-            "verdict": f"{marks[c.verdict]} {c.explanation}" + (f"; {c.note}" if c.note and c.verdict != "match" else ""),
+            "verdict": f"{marks[c.verdict]} {c.explanation}"
+                       + (f"; {c.note}" if c.note and c.verdict != "match" else ""),
         })
     return out
 
