@@ -193,7 +193,10 @@ def _field(node: Node, inputs: list, rf_step, diags: list) -> RF | None:
     known = [f for f in inputs if f is not None]
     if not known:
         return None
-    merged, aligned = merge(known)
+    try:
+        merged, aligned = merge(known)
+    except TypeError:  # symbolic fields whose order sympy cannot decide: no field rather than a refusal
+        return None
     if not aligned:
         parts = "; ".join(f"{name}: {f.describe()}" for name, f in zip(node.inputs, inputs) if f is not None)
         diags.append(Diagnostic("W103", f"{node.name}: the receptive fields of its inputs are not aligned ({parts})",

@@ -598,7 +598,7 @@ def upsample_nearest(x, scale=(2, 2)):
     return big.reshape(n, c, h * sh, w * sw)
 
 
-def zero_pad(x, padding=(1, 1, 1, 1)):
+def zero_pad(x, padding):
     """Constant-zero padding, (top, bottom, left, right) like ``F.pad(x, (l, r, t, b))``.
 
     Negative amounts crop, as in F.pad."""
