@@ -6,7 +6,8 @@ tests/oracle/torch_model.py, i.e. torch.nn.functional, under torch.no_grad), med
 several runs after a warm-up. The target is NumPy ≤ 1.5× PyTorch for ResNet-50.
 
 Memory: peak resident memory (ru_maxrss) of `cnncalc verify resnet50` as a user runs it,
-beside a process that imports torch and runs the same forward pass; target ≤ 2×.
+beside a process that imports torch, creates the same weights in torch and runs the same
+forward pass, freeing each activation after its last use as cnncalc does; target ≤ 2×.
 
     python benchmarks/bench_forward.py [--runs 7] [--models resnet50 vgg16 densenet121]
 """
@@ -24,24 +25,33 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "oracle"))
 
-TORCH_PEAK = r"""
-import json, resource, sys
+TORCH_FORWARD = r"""
+import sys
 sys.path.insert(0, {oracle!r})
-import numpy as np, torch
+import torch
 import cnncalc
-from cnncalc.backend.runner import init_weights
-from torch_model import torch_forward
+from torch_model import FORWARD
 a = cnncalc.summarize({model!r})
-w = init_weights(a, 0, "float32")
-x = np.random.default_rng(1).standard_normal((1, *a.input_shape)).astype("float32")
-torch_forward(a, x, w)
-print(json.dumps({{"peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}}))
+weights = {{r.name: {{n: torch.randn(shape) for n, (shape, _) in
+                     r.node.op.weights(r.args, list(r.input_shapes), r.output_shape).items()}}
+           for r in a.layers}}
+values = {{"input": torch.randn(1, *a.input_shape)}}
+last = {{i: k for k, r in enumerate(a.layers) for i in r.inputs}}
+with torch.no_grad():
+    for k, r in enumerate(a.layers):
+        values[r.name] = FORWARD[r.op](r, [values[i] for i in r.inputs], weights[r.name])
+        for i in set(r.inputs):
+            if last[i] == k:
+                del values[i]
 """
 
-CNNCALC_PEAK = r"""
+# ru_maxrss survives fork + exec on Linux, so a process started from this (large) one would
+# report at least our size: a small launcher starts the measured process and reads
+# RUSAGE_CHILDREN, which is that grandchild's own peak.
+LAUNCHER = r"""
 import json, resource, subprocess, sys
-subprocess.run([sys.executable, "-m", "cnncalc", "verify", {model!r}], stdout=subprocess.DEVNULL, check=True)
-print(json.dumps({{"peak": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024}}))
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True)
+print(json.dumps({"peak": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024}))
 """
 
 
@@ -55,8 +65,8 @@ def median_time(fn, runs: int) -> float:
     return statistics.median(times)
 
 
-def peak(code: str) -> int:
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+def peak(argv: list) -> int:
+    out = subprocess.run([sys.executable, "-c", LAUNCHER, *argv], capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])["peak"]
 
 
@@ -84,8 +94,8 @@ def main() -> None:
         print(f"{model:12} {t_np:9.3f} {t_torch:9.3f} {t_np / t_torch:12.2f} {a.totals.macs / t_np / 1e9:13.1f}")
     if not args.no_memory:
         oracle = str(ROOT / "tests" / "oracle")
-        ours = peak(CNNCALC_PEAK.format(model="resnet50"))
-        theirs = peak(TORCH_PEAK.format(model="resnet50", oracle=oracle))
+        ours = peak([sys.executable, "-m", "cnncalc", "verify", "resnet50"])
+        theirs = peak([sys.executable, "-c", TORCH_FORWARD.format(model="resnet50", oracle=oracle)])
         print(f"\npeak RSS, resnet50 forward: cnncalc verify {ours / 2**20:.0f} MiB, "
               f"PyTorch {theirs / 2**20:.0f} MiB, ratio {ours / theirs:.2f}")
     print(f"median of {args.runs} runs after a warm-up; batch 1, 224×224, float32")

@@ -131,19 +131,13 @@ def timed_pair(fn_np, fn_torch, repeats: int, calls: int = 3, settle: float = 0.
 
 
 def layer_table(repeats: int, rng) -> None:
-    print(
-        f"{'layer':<22}{'GFLOP':>7}{'numpy ms':>10}{'torch ms':>10}{'np/torch':>9}"
-        f"{'np GF/s':>9}{'torch GF/s':>11}"
-    )
+    print(f"{'layer':<22}{'GFLOP':>7}{'numpy ms':>10}{'torch ms':>10}{'np/torch':>9}{'np GF/s':>9}{'torch GF/s':>11}")
     for name, *shape in LAYERS:
         run_np, run_torch = make_case(*shape, rng)
         t_np, t_t, ratio = timed_pair(run_np, run_torch, repeats)
         f = flops(*shape)
         if t_t is None:
-            print(
-                f"{name:<22}{f / 1e9:>7.3f}{t_np * 1e3:>10.2f}{'-':>10}{'-':>9}"
-                f"{f / t_np / 1e9:>9.0f}{'-':>11}"
-            )
+            print(f"{name:<22}{f / 1e9:>7.3f}{t_np * 1e3:>10.2f}{'-':>10}{'-':>9}{f / t_np / 1e9:>9.0f}{'-':>11}")
         else:
             print(
                 f"{name:<22}{f / 1e9:>7.3f}{t_np * 1e3:>10.2f}{t_t * 1e3:>10.2f}{ratio:>9.2f}"
@@ -164,19 +158,13 @@ def conv_stack(repeats: int, rng, detail: bool) -> None:
         return run
 
     t_np, t_t, ratio = timed_pair(stack(0), stack(1) if torch is not None else None, repeats)
-    print(
-        f"\nResNet-50 v1.5 conv stack: {len(convs)} convolutions, "
-        f"{total_flops / 1e9:.2f} GFLOP (batch 1, 224x224)"
-    )
+    print(f"\nResNet-50 v1.5 conv stack: {len(convs)} convolutions, {total_flops / 1e9:.2f} GFLOP (batch 1, 224x224)")
     print(f"  numpy  {t_np * 1e3:8.1f} ms  {total_flops / t_np / 1e9:6.0f} GFLOP/s")
     if t_t is not None:
         print(f"  torch  {t_t * 1e3:8.1f} ms  {total_flops / t_t / 1e9:6.0f} GFLOP/s")
         print(f"  ratio numpy/torch = {ratio:.2f} (median of per-round ratios)")
     if detail:
-        print(
-            f"\n{'#':>3} {'C_in':>5}{'C_out':>6}{'k':>3}{'s':>3}{'H':>5}"
-            f"{'numpy ms':>10}{'torch ms':>10}{'ratio':>7}"
-        )
+        print(f"\n{'#':>3} {'C_in':>5}{'C_out':>6}{'k':>3}{'s':>3}{'H':>5}{'numpy ms':>10}{'torch ms':>10}{'ratio':>7}")
         for i, (shape, (run_np, run_torch)) in enumerate(zip(convs, cases)):
             a, b, r = timed_pair(run_np, run_torch, repeats)
             c_in, c_out, k, s, _, h = shape

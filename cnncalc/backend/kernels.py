@@ -149,9 +149,7 @@ def _conv_out(size: int, k: int, stride: int, pad_total: int, dilation: int) -> 
     """floor((size + pads - dilation*(k-1) - 1) / stride) + 1, in integers."""
     span = size + pad_total - dilation * (k - 1) - 1
     if span < 0:
-        raise ValueError(
-            f"kernel extent {dilation * (k - 1) + 1} exceeds padded input size {size + pad_total}"
-        )
+        raise ValueError(f"kernel extent {dilation * (k - 1) + 1} exceeds padded input size {size + pad_total}")
     return span // stride + 1
 
 
@@ -198,9 +196,7 @@ def _windows(xp: np.ndarray, kh: int, kw: int, sh: int, sw: int, dh: int, dw: in
 # ------------------------------------------------------------------------ convolution
 
 
-def _im2col(
-    xp: np.ndarray, kh: int, kw: int, sh: int, sw: int, dh: int, dw: int, oh: int, ow: int
-) -> np.ndarray:
+def _im2col(xp: np.ndarray, kh: int, kw: int, sh: int, sw: int, dh: int, dw: int, oh: int, ow: int) -> np.ndarray:
     """Columns (N, C, kh, kw, OH, OW), C-contiguous, from a padded NCHW buffer.
 
     One as_strided view plus one copy.  The axis order puts the kernel taps next to the
@@ -231,9 +227,7 @@ def conv2d(x, weight, bias=None, stride=(1, 1), padding=(0, 0, 0, 0), dilation=(
     c_out, c_g, kh, kw = w.shape
     g = _int(groups, "groups")
     if g < 1 or c_out % g or c != c_g * g:
-        raise ValueError(
-            f"groups={groups} does not fit input channels {c}, weight shape {w.shape}"
-        )
+        raise ValueError(f"groups={groups} does not fit input channels {c}, weight shape {w.shape}")
     sh, sw = _pair(stride, "stride", 1)
     dh, dw = _pair(dilation, "dilation", 1)
     pt, pb, pl, pr = _pad4(padding)
@@ -347,9 +341,7 @@ def partial_conv2d(x, weight, bias, connection_table, stride=(1, 1), padding=(0,
         kshape = per_map[0].shape[1:]
         for o, k in enumerate(per_map):
             if k.shape != (lengths[o], *kshape):
-                raise ValueError(
-                    f"weight[{o}] must have shape {(int(lengths[o]), *kshape)}, got {k.shape}"
-                )
+                raise ValueError(f"weight[{o}] must have shape {(int(lengths[o]), *kshape)}, got {k.shape}")
         dense = np.zeros((c_out, c_in, *kshape), dtype=x.dtype)
         dense[rows, flat] = np.concatenate(per_map, axis=0)
     return conv2d(x, dense, bias, stride=stride, padding=padding)
@@ -394,9 +386,7 @@ def _avg_divisor(size: int, k: int, stride: int, pad: int, out: int, include_pad
     return end - start
 
 
-def avg_pool2d(
-    x, kernel, stride=None, padding=(0, 0), ceil_mode=False, count_include_pad=True, divisor_override=None
-):
+def avg_pool2d(x, kernel, stride=None, padding=(0, 0), ceil_mode=False, count_include_pad=True, divisor_override=None):
     """Average pooling, ``F.avg_pool2d`` semantics, including PyTorch's divisor rules.
 
     The divisor is the window area clipped to the padded input (count_include_pad=True)
@@ -642,20 +632,50 @@ def tanh(x):
 
 # W. J. Cody, "Rational Chebyshev approximations for the error function",
 # Math. Comp. 23 (1969) 631-638; coefficients as in the SPECFUN routine CALERF.
-_ERF_A = (3.16112374387056560e00, 1.13864154151050156e02, 3.77485237685302021e02,
-          3.20937758913846947e03, 1.85777706184603153e-1)
-_ERF_B = (2.36012909523441209e01, 2.44024637934444173e02, 1.28261652607737228e03,
-          2.84423683343917062e03)
-_ERFC_C = (5.64188496988670089e-1, 8.88314979438837594e00, 6.61191906371416295e01,
-           2.98635138197400131e02, 8.81952221241769090e02, 1.71204761263407058e03,
-           2.05107837782607147e03, 1.23033935479799725e03, 2.15311535474403846e-8)
-_ERFC_D = (1.57449261107098347e01, 1.17693950891312499e02, 5.37181101862009858e02,
-           1.62138957456669019e03, 3.29079923573345963e03, 4.36261909014324716e03,
-           3.43936767414372164e03, 1.23033935480374942e03)
-_ERFC_P = (3.05326634961232344e-1, 3.60344899949804439e-1, 1.25781726111229246e-1,
-           1.60837851487422766e-2, 6.58749161529837803e-4, 1.63153871373020978e-2)
-_ERFC_Q = (2.56852019228982242e00, 1.87295284992346047e00, 5.27905102951428412e-1,
-           6.05183413124413191e-2, 2.33520497626869185e-3)
+_ERF_A = (
+    3.16112374387056560e00,
+    1.13864154151050156e02,
+    3.77485237685302021e02,
+    3.20937758913846947e03,
+    1.85777706184603153e-1,
+)
+_ERF_B = (2.36012909523441209e01, 2.44024637934444173e02, 1.28261652607737228e03, 2.84423683343917062e03)
+_ERFC_C = (
+    5.64188496988670089e-1,
+    8.88314979438837594e00,
+    6.61191906371416295e01,
+    2.98635138197400131e02,
+    8.81952221241769090e02,
+    1.71204761263407058e03,
+    2.05107837782607147e03,
+    1.23033935479799725e03,
+    2.15311535474403846e-8,
+)
+_ERFC_D = (
+    1.57449261107098347e01,
+    1.17693950891312499e02,
+    5.37181101862009858e02,
+    1.62138957456669019e03,
+    3.29079923573345963e03,
+    4.36261909014324716e03,
+    3.43936767414372164e03,
+    1.23033935480374942e03,
+)
+_ERFC_P = (
+    3.05326634961232344e-1,
+    3.60344899949804439e-1,
+    1.25781726111229246e-1,
+    1.60837851487422766e-2,
+    6.58749161529837803e-4,
+    1.63153871373020978e-2,
+)
+_ERFC_Q = (
+    2.56852019228982242e00,
+    1.87295284992346047e00,
+    5.27905102951428412e-1,
+    6.05183413124413191e-2,
+    2.33520497626869185e-3,
+)
 
 
 def erf(x):

@@ -228,9 +228,7 @@ def test_conv_transpose2d_matches_torch(torch, case, dtype):
     wt = rand(rng, (c, co // g, kh, kw), dtype, scale=0.5)
     b = rand(rng, (co,), dtype)
     ours = K.conv_transpose2d(x, wt, b, stride, pad, opad, dil, g)
-    ref = torch.nn.functional.conv_transpose2d(
-        T(torch, x), T(torch, wt), T(torch, b), stride, pad, opad, g, dil
-    )
+    ref = torch.nn.functional.conv_transpose2d(T(torch, x), T(torch, wt), T(torch, b), stride, pad, opad, g, dil)
     check(ours, ref, dtype)
 
 
@@ -483,8 +481,10 @@ def test_upsample_nearest_matches_torch(torch, scale, dtype):
 @pytest.mark.parametrize("pad", [(1, 1, 1, 1), (0, 2, 3, 0), (2, -1, -2, 1), 1, (2, 0)])
 def test_zero_pad_matches_torch(torch, pad, dtype):
     x = rand(np.random.default_rng(16), (1, 2, 4, 5), dtype)
-    t, b, l, r = pad if isinstance(pad, tuple) and len(pad) == 4 else (
-        (pad,) * 4 if isinstance(pad, int) else (pad[0], pad[0], pad[1], pad[1])
+    t, b, l, r = (
+        pad
+        if isinstance(pad, tuple) and len(pad) == 4
+        else ((pad,) * 4 if isinstance(pad, int) else (pad[0], pad[0], pad[1], pad[1]))
     )
     ref = torch.nn.functional.pad(T(torch, x), (l, r, t, b))
     check(K.zero_pad(x, pad), ref, dtype)
@@ -590,8 +590,7 @@ def test_property_conv_transpose2d_agrees_with_torch(torch, cfg, data):
     )
     # padding mostly small enough to leave an output (padding eats 2 pixels per step).
     pad = tuple(
-        data.draw(st.integers(0, (d * (k - 1) + 1) // 2 + 1), label="padding")
-        for k, d in zip(cfg["k"], cfg["dil"])
+        data.draw(st.integers(0, (d * (k - 1) + 1) // 2 + 1), label="padding") for k, d in zip(cfg["k"], cfg["dil"])
     )
     rng = np.random.default_rng(cfg["seed"])
     g = cfg["g"]
