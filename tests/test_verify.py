@@ -1,0 +1,67 @@
+"""`cnncalc verify` from the command line: real weights and inputs, the memory guard, JSON."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+import cnncalc
+from cnncalc.backend.runner import estimate_peak_bytes, init_weights
+
+
+def test_verify_passes_and_reports_every_layer(cli):
+    res = cli("verify", "lenet5", "--format", "json")
+    assert res.code == 0
+    data = json.loads(res.out)
+    assert data["ok"] is True
+    assert [layer["name"] for layer in data["layers"]][:3] == ["c1", "c1_tanh", "s2"]
+    c1 = data["layers"][0]
+    assert c1["inferred_shape"] == c1["actual_shape"] == [6, 28, 28]
+    assert c1["params_counted"] == c1["weights_allocated"] == 156
+
+
+def test_real_weights_and_input_files(cli, tmp_path):
+    a = cnncalc.summarize("lenet5")
+    weights = init_weights(a, seed=7)
+    np.savez(tmp_path / "w.npz", **{f"{layer}.{name}": arr for layer, arrays in weights.items()
+                                   for name, arr in arrays.items()})
+    x = np.random.default_rng(3).standard_normal((2, 1, 32, 32)).astype("float32")
+    np.save(tmp_path / "x.npy", x)
+    res = cli("verify", "lenet5", "--weights", str(tmp_path / "w.npz"), "--input", str(tmp_path / "x.npy"),
+              "--format", "json")
+    assert res.code == 0, res.err
+    data = json.loads(res.out)
+    assert data["batch"] == 2 and data["notes"] == []
+    expected = cnncalc.run(a, x, weights).output
+    ours = cnncalc.run(a, x, init_weights(a, seed=7)).output
+    np.testing.assert_array_equal(ours, expected)
+
+
+def test_missing_arrays_are_initialised_and_listed(cli, tmp_path):
+    np.savez(tmp_path / "w.npz", **{"c1.weight": np.zeros((6, 1, 5, 5), "float32"),
+                                    "nope.weight": np.zeros(3, "float32")})
+    data = json.loads(cli("verify", "lenet5", "--weights", str(tmp_path / "w.npz"), "--format", "json").out)
+    assert data["ok"]
+    assert data["notes"][0].startswith("9 arrays not in")
+    assert data["notes"][1].endswith("match no layer: nope.weight")
+
+
+def test_wrong_weight_shape_is_unusable_input(cli, tmp_path):
+    np.savez(tmp_path / "w.npz", **{"c1.weight": np.zeros((6, 1, 3, 3), "float32")})
+    res = cli("verify", "lenet5", "--weights", str(tmp_path / "w.npz"))
+    assert res.code == 2
+    assert "'c1.weight' has shape (6, 1, 3, 3), the layer needs (6, 1, 5, 5)" in res.err
+
+
+def test_memory_guard_refuses_before_allocating(cli):
+    res = cli("verify", "vgg16", "--batch", "64")
+    assert res.code == 1
+    assert "error[E304]: running vgg16 at batch 64 (float32) needs about" in res.err
+    assert estimate_peak_bytes(cnncalc.summarize("vgg16"), 64) > 2 * 2**30
+
+
+def test_float64(cli):
+    data = json.loads(cli("verify", "alexnet_torchvision", "--input", "3x64x64", "--dtype", "float64",
+                          "--format", "json").out)
+    assert data["ok"] and data["dtype"] == "float64"
