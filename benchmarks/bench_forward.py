@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+from timing import median_time
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "oracle"))
@@ -55,16 +55,6 @@ print(json.dumps({"peak": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 """
 
 
-def median_time(fn, runs: int) -> float:
-    fn()  # warm-up
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
-
-
 def peak(argv: list) -> int:
     out = subprocess.run([sys.executable, "-c", LAUNCHER, *argv], capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])["peak"]
@@ -89,8 +79,8 @@ def main() -> None:
         a = cnncalc.summarize(model)
         w = init_weights(a, 0, "float32")
         x = np.random.default_rng(1).standard_normal((1, *a.input_shape)).astype("float32")
-        t_np = median_time(lambda: run(a, x, w), args.runs)  # noqa: B023
-        t_torch = median_time(lambda: torch_forward(a, x, w), args.runs)  # noqa: B023
+        t_np = median_time(lambda: run(a, x, w), args.runs, warmup=True)  # noqa: B023
+        t_torch = median_time(lambda: torch_forward(a, x, w), args.runs, warmup=True)  # noqa: B023
         print(f"{model:12} {t_np:9.3f} {t_torch:9.3f} {t_np / t_torch:12.2f} {a.totals.macs / t_np / 1e9:13.1f}")
     if not args.no_memory:
         oracle = str(ROOT / "tests" / "oracle")

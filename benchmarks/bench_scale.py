@@ -12,12 +12,11 @@ and prints the time per layer so the growth can be read off: linear growth keeps
 from __future__ import annotations
 
 import argparse
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from timing import median_command, median_time
 
 BLOCK = """\
 name: deep{n}
@@ -47,15 +46,6 @@ def spec_text(layers: int) -> str:
     return BLOCK.format(n=layers, a=blocks // 2, b=blocks - blocks // 2)
 
 
-def median(fn, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
-
-
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--runs", type=int, default=5)
@@ -71,9 +61,8 @@ def main() -> None:
             path = Path(tmp) / f"deep{size}.yaml"
             path.write_text(text)
             n = len(analyze(load_string(text)).layers)
-            t_pipe = median(lambda: analyze(load_string(text)), args.runs)  # noqa: B023
-            t_cli = median(lambda: subprocess.run([*exe, "summarize", str(path)],  # noqa: B023
-                                                  capture_output=True, check=True), args.runs)
+            t_pipe = median_time(lambda: analyze(load_string(text)), args.runs)  # noqa: B023
+            t_cli = median_command([*exe, "summarize", str(path)], args.runs)
             print(f"{n:>8,} {t_pipe:>11.3f} {1e6 * t_pipe / n:>9.1f} {t_cli:>12.3f} {1e6 * t_cli / n:>9.1f}")
     print(f"\nmedian of {args.runs} runs; budget: 10,000 layers analysed in ≤ 1 s")
 

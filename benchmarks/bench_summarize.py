@@ -12,21 +12,11 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import statistics
-import subprocess
 import sys
-import time
+
+from timing import median_command
 
 BUDGET = 0.3
-
-
-def median_time(cmd: list, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -42,7 +32,7 @@ def main() -> None:
     print(f"{'command':48} {'median s':>9} {'× budget':>9}")
     base = None
     for label, cmd in refs.items():
-        t = median_time(cmd, args.runs)
+        t = median_command(cmd, args.runs)
         base = base or t
         print(f"{label:48} {t:9.3f} {t / BUDGET:9.2f}")
     from cnncalc.zoo import bundled_names
@@ -52,7 +42,7 @@ def main() -> None:
         if model not in known:
             print(f"{'summarize ' + model:48} {'(not bundled)':>9}")
             continue
-        t = median_time([exe, "summarize", model], args.runs)
+        t = median_command([exe, "summarize", model], args.runs)
         print(f"{'cnncalc summarize ' + model:48} {t:9.3f} {t / BUDGET:9.2f}")
     print(f"\nmedian of {args.runs} runs each; budget {BUDGET} s; 'python -c pass' = {base:.3f} s")
 
