@@ -5,9 +5,11 @@ dense block, transition) instead of one per layer, expanded to a chosen depth.
 top-level layers and the top-level blocks (ResNet's layer1…layer4, GoogLeNet's
 inception modules); depth 2 opens each of those one level; None shows every layer.
 
-A block row's "depth" column is the number of layers with parameters on the longest
-path through the block — the convention of the GoogLeNet table (an inception module
-is 2 deep: a 1×1 reduce then a 3×3 or 5×5).
+A block row's "depth" column is the number of weighted layers (those that multiply-
+accumulate: convolutions, fully connected layers) on the longest path through the
+block — the convention of the GoogLeNet table (an inception module is 2 deep: a 1×1
+reduce then a 3×3 or 5×5) and of ResNet's names (the depths of ResNet-50's rows add
+up to 50). Batch norm, pools and activations do not count.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ def _longest_weighted_path(layers) -> int:
     inside = {r.name for r in layers}
     best: dict = {}
     for r in layers:
-        own = 1 if r.params and r.trainable else 0
+        own = 1 if r.macs else 0
         best[r.name] = own + max((best[i] for i in r.inputs if i in inside), default=0)
     return max(best.values(), default=0)
 
@@ -62,7 +64,7 @@ def rows(analysis, depth: int | None = None) -> tuple:
         if key[0] == "layer":
             r = members[0]
             out.append(Row(r.name, "layer", r.op, r.input_shapes, r.output_shape, r.params, r.trainable,
-                           r.non_trainable, r.macs, 1 if r.params and r.trainable else 0, (r,)))
+                           r.non_trainable, r.macs, 1 if r.macs else 0, (r,)))
             continue
         scope = next(s for s in members[0].node.scope if s.name == key[1])
         count = sum(1 for s in _instances(members, scope))
