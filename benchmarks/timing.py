@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 import time
+
+# A user's install has compiled bytecode (pip writes .pyc files). Some sandboxes export
+# PYTHONDONTWRITEBYTECODE=1, which makes every run recompile cnncalc (~35 ms); the timed
+# commands run without it, after a warm-up run that writes the .pyc files.
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def median_time(fn, runs: int, warmup: bool = False) -> float:
@@ -19,6 +25,6 @@ def median_time(fn, runs: int, warmup: bool = False) -> float:
 
 
 def median_command(cmd: list, runs: int) -> float:
-    """A command as a fresh process each time, as a user runs it."""
+    """A command as a fresh process each time, as a user runs it (bytecode cached, see ENV)."""
     return median_time(lambda: subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                              check=False), runs)
+                                              check=False, env=ENV), runs, warmup=True)
