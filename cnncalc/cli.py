@@ -539,7 +539,8 @@ def _yaml_value(text: str) -> str:
 
 
 _INPUT_HELP = "Input shape, e.g. 32x32x3 or 3x32x32 (see --layout)."
-_LAYOUT_HELP = "How --input is read: auto (H×W×C when the last number is ≤ 4 and the first is not), chw or hwc."
+_LAYOUT_HELP = ("How --input is read: auto (the odd one out of a square image's three numbers is the channel "
+                "count; otherwise HxWxC when the last number is ≤ 4), chw or hwc.")
 
 
 @app.command()
@@ -553,7 +554,7 @@ def conv(
     groups: int = typer.Option(1, "--groups", help="Groups (C_in for depthwise)."),
     bias: bool = typer.Option(True, "--bias/--no-bias", help="Count a bias per filter."),
     layout: InputLayout = typer.Option(InputLayout.auto, "--layout", help=_LAYOUT_HELP),
-    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table (text) or json."),
+    fmt: Format = typer.Option(Format.table, "--format", help="table (text) or json."),
 ) -> None:
     """One convolution: output shape, parameters and MACs with the worked formulas. No spec needed."""
     _calculate(f"{{type: conv2d, out_channels: {filters}, kernel_size: {_yaml_value(kernel)}, "
