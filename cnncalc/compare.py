@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
+from .ops.base import numel
+
 _SUFFIX = {"": 0, "K": 1, "M": 2, "G": 3, "B": 3, "T": 4}
 _NUMBER = re.compile(r"^\s*([0-9][0-9,_]*(?:\.[0-9]+)?)\s*([KMGBT]?)\s*$", re.IGNORECASE)
 
@@ -72,10 +74,7 @@ def _weights_only(layers) -> int:
     for r in layers:
         for name, (shape, trainable) in r.node.op.weights(r.args, list(r.input_shapes), r.output_shape).items():
             if trainable and name != "bias":
-                n = 1
-                for d in shape:
-                    n *= d
-                total += n
+                total += numel(shape)
     return total
 
 
@@ -90,7 +89,7 @@ def _ungrouped(layers, what: str) -> int:
     return total
 
 
-def _candidates(layers, quantity: str) -> list:
+def conventions(layers, quantity: str) -> list:
     """(label, value) for each counting convention tried; the first is cnncalc's own."""
     if quantity == "params":
         computed = sum(r.params for r in layers)
@@ -112,7 +111,7 @@ def _candidates(layers, quantity: str) -> list:
 
 def _judge(pub: Published, layers, quantity: str):
     """(computed, verdict, explanation): the closest assumption that reproduces the figure."""
-    cands = _candidates(layers, quantity)
+    cands = conventions(layers, quantity)
     computed = cands[0][1]
     if pub.close(computed, 1000):
         return computed, "match", "matches"

@@ -231,10 +231,10 @@ def _grade_one(analysis, r, layer, quantity, value, pos, layout, tolerance) -> A
 
 def _which_convention(layers, quantity: str, given: int) -> str:
     """Name the counting convention a wrong number follows, if any (the --compare candidates)."""
-    from .compare import _candidates
+    from .compare import conventions
 
     base = "params" if quantity == "params" else "macs"
-    for label, value in _candidates(layers, base)[1:]:
+    for label, value in conventions(layers, base)[1:]:
         if quantity == "flops":
             value *= 2
         if given == value:

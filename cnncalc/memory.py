@@ -18,15 +18,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .ops.base import numel  # noqa: F401  (also imported from here by the backend)
+
 DTYPE_BYTES = {"float32": 4, "float16": 2, "bfloat16": 2, "float64": 8, "int8": 1}
 OPTIMIZER_STATES = {"sgd": 0, "momentum": 1, "adam": 2}
 
 
-def numel(shape: tuple) -> int:
-    n = 1
-    for d in shape:
-        n *= d
-    return n
 
 
 @dataclass(frozen=True)

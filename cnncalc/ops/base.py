@@ -142,9 +142,7 @@ class Op:
         """(trainable, non_trainable) element counts; by default the weights' sizes."""
         trainable = non_trainable = 0
         for shape, is_trainable in self.weights(a, ins, out).values():
-            n = 1
-            for d in shape:
-                n *= d
+            n = numel(shape)
             if is_trainable:
                 trainable += n
             else:
@@ -182,6 +180,14 @@ class Elementwise(Op):
 
     def infer(self, a, ins, ctx):
         return ins[0]
+
+
+def numel(shape) -> int:
+    """Number of elements of a shape (exact; works on symbolic sizes too)."""
+    n = 1
+    for d in shape:
+        n *= d
+    return n
 
 
 def shape_text(shape: tuple) -> str:

@@ -11,7 +11,7 @@ flatten: C×H×W → C·H·W.
 from __future__ import annotations
 
 from . import argtypes as t
-from .base import Arg, Op, OpError, Window, Worked, register
+from .base import Arg, Op, OpError, Window, Worked, numel, register
 from .window import is_concrete
 
 
@@ -30,9 +30,7 @@ class Linear(Op):
     def infer(self, a, ins, ctx):
         shape = ins[0]
         if len(shape) != 1:
-            n = 1
-            for d in shape:
-                n *= d
+            n = numel(shape)
             dims = "×".join(map(str, shape))
             n = f"{n:,}" if is_concrete(n) else str(n)
             raise OpError("E205", f"linear receives a {dims} tensor; it needs a feature vector",
@@ -77,10 +75,7 @@ class Flatten(Op):
     in_rank = None
 
     def infer(self, a, ins, ctx):
-        n = 1
-        for d in ins[0]:
-            n *= d
-        return (n,)
+        return (numel(ins[0]),)
 
     def explain(self, a, ins, out):
         return Worked((f"output = {'·'.join(map(str, ins[0]))} = {out[0]:,} features",), "params = 0",
