@@ -1,10 +1,12 @@
-"""Shape inference and counting over a Graph: pure, returns frozen results, never prints.
+"""Shape inference and counting over a Graph: pure, returns bound layers, never prints.
 
-For each layer, in topological order: its input shapes, the op's output shape, its
-trainable and non-trainable parameters, its multiply-accumulates and its sliding
-window. Problems are collected (with the file position of the argument at fault)
-instead of stopping at the first; a layer whose input could not be computed is
-skipped silently, so one mistake gives one message, not a cascade.
+For each layer, in topological order: its input shapes, the op that serves them (a
+rank-free spelling such as `conv` picks conv1d/2d/3d here), its arguments bound to
+those shapes, the output shape, its trainable and non-trainable parameters, its
+multiply-accumulates, its sliding window and its receptive field. The result is a
+tuple of `Layer`s (cnncalc/layer.py). Problems are collected (with the file position
+of the argument at fault) instead of stopping at the first; a layer whose input could
+not be computed is skipped silently, so one mistake gives one message, not a cascade.
 
 Counting conventions (README "Counting conventions"):
     MACs  multiply-accumulates of conv and linear layers, bias excluded
@@ -16,35 +18,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .errors import CnnError, Diagnostic
+from .errors import CnnError, Diagnostic, sort_key
 from .graph import INPUT, Graph, Node
-from .ops.base import Args, Ctx, OpError, Window, find_arg
+from .layer import Layer, describe_shape
+from .ops.base import SHAPE_NAMES, Args, Ctx, OpError, find_arg
 from .ops.window import is_concrete
-from .receptive_field import INPUT_RF, RF, merge, step
-
-
-@dataclass(frozen=True)
-class LayerResult:
-    name: str
-    op: str
-    inputs: tuple
-    input_shapes: tuple
-    output_shape: tuple
-    trainable: int
-    non_trainable: int
-    macs: int
-    window: Window | None
-    args: Args
-    node: Node
-    rf: RF | None = None  # None for layers after which space is gone (after a flatten)
-
-    @property
-    def params(self) -> int:
-        return self.trainable + self.non_trainable
-
-    @property
-    def scope(self) -> tuple:
-        return self.node.scope
+from .receptive_field import input_field, merge, step
 
 
 @dataclass(frozen=True)
@@ -53,17 +32,18 @@ class Totals:
     trainable_params: int
     non_trainable_params: int
     macs: int
+    flops: int = None  # 2·MACs unless given (a symbolic total is given simplified)
 
-    @property
-    def flops(self) -> int:
-        return 2 * self.macs
+    def __post_init__(self) -> None:
+        if self.flops is None:
+            object.__setattr__(self, "flops", 2 * self.macs)
 
 
 @dataclass(frozen=True)
 class Analysis:
     graph: Graph
     input_shape: tuple
-    layers: tuple
+    layers: tuple  # of Layer
     totals: Totals
     diagnostics: tuple
 
@@ -80,8 +60,16 @@ class Analysis:
         return not self.errors
 
     @property
+    def symbols(self) -> tuple:
+        """The names of a symbolic input's sizes (cnncalc/symbolic.py); () for numbers."""
+        return tuple(dict.fromkeys(d for d in self.input_shape if not is_concrete(d)))
+
+    @property
     def output_shape(self) -> tuple:
         return self.layers[-1].output_shape if self.layers else self.input_shape
+
+    def layer(self, name: str) -> Layer | None:
+        return next((r for r in self.layers if r.name == name), None)
 
     def raise_for_errors(self) -> None:
         if not self.ok:
@@ -95,23 +83,19 @@ def _context(node: Node) -> str | None:
     return f"in {inner.name}, block '{inner.block}' used at line {inner.pos.line}"
 
 
-def _shape_env(shape: tuple) -> dict:
-    if len(shape) == 3:
-        return {"in_channels": shape[0], "in_height": shape[1], "in_width": shape[2]}
-    return {"in_features": shape[0], "in_channels": shape[0]}
-
-
-def _describe(shape: tuple) -> str:
+def shape_env(shape: tuple) -> dict:
+    """The names an expression may use for a layer's input: in_channels, in_height, …"""
     if len(shape) == 1:
-        return f"a {shape[0]:,}-feature vector"
-    return "a " + "×".join(map(str, shape)) + " tensor"
+        return {"in_features": shape[0], "in_channels": shape[0]}
+    names = {2: ("in_length",), 3: ("in_height", "in_width"), 4: ("in_depth", "in_height", "in_width")}[len(shape)]
+    return {"in_channels": shape[0], **dict(zip(names, shape[1:]))}
 
 
-def _resolve_pending(node: Node, ins: list, diags: list) -> Args | None:
+def _resolve_pending(node: Node, op, ins: list, diags: list) -> Args | None:
     args = node.args
     if not node.pending:
         return args
-    env = _shape_env(ins[0])
+    env = shape_env(ins[0])
     changes = {}
     for name, deferred in node.pending:
         try:
@@ -119,7 +103,7 @@ def _resolve_pending(node: Node, ins: list, diags: list) -> Args | None:
         except CnnError as e:
             diags.extend(Diagnostic(d.code, d.message, d.pos, d.hint, _context(node)) for d in e.diagnostics)
             return None
-        arg = find_arg(node.op, name)
+        arg = find_arg(op, name)
         try:
             changes[name] = arg.coerce(value)
         except (ValueError, OverflowError) as e:
@@ -129,6 +113,25 @@ def _resolve_pending(node: Node, ins: list, diags: list) -> Args | None:
     return args.replace(**changes)
 
 
+def _op_for(node: Node, ins: list, diags: list):
+    """The op serving these inputs (a family's member for their rank), or None after reporting why not."""
+    op = node.op.resolve(ins)
+    if op is not None and all(op.accepts(s) for s in ins):
+        return op
+    bad = next((s for s in ins if op is None or not op.accepts(s)), ins[0])
+    want = (op or node.op).expected_input()
+    family = getattr(op, "family", None)
+    sibling = family.resolve([bad]) if family is not None else None
+    hint = None
+    if sibling is not None:
+        hint = f"use {sibling.name} for {SHAPE_NAMES[len(bad)]} inputs (or {family.name}, which follows its input)"
+    elif op is not None and op.spatial is not None and len(bad) == 1:
+        hint = f"this op works on {want} feature maps; it cannot follow a flatten or linear layer"
+    diags.append(Diagnostic("E206", f"{node.op.name} needs a {want} input, got {describe_shape(bad)}", node.pos,
+                            hint, _context(node)))
+    return None
+
+
 def analyze(graph: Graph, input_shape: tuple | None = None, strict: bool = False) -> Analysis:
     """Infer every layer's shape and counts. Never raises for design problems.
 
@@ -136,25 +139,21 @@ def analyze(graph: Graph, input_shape: tuple | None = None, strict: bool = False
     """
     shape0 = tuple(input_shape) if input_shape is not None else graph.input_shape
     shapes = {INPUT: shape0}
-    fields = {INPUT: INPUT_RF if len(shape0) == 3 else None}
+    fields = {INPUT: input_field(shape0)}
     results, diags = [], []
     for node in graph.nodes:
         if node.args is None or any(i not in shapes for i in node.inputs):
             continue  # already reported, or downstream of a reported problem
         ins = [shapes[i] for i in node.inputs]
-        op = node.op
-        if op.in_rank is not None and any(len(s) != op.in_rank for s in ins):
-            bad = next(s for s in ins if len(s) != op.in_rank)
-            hint = ("this op works on C×H×W feature maps; it cannot follow a flatten or linear layer"
-                    if op.in_rank == 3 else None)
-            diags.append(Diagnostic("E206", f"{op.name} needs a C×H×W input, got {_describe(bad)}", node.pos, hint,
-                                    _context(node)))
+        op = _op_for(node, ins, diags)
+        if op is None:
             continue
-        args = _resolve_pending(node, ins, diags)
+        args = _resolve_pending(node, op, ins, diags)
         if args is None:
             continue
         ctx = Ctx(node.inputs, strict)
         try:
+            args = op.bind(args, ins)
             out = tuple(op.infer(args, ins, ctx))
             # Symbolic sizes (cnncalc/symbolic.py) have no sign to test; only ints are checked.
             if any(is_concrete(d) and d <= 0 for d in out):
@@ -175,20 +174,38 @@ def analyze(graph: Graph, input_shape: tuple | None = None, strict: bool = False
         shapes[node.name] = out
         rf = _field(node, [fields[i] for i in node.inputs], rf_step, diags)
         fields[node.name] = rf
-        results.append(LayerResult(node.name, op.name, node.inputs, tuple(ins), out, trainable, non_trainable, macs,
-                                   window, args, node, rf))
+        results.append(Layer(node.name, op, args, node.inputs, tuple(ins), out, trainable, non_trainable, macs,
+                             window, node, rf))
     totals = Totals(
         params=sum(r.params for r in results),
         trainable_params=sum(r.trainable for r in results),
         non_trainable_params=sum(r.non_trainable for r in results),
         macs=sum(r.macs for r in results),
     )
-    everything = [*graph.diagnostics, *_dedupe(diags)]
-    everything.sort(key=lambda d: (d.pos.file, d.pos.line, d.pos.col) if d.pos else ("", 0, 0))
+    everything = [*graph.diagnostics, *_dedupe(diags), *_unused(graph, results)]
+    everything.sort(key=sort_key)
     return Analysis(graph, shape0, tuple(results), totals, tuple(everything))
 
 
-def _field(node: Node, inputs: list, rf_step, diags: list) -> RF | None:
+def _unused(graph: Graph, results: list) -> list:
+    """W104 for each layer no path to the model output reads (the output is the last layer)."""
+    if not results or any(d.severity == "error" for d in graph.diagnostics):
+        return []
+    needed = {results[-1].name}
+    for r in reversed(results):
+        if r.name in needed:
+            needed.update(r.inputs)
+    out = []
+    for r in results:
+        if r.name not in needed and "W104" not in r.node.allow:
+            out.append(Diagnostic("W104", f"{r.name}: its output is never used on the way to the model output "
+                                          f"({results[-1].name})", r.pos,
+                                  "name it in a later layer's inputs:, drop it, or add allow: [W104]",
+                                  _context(r.node)))
+    return _dedupe(out)
+
+
+def _field(node: Node, inputs: list, rf_step, diags: list):
     """Receptive field of a layer from its inputs' fields (receptive_field.py)."""
     known = [f for f in inputs if f is not None]
     if not known:

@@ -46,7 +46,7 @@ def rows(analysis, depth: int | None = None) -> tuple:
     groups: dict = {}
     order: list = []
     for r in analysis.layers:
-        scope = r.node.scope
+        scope = r.scope
         if depth is None or len(scope) < depth:
             key = ("layer", r.name)
             groups[key] = [r]
@@ -63,10 +63,10 @@ def rows(analysis, depth: int | None = None) -> tuple:
         members = groups[key]
         if key[0] == "layer":
             r = members[0]
-            out.append(Row(r.name, "layer", r.op, r.input_shapes, r.output_shape, r.params, r.trainable,
+            out.append(Row(r.name, "layer", r.type, r.input_shapes, r.output_shape, r.params, r.trainable,
                            r.non_trainable, r.macs, 1 if r.macs else 0, (r,)))
             continue
-        scope = next(s for s in members[0].node.scope if s.name == key[1])
+        scope = next(s for s in members[0].scope if s.name == key[1])
         count = sum(1 for s in _instances(members, scope))
         label = f"{scope.block} ×{count}" if scope.repeat else scope.block
         inside = {m.name for m in members}
@@ -83,7 +83,7 @@ def _instances(members, scope):
     seen = []
     level = None
     for m in members:
-        chain = m.node.scope
+        chain = m.scope
         idx = next(i for i, s in enumerate(chain) if s.name == scope.name)
         level = idx + 1
         if level < len(chain) and chain[level].name not in seen:
@@ -92,4 +92,4 @@ def _instances(members, scope):
 
 
 def max_depth(analysis) -> int:
-    return max((len(r.node.scope) for r in analysis.layers), default=0)
+    return max((len(r.scope) for r in analysis.layers), default=0)

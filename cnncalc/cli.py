@@ -1,21 +1,23 @@
-"""The command line: parse options, call the pipeline, render, map errors to exit codes.
+"""The command line: declare options once, call the pipeline, render, map errors to exit codes.
 
-Kept thin on purpose: no formula and no op name appears here. Heavy modules (numpy,
-sympy, the renderers of other commands) are imported inside the command that needs
-them so `cnncalc summarize` stays fast.
+Kept thin on purpose: no formula, no op name and no output formatting appear here.
+Each command resolves its inputs with `_analysis` (numeric or symbolic sizes alike),
+then hands the result to a renderer in cnncalc/render. The one-layer calculators are
+generated from their table in cnncalc/ops/calculators.py. Heavy modules (numpy, sympy,
+rich) are imported inside the command that needs them so `cnncalc summarize` stays fast.
 """
 
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
 
 import typer
+from typing_extensions import Annotated
 
-from .errors import EXIT_INTERNAL, EXIT_INVALID, CnnError, Pos, fail
+from .errors import EXIT_INTERNAL, EXIT_INVALID, CnnError, Option, fail
 
 app = typer.Typer(
     name="cnncalc",
@@ -26,7 +28,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-
 
 COLLAPSE_ABOVE = 1000  # layers; bigger networks are summarised per block unless --depth is given
 
@@ -39,6 +40,12 @@ class Format(str, Enum):
 
 
 class Layout(str, Enum):
+    chw = "chw"
+    hwc = "hwc"
+
+
+class InputLayout(str, Enum):
+    auto = "auto"
     chw = "chw"
     hwc = "hwc"
 
@@ -57,80 +64,52 @@ class DType(str, Enum):
     int8 = "int8"
 
 
-def _console(stderr: bool = False):
-    from rich.console import Console
-
-    stream = sys.stderr if stderr else sys.stdout
-    width = None if stream.isatty() else 200
-    return Console(file=stream, width=width, highlight=False, soft_wrap=False)
-
-
-def _fail_cli(message: str, hint: str | None = None) -> CnnError:
-    return fail("E004", message, Pos("<command line>", 1, 1), hint)
-
-
-def parse_shape(text: str, layout: str = "chw") -> tuple:
-    """'3x224x224' (or '224x224x3' with layout hwc) -> (C, H, W); '784' -> (784,)."""
-    parts = [p for p in text.lower().replace("×", "x").replace(",", "x").split("x")]
-    if not parts or not all(p.strip().isdigit() and int(p) > 0 for p in parts) or len(parts) not in (1, 3):
-        raise _fail_cli(f"--input '{text}' is not a shape", "write CxHxW, e.g. 3x224x224 (or HxWxC with --layout hwc)")
-    dims = tuple(int(p) for p in parts)
-    if len(dims) == 3 and layout == "hwc":
-        dims = (dims[2], dims[0], dims[1])
-    return dims
+# -- options, declared once -----------------------------------------------------------
+Spec = Annotated[str, typer.Argument(help="A YAML spec file or a bundled model name (see `cnncalc list`).")]
+InputShape = Annotated[Optional[str], typer.Option(
+    "--input", "-i", help="Override the input shape, channels first: CxHxW (3x224x224), CxL (1x16000), "
+                          "CxDxHxW, F; letters for symbolic sizes (3xHxW).")]
+LayoutOpt = Annotated[Layout, typer.Option("--layout", help="Show shapes channels first (C×H×W, PyTorch) or last "
+                                                            "(H×W×C, papers and Keras).")]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+TextOrJson = Annotated[Format, typer.Option("--format", "-f", help="table (text) or json.")]
+MaxLayers = Annotated[int, typer.Option("--max-layers", min=1, help="Refuse specs that expand beyond this.")]
+OutputFile = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file (atomically).")]
 
 
-def _maybe_symbolic(command: str, spec: str, input: Optional[str], fmt: Format, max_layers: int,
-                    layout: str = "chw", output: Optional[Path] = None, unsupported: tuple = ()) -> bool:
-    """`--input 3xHxW` (a letter for a size): sizes as formulas, via cnncalc.symbolic (sympy imported
-    there, only now). False for a numeric --input: the command goes on as usual."""
-    if not input:
-        return False
-    from .symbolic import has_symbols
-
-    if not has_symbols(input):
-        return False
-    if unsupported:
-        raise _fail_cli(f"{', '.join(unsupported)} cannot be used with a symbolic --input",
-                        "give numbers, e.g. 3x224x224")
-    import json
-
+def _analysis(spec: str, input: Optional[str], layout: str = "chw", max_layers: int = 100_000,
+              strict: bool = False):
+    """Load and analyse `spec` for --input: numbers, or letters for symbolic sizes (sympy, only then)."""
     from .pipeline import load
-    from .render import symbolic as show
-    from .render.table import print_diagnostics
-    from .symbolic import analyze_symbolic, parse_symbolic_shape, size_report
+    from .shapes import has_symbols, parse_shape
 
-    if command == "summarize":
-        analysis = analyze_symbolic(load(spec, max_layers), parse_symbolic_shape(input, layout))
-        shown = [d for d in analysis.diagnostics if d.severity != "note"]
-        if shown:
-            print_diagnostics(shown, _console(stderr=True))
-        if not analysis.ok:
-            raise typer.Exit(EXIT_INVALID)
-        if fmt is Format.table and output is None:
-            show.render_table(analysis, _console(), layout)
-        else:
-            render = {Format.json: show.to_json, Format.csv: show.to_csv}.get(fmt, show.to_markdown)
-            write_output(render(analysis, layout), output, (spec,))
-        return True
-    try:  # validate
-        report = size_report(load(spec, max_layers), parse_symbolic_shape(input, layout))
-    except CnnError as e:
-        if fmt is not Format.json:
-            raise
-        sys.stdout.write(json.dumps({"valid": False, "diagnostics": [d.as_dict() for d in e.diagnostics]},
-                                    indent=2) + "\n")
-        raise typer.Exit(e.exit_code) from None
-    if fmt is Format.json:
-        sys.stdout.write(json.dumps(show.report_dict(report), indent=2, ensure_ascii=False) + "\n")
-    else:
-        print_diagnostics(report.analysis.diagnostics, _console(stderr=True))
-        console = _console(stderr=not report.ok)
-        for line in show.report_lines(spec, report):
-            console.print(line, markup=False)
-    if not report.ok:
+    graph = load(spec, max_layers)
+    if input and has_symbols(input):
+        from .symbolic import analyze_symbolic, parse_symbolic_shape
+
+        return analyze_symbolic(graph, parse_symbolic_shape(input, layout), strict)
+    from .analysis import analyze
+
+    shape = parse_shape(input, Option("--input"), layout=layout, code="E004", what="--input") if input else None
+    return analyze(graph, shape, strict)
+
+
+def _no_symbols(analysis, *given) -> None:
+    names = [name for name, value in given if value]
+    if analysis.symbols and names:
+        raise fail("E004", f"{', '.join(names)} cannot be used with a symbolic --input", Option(names[0]),
+                   "give the input size as numbers, e.g. 3x224x224")
+
+
+def _report(analysis) -> None:
+    """Warnings and errors to stderr; exit 1 for an invalid design."""
+    from .render.console import print_diagnostics
+
+    shown = [d for d in analysis.diagnostics if d.severity != "note"]
+    if shown:
+        print_diagnostics(shown)
+    if not analysis.ok:
         raise typer.Exit(EXIT_INVALID)
-    return True
 
 
 def _columns(values: Optional[List[str]]) -> tuple:
@@ -145,15 +124,9 @@ def _columns(values: Optional[List[str]]) -> tuple:
             elif c in OPTIONAL_COLUMNS:
                 out.append(c)
             elif c:
-                raise _fail_cli(f"unknown column '{c}'", f"choose from {', '.join(OPTIONAL_COLUMNS)}, all")
+                raise fail("E004", f"unknown column '{c}'", Option("--columns"),
+                           f"choose from {', '.join(OPTIONAL_COLUMNS)}, all")
     return tuple(dict.fromkeys(out))
-
-
-def _report(err: CnnError) -> int:
-    from .render.table import print_diagnostics
-
-    print_diagnostics(err.diagnostics, _console(stderr=True))
-    return err.exit_code
 
 
 def write_output(text: str, output: Optional[Path], protected: tuple = ()) -> None:
@@ -167,8 +140,8 @@ def write_output(text: str, output: Optional[Path], protected: tuple = ()) -> No
     target = output.resolve()
     for p in protected:
         if p is not None and Path(p).exists() and Path(p).resolve() == target:
-            raise _fail_cli(f"--output {output} is an input file; cnncalc never overwrites its inputs",
-                            "choose another output path")
+            raise fail("E004", f"{output} is an input file; cnncalc never overwrites its inputs", Option("--output"),
+                       "choose another output path")
     fd, tmp = tempfile.mkstemp(dir=str(target.parent), prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
@@ -176,70 +149,58 @@ def write_output(text: str, output: Optional[Path], protected: tuple = ()) -> No
         os.replace(tmp, target)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise _fail_cli(f"cannot write {output}: {exc.strerror}") from None
+        raise fail("E004", f"cannot write {output}: {exc.strerror}", Option("--output")) from None
 
 
 @app.command()
 def summarize(
-    spec: str = typer.Argument(..., help="A YAML spec file or a bundled model name (see `cnncalc list`)."),
-    input: Optional[str] = typer.Option(None, "--input", "-i",
-                                        help="Override the input shape: CxHxW (e.g. 3x224x224, or 3xHxW)."),
-    layout: Layout = typer.Option(Layout.chw, "--layout", help="Show shapes C×H×W (PyTorch) or H×W×C (papers, Keras)."),
-    fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output format."),
-    batch: int = typer.Option(1, "--batch", min=1, help="Batch size for activation memory."),
-    dtype: DType = typer.Option(DType.float32, "--dtype", help="Element type for memory figures."),
-    optimizer: Optimizer = typer.Option(Optimizer.adam, "--optimizer",
-                                        help="Optimizer state in the training memory estimate."),
-    columns: Optional[List[str]] = typer.Option(None, "--columns", "-c",
-                                                help="Extra columns: kernel, input, trainable, memory, "
-                                                     "rf (receptive field), all."),
-    depth: Optional[int] = typer.Option(None, "--depth", "-d", min=1,
-                                        help="One row per block, opened to this depth (paper-style table); "
-                                             "default: every layer (networks over 1,000 layers: depth 1)."),
-    explain: bool = typer.Option(False, "--explain", help="Add a column with each layer's size rule and "
-                                                          "parameter formula, numbers substituted."),
-    compare: bool = typer.Option(False, "--compare", help="Show the figures the spec's sources publish beside "
-                                                          "the computed ones, and which assumption explains each."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (atomically)."),
-    max_layers: int = typer.Option(100_000, "--max-layers", min=1, help="Refuse specs that expand beyond this."),
+    spec: Spec,
+    input: InputShape = None,
+    layout: LayoutOpt = Layout.chw,
+    fmt: FormatOpt = Format.table,
+    batch: Annotated[int, typer.Option("--batch", min=1, help="Batch size for activation memory.")] = 1,
+    dtype: Annotated[DType, typer.Option("--dtype", help="Element type for memory figures.")] = DType.float32,
+    optimizer: Annotated[Optimizer, typer.Option("--optimizer", help="Optimizer state in the training memory "
+                                                                     "estimate.")] = Optimizer.adam,
+    columns: Annotated[Optional[List[str]], typer.Option(
+        "--columns", "-c", help="Extra columns: kernel, input, trainable, memory, rf (receptive field), all.")] = None,
+    depth: Annotated[Optional[int], typer.Option(
+        "--depth", "-d", min=1, help="One row per block, opened to this depth (paper-style table); default: every "
+                                     "layer (networks over 1,000 layers: depth 1).")] = None,
+    explain: Annotated[bool, typer.Option("--explain", help="Add a column with each layer's size rule and "
+                                                            "parameter formula, numbers substituted.")] = False,
+    compare: Annotated[bool, typer.Option("--compare", help="Show the figures the spec's sources publish beside the "
+                                                            "computed ones, and which assumption explains each.")] = False,
+    output: OutputFile = None,
+    max_layers: MaxLayers = 100_000,
 ) -> None:
     """Print every layer's output shape, parameters and MACs, with totals."""
-    from .analysis import analyze
-    from .memory import memory
-    from .pipeline import load
+    from .render.console import console
 
-    given = (("--columns", columns), ("--explain", explain), ("--depth", depth), ("--compare", compare))
-    if _maybe_symbolic("summarize", spec, input, fmt, max_layers, layout.value, output,
-                       tuple(name for name, value in given if value)):
-        return
+    analysis = _analysis(spec, input, layout.value, max_layers)
+    _no_symbols(analysis, ("--columns", columns), ("--explain", explain), ("--depth", depth), ("--compare", compare))
+    _report(analysis)
     extra = _columns(columns) + (("formula",) if explain else ())
-    shape = parse_shape(input, layout.value) if input else None
-    graph = load(spec, max_layers)
-    analysis = analyze(graph, shape)
-    shown = [d for d in analysis.diagnostics if d.severity != "note"]
-    if shown:
-        from .render.table import print_diagnostics
+    mem = None
+    if not analysis.symbols:
+        from .memory import memory
 
-        print_diagnostics(shown, _console(stderr=True))
-    if not analysis.ok:
-        raise typer.Exit(EXIT_INVALID)
-    mem = memory(analysis, batch, dtype.value, optimizer.value)
+        mem = memory(analysis, batch, dtype.value, optimizer.value)
     if depth is None and len(analysis.layers) > COLLAPSE_ABOVE:
         depth = 1
-        _console(stderr=True).print(f"note: {len(analysis.layers):,} layers; showing one row per top-level block "
-                                    f"(--depth N to open blocks)", markup=False)
+        console(stderr=True).print(f"note: {len(analysis.layers):,} layers; showing one row per top-level block "
+                                   f"(--depth N to open blocks)", markup=False)
     comparisons = ()
     if compare:
         from .compare import compare as compare_published
 
         comparisons = compare_published(analysis)
         if not comparisons:
-            _console(stderr=True).print(f"note: {spec} records no published figures (published: keys)",
-                                        markup=False)
+            console(stderr=True).print(f"note: {spec} records no published figures (published: keys)", markup=False)
     if fmt is Format.table and output is None:
         from .render.table import render_table
 
-        render_table(analysis, mem, _console(), layout.value, extra, depth, comparisons)
+        render_table(analysis, mem, console(), layout.value, extra, depth, comparisons)
         return
     from .render import text
 
@@ -253,98 +214,72 @@ def summarize(
 
 
 @app.command()
-def validate(
-    spec: str = typer.Argument(..., help="A YAML spec file or a bundled model name."),
-    input: Optional[str] = typer.Option(None, "--input", "-i", help="Override the input shape: CxHxW."),
-    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table (text) or json."),
-    max_layers: int = typer.Option(100_000, "--max-layers", min=1),
-) -> None:
+def validate(spec: Spec, input: InputShape = None, fmt: TextOrJson = Format.table,
+             max_layers: MaxLayers = 100_000) -> None:
     """Check a design: exit 0 when valid, 1 with every problem found (FILE:LINE:COL: error: ...)."""
-    import json
+    from .render import reports
+    from .render.console import console, print_diagnostics, print_lines
 
-    from .analysis import analyze
-    from .pipeline import load
-
-    if _maybe_symbolic("validate", spec, input, fmt, max_layers):
-        return
-    shape = parse_shape(input) if input else None
     try:
-        analysis = analyze(load(spec, max_layers), shape)
-        diags = list(analysis.diagnostics)
+        analysis = _analysis(spec, input, max_layers=max_layers)
+        report = None
+        if analysis.symbols:
+            from .symbolic import size_report
+
+            report = size_report(analysis.graph, analysis.input_shape, analysis)
     except CnnError as e:
         if fmt is Format.json:
-            sys.stdout.write(json.dumps({"valid": False, "diagnostics": [d.as_dict() for d in e.diagnostics]},
-                                        indent=2) + "\n")
+            sys.stdout.write(reports.diagnostics_json(False, e.diagnostics))
             raise typer.Exit(e.exit_code) from None
         raise
-    if fmt is Format.json:
-        sys.stdout.write(json.dumps({"valid": analysis.ok, "diagnostics": [d.as_dict() for d in diags]},
-                                    indent=2) + "\n")
-    else:
-        from .render.table import print_diagnostics
+    if report is not None:
+        from .render import symbolic
 
-        print_diagnostics(diags, _console(stderr=True))
-        n_err = len(analysis.errors)
-        n_warn = sum(d.severity == "warning" for d in diags)
-        if analysis.ok:
-            t = analysis.totals
-            out = "×".join(map(str, analysis.output_shape))
-            n = len(analysis.layers)
-            _console().print(f"{spec}: valid — {n} layer{'s' * (n != 1)}, output {out}, {t.params:,} params, "
-                             f"{t.macs:,} MACs" + (f", {n_warn} warning(s)" if n_warn else ""), markup=False)
+        if fmt is Format.json:
+            sys.stdout.write(symbolic.report_json(report))
         else:
-            _console(stderr=True).print(f"{spec}: {n_err} error(s), {n_warn} warning(s)", markup=False)
+            print_diagnostics(analysis.diagnostics)
+            print_lines(symbolic.report_lines(spec, report), console(stderr=not report.ok))
+        if not report.ok:
+            raise typer.Exit(EXIT_INVALID)
+        return
+    if fmt is Format.json:
+        sys.stdout.write(reports.diagnostics_json(analysis.ok, analysis.diagnostics))
+    else:
+        print_diagnostics(analysis.diagnostics)
+        print_lines([reports.validate_line(spec, analysis)], console(stderr=not analysis.ok))
     if not analysis.ok:
         raise typer.Exit(EXIT_INVALID)
 
 
 @app.command("list")
-def list_models(fmt: Format = typer.Option(Format.table, "--format", "-f", help="table or json.")) -> None:
+def list_models(fmt: TextOrJson = Format.table) -> None:
     """List the bundled architectures with their parameters, MACs and source."""
-    import json
-
-    from .analysis import analyze
-    from .pipeline import load
+    from .pipeline import summarize as summarize_model
+    from .render import reports
+    from .render.console import console
     from .zoo import bundled_names
 
-    rows = []
-    for name in bundled_names():
-        graph = load(name)
-        a = analyze(graph)
-        rows.append({"name": name, "params": a.totals.params, "trainable_params": a.totals.trainable_params,
-                     "macs": a.totals.macs, "input_shape": list(a.input_shape), "source": graph.source})
+    rows = reports.model_rows((name, summarize_model(name)) for name in bundled_names())
     if fmt is Format.json:
-        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
-        return
-    from rich import box
-    from rich.table import Table
-
-    from .render import fmt as f
-
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    for h, right in (("Model", False), ("Input", False), ("Trainable params", True), ("MACs", True),
-                     ("Source", False)):
-        table.add_column(h, justify="right" if right else "left", no_wrap=h != "Source")
-    for r in rows:
-        table.add_row(r["name"], f.shape(tuple(r["input_shape"])), f"{r['trainable_params']:,}", f.si(r["macs"]),
-                      r["source"])
-    _console().print(table)
+        sys.stdout.write(reports.models_json(rows))
+    else:
+        reports.render_models(rows, console())
 
 
 @app.command()
 def explain(
-    spec: str = typer.Argument(..., help="A YAML spec file or a bundled model name."),
-    layer: str = typer.Argument(..., help="The layer's name, as `summarize` prints it."),
-    input: Optional[str] = typer.Option(None, "--input", "-i", help="Override the input shape: CxHxW."),
-    layout: Layout = typer.Option(Layout.chw, "--layout", help="Show shapes C×H×W or H×W×C."),
-    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table (text) or json."),
+    spec: Spec,
+    layer: Annotated[str, typer.Argument(help="The layer's name, as `summarize` prints it.")],
+    input: InputShape = None,
+    layout: LayoutOpt = Layout.chw,
+    fmt: TextOrJson = Format.table,
 ) -> None:
     """Show one layer's formulas with its numbers substituted: output size, params, MACs, receptive field."""
-    from .analysis import analyze
     from .explain import explain_layer
-    from .pipeline import load
 
-    analysis = analyze(load(spec), parse_shape(input, layout.value) if input else None)
+    analysis = _analysis(spec, input, layout.value)
+    _no_symbols(analysis, ("--input", True))
     analysis.raise_for_errors()
     _print_explanation(explain_layer(analysis, layer), layout.value, fmt)
 
@@ -352,19 +287,15 @@ def explain(
 def _print_explanation(e, layout: str, fmt: Format, preface: tuple = ()) -> None:
     import json
 
+    from .render.console import console, print_diagnostics, print_lines
     from .render.explain import explanation_dict, explanation_lines
 
     if fmt is Format.json:
         sys.stdout.write(json.dumps(explanation_dict(e), indent=2) + "\n")
         return
-    out = _console()
-    for line in preface:
-        out.print(line, markup=False)
-    for line in explanation_lines(e, layout):
-        out.print(line, markup=False)
+    out = console()
+    print_lines([*preface, *explanation_lines(e, layout)], out)
     if e.diagnostics:
-        from .render.table import print_diagnostics
-
         out.print()
         print_diagnostics(e.diagnostics, out)
 
@@ -376,7 +307,7 @@ def _parse_bytes(text: str) -> int:
 
     m = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([KMGT]?)(i?)B?\s*", text, re.IGNORECASE)
     if not m:
-        raise _fail_cli(f"--max-memory '{text}' is not a size", "write e.g. 2GiB, 512MiB or 4G")
+        raise fail("E004", f"'{text}' is not a size", Option("--max-memory"), "write e.g. 2GiB, 512MiB or 4G")
     num, unit, binary = m.groups()
     power = "KMGT".index(unit.upper()) + 1 if unit else 0
     return int(Fraction(num) * (1024 if binary else 1000) ** power)
@@ -384,28 +315,28 @@ def _parse_bytes(text: str) -> int:
 
 @app.command()
 def verify(
-    spec: str = typer.Argument(..., help="A YAML spec file or a bundled model name."),
-    input: Optional[str] = typer.Option(None, "--input", "-i", help="An input shape CxHxW, or a .npy array file."),
-    batch: int = typer.Option(1, "--batch", min=1, help="Batch size (for a generated input)."),
-    dtype: str = typer.Option("float32", "--dtype", help="float32 or float64."),
-    seed: int = typer.Option(0, "--seed", help="Seed of the He-initialised weights and the random input."),
-    weights: Optional[Path] = typer.Option(None, "--weights", help="An .npz of real weights keyed <layer>.<array> "
-                                                                   "(PyTorch state_dict names)."),
-    max_memory: str = typer.Option("2GiB", "--max-memory", help="Refuse to run above this estimated peak."),
-    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table (text) or json."),
+    spec: Spec,
+    input: Annotated[Optional[str], typer.Option("--input", "-i", help="An input shape (CxHxW, CxL, CxDxHxW), or "
+                                                                       "a .npy array file.")] = None,
+    batch: Annotated[int, typer.Option("--batch", min=1, help="Batch size (for a generated input).")] = 1,
+    dtype: Annotated[str, typer.Option("--dtype", help="float32 or float64.")] = "float32",
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the He-initialised weights and the random input.")] = 0,
+    weights: Annotated[Optional[Path], typer.Option("--weights", help="An .npz of real weights keyed "
+                                                                      "<layer>.<array> (PyTorch state_dict "
+                                                                      "names).")] = None,
+    max_memory: Annotated[str, typer.Option("--max-memory", help="Refuse to run above this estimated "
+                                                                 "peak.")] = "2GiB",
+    fmt: TextOrJson = Format.table,
 ) -> None:
     """Run the network in NumPy: every tensor must have its inferred shape and every layer
     the counted number of weights (exit 1 otherwise)."""
-    import json
-
-    from .analysis import analyze
-    from .pipeline import load
+    from .render import fmt as f
 
     if dtype not in ("float32", "float64"):
-        raise _fail_cli(f"--dtype {dtype}: the NumPy backend runs float32 or float64")
+        raise fail("E004", f"{dtype}: the NumPy backend runs float32 or float64", Option("--dtype"))
     array_file = input if input and (input.endswith(".npy") or Path(input).is_file()) else None
-    shape = parse_shape(input) if input and not array_file else None
-    analysis = analyze(load(spec), shape)
+    analysis = _analysis(spec, None if array_file else input)
+    _no_symbols(analysis, ("--input", True))
     analysis.raise_for_errors()
     from .backend import runner
 
@@ -416,10 +347,8 @@ def verify(
     limit = _parse_bytes(max_memory)
     need = runner.estimate_peak_bytes(analysis, batch, dtype)
     if need > limit:
-        from .render import fmt as f
-
         raise fail("E304", f"running {analysis.name} at batch {batch} ({dtype}) needs about {f.nbytes(need)}, "
-                           f"above --max-memory {f.nbytes(limit)}", Pos("<command line>", 1, 1),
+                           f"above --max-memory {f.nbytes(limit)}", Option("--max-memory"),
                    "use a smaller --batch or --input, or raise --max-memory")
     notes = []
     w = None
@@ -432,18 +361,14 @@ def verify(
             notes.append(f"{len(unused)} arrays of {weights} match no layer: {', '.join(unused[:5])}"
                          + (" …" if len(unused) > 5 else ""))
     result = _run_with_progress(runner, analysis, x, w, batch, dtype, seed)
-    if fmt is Format.json:
-        sys.stdout.write(json.dumps({
-            "name": analysis.name, "ok": result.ok, "batch": result.batch, "dtype": dtype, "seconds": result.seconds,
-            "estimated_peak_bytes": need, "notes": notes,
-            "layers": [{"name": c.name, "type": c.op, "inferred_shape": list(c.inferred),
-                        "actual_shape": list(c.actual),
-                        "params_counted": c.counted, "weights_allocated": c.allocated, "ok": c.ok,
-                        "seconds": c.seconds} for c in result.layers]}, indent=2) + "\n")
-    else:
-        from .render.verify import render_verify
+    from .render.verify import render_verify, verify_json
 
-        render_verify(analysis, result, need, notes, _console())
+    if fmt is Format.json:
+        sys.stdout.write(verify_json(analysis, result, need, notes))
+    else:
+        from .render.console import console
+
+        render_verify(analysis, result, need, notes, console())
     if not result.ok:
         raise typer.Exit(EXIT_INVALID)
 
@@ -453,8 +378,10 @@ def _run_with_progress(runner, analysis, x, w, batch, dtype, seed):
         return runner.run(analysis, x, w, batch=batch, dtype=dtype, seed=seed)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from .render.console import console
+
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=_console(stderr=True), transient=True) as progress:
+                  console=console(stderr=True), transient=True) as progress:
         task = progress.add_task(f"running {analysis.name}", total=len(analysis.layers))
 
         def tick(idx, total, name):
@@ -465,171 +392,90 @@ def _run_with_progress(runner, analysis, x, w, batch, dtype, seed):
 
 @app.command()
 def check(
-    answers: str = typer.Argument(..., help="An answer sheet (YAML): model, answers per layer and totals."),
-    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table (text) or json (for autograders)."),
+    answers: Annotated[str, typer.Argument(help="An answer sheet (YAML): model, answers per layer and totals.")],
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="table (text) or json (for "
+                                                               "autograders).")] = Format.table,
 ) -> None:
     """Grade answers (output shapes, params, MACs, receptive fields): ✓/✗ each, the right value and its
     worked formula, a score; exit 0 only when every answer is right."""
     import json
 
     from .grading import grade
+    from .render.console import print_lines
     from .render.grading import grade_dict, grade_lines
 
     g = grade(answers)
     if fmt is Format.json:
         sys.stdout.write(json.dumps(grade_dict(g), indent=2, ensure_ascii=False) + "\n")
     else:
-        out = _console()
-        for line in grade_lines(g):
-            out.print(line, markup=False, highlight=False)
+        print_lines(grade_lines(g))
     if not g.passed:
         raise typer.Exit(EXIT_INVALID)
-
-
-class InputLayout(str, Enum):
-    auto = "auto"
-    chw = "chw"
-    hwc = "hwc"
-
-
-def _read_calculator_input(text: str, layout: InputLayout) -> tuple:
-    """'32x32x3' -> ((3, 32, 32), sentence saying how it was read)."""
-    dims = parse_shape(text, "chw")
-    if len(dims) == 1:
-        return dims, f"input read as a vector of {dims[0]:,} features"
-    chosen = layout.value
-    if chosen == "auto":  # square images: the odd one out is the channel count
-        a, b, c = dims
-        chosen = "hwc" if (a == b != c) or (c <= 4 < a and b != c) else "chw"
-    if chosen == "hwc":
-        chw = (dims[2], dims[0], dims[1])
-        other = "--layout chw to read it as C×H×W"
-        said = f"input read as H×W×C = {text} (C = {chw[0]}, H = {chw[1]}, W = {chw[2]})"
-    else:
-        chw = dims
-        other = "--layout hwc to read it as H×W×C"
-        said = f"input read as C×H×W = {text} (C = {chw[0]}, H = {chw[1]}, W = {chw[2]})"
-    if layout is InputLayout.auto:
-        said += f"; {other}"
-    return chw, said
-
-
-def _calculate(layer: str, input: str, layout: InputLayout, fmt: Format) -> None:
-    from .analysis import analyze
-    from .explain import explain_layer
-    from .pipeline import load_string
-
-    shape, said = _read_calculator_input(input, layout)
-    text = f"name: calculator\ninput: {list(shape)}\nlayers:\n  - {layer}\n"
-    analysis = analyze(load_string(text, "<command line>"), strict=True)
-    if not analysis.ok:
-        raise CnnError(list(analysis.diagnostics))
-    shown = "hwc" if "H×W×C" in said.split(";")[0] else "chw"
-    e = explain_layer(analysis, analysis.layers[0].name)
-    e = replace(e, pos=None, diagnostics=tuple(replace(d, pos=None) for d in e.diagnostics))
-    _print_explanation(e, shown, fmt, (said, ""))
-
-
-def _yaml_value(text: str) -> str:
-    """A padding/size option as YAML: '1' -> 1, '1,2' -> [1, 2], 'same' -> same."""
-    parts = [p.strip() for p in text.replace("x", ",").split(",") if p.strip()]
-    if len(parts) > 1:
-        return "[" + ", ".join(parts) + "]"
-    return parts[0] if parts else "0"
-
-
-_INPUT_HELP = "Input shape, e.g. 32x32x3 or 3x32x32 (see --layout)."
-_LAYOUT_HELP = ("How --input is read: auto (the odd one out of a square image's three numbers is the channel "
-                "count; otherwise HxWxC when the last number is ≤ 4), chw or hwc.")
-
-
-@app.command()
-def conv(
-    input: str = typer.Option(..., "--input", "-i", help=_INPUT_HELP),
-    filters: int = typer.Option(..., "--filters", "--out-channels", "-k", help="Number of filters (K)."),
-    kernel: str = typer.Option(..., "--kernel", "-f", help="Kernel size F (or h,w)."),
-    stride: str = typer.Option("1", "--stride", "-s", help="Stride S (or h,w)."),
-    padding: str = typer.Option("0", "--padding", "-p", help="Zero padding P: n, h,w, t,b,l,r, same or valid."),
-    dilation: str = typer.Option("1", "--dilation", help="Dilation D (or h,w)."),
-    groups: int = typer.Option(1, "--groups", help="Groups (C_in for depthwise)."),
-    bias: bool = typer.Option(True, "--bias/--no-bias", help="Count a bias per filter."),
-    layout: InputLayout = typer.Option(InputLayout.auto, "--layout", help=_LAYOUT_HELP),
-    fmt: Format = typer.Option(Format.table, "--format", help="table (text) or json."),
-) -> None:
-    """One convolution: output shape, parameters and MACs with the worked formulas. No spec needed."""
-    _calculate(f"{{type: conv2d, out_channels: {filters}, kernel_size: {_yaml_value(kernel)}, "
-               f"stride: {_yaml_value(stride)}, padding: {_yaml_value(padding)}, dilation: {_yaml_value(dilation)}, "
-               f"groups: {groups}, bias: {str(bias).lower()}}}", input, layout, fmt)
-
-
-@app.command()
-def pool(
-    input: str = typer.Option(..., "--input", "-i", help=_INPUT_HELP),
-    kernel: str = typer.Option(..., "--kernel", "-f", help="Window size F (or h,w)."),
-    stride: Optional[str] = typer.Option(None, "--stride", "-s", help="Stride (default: the window size)."),
-    padding: str = typer.Option("0", "--padding", "-p", help="Padding on each side (or h,w)."),
-    ceil_mode: bool = typer.Option(False, "--ceil-mode", help="Round the output size up (PyTorch ceil_mode)."),
-    kind: str = typer.Option("max", "--kind", help="max or avg."),
-    layout: InputLayout = typer.Option(InputLayout.auto, "--layout", help=_LAYOUT_HELP),
-    fmt: Format = typer.Option(Format.table, "--format", help="table (text) or json."),
-) -> None:
-    """One pooling layer: output shape with the worked formula."""
-    if kind not in ("max", "avg"):
-        raise _fail_cli(f"--kind {kind}: expected max or avg")
-    stride_arg = f", stride: {_yaml_value(stride)}" if stride else ""
-    _calculate(f"{{type: {kind}pool2d, kernel_size: {_yaml_value(kernel)}{stride_arg}, "
-               f"padding: {_yaml_value(padding)}, "
-               f"ceil_mode: {str(ceil_mode).lower()}}}", input, layout, fmt)
-
-
-@app.command("conv-transpose")
-def conv_transpose(
-    input: str = typer.Option(..., "--input", "-i", help=_INPUT_HELP),
-    filters: int = typer.Option(..., "--filters", "--out-channels", "-k", help="Output channels."),
-    kernel: str = typer.Option(..., "--kernel", "-f", help="Kernel size (or h,w)."),
-    stride: str = typer.Option("1", "--stride", "-s"),
-    padding: str = typer.Option("0", "--padding", "-p"),
-    output_padding: str = typer.Option("0", "--output-padding"),
-    dilation: str = typer.Option("1", "--dilation"),
-    groups: int = typer.Option(1, "--groups"),
-    bias: bool = typer.Option(True, "--bias/--no-bias"),
-    layout: InputLayout = typer.Option(InputLayout.auto, "--layout", help=_LAYOUT_HELP),
-    fmt: Format = typer.Option(Format.table, "--format", help="table (text) or json."),
-) -> None:
-    """One transposed convolution: O = (I − 1)·S − 2P + D·(F − 1) + output_padding + 1."""
-    _calculate(f"{{type: conv_transpose2d, out_channels: {filters}, kernel_size: {_yaml_value(kernel)}, "
-               f"stride: {_yaml_value(stride)}, padding: {_yaml_value(padding)}, "
-               f"output_padding: {_yaml_value(output_padding)}, dilation: {_yaml_value(dilation)}, groups: {groups}, "
-               f"bias: {str(bias).lower()}}}", input, layout, fmt)
-
-
-@app.command()
-def linear(
-    input: str = typer.Option(..., "--input", "-i", help="Number of input features (or a shape to flatten)."),
-    units: int = typer.Option(..., "--units", "--out-features", "-u", help="Number of outputs."),
-    bias: bool = typer.Option(True, "--bias/--no-bias"),
-    fmt: Format = typer.Option(Format.table, "--format", help="table (text) or json."),
-) -> None:
-    """One fully connected layer: params = F_in·F_out + F_out, MACs = F_in·F_out."""
-    _calculate(f"{{type: linear, out_features: {units}, bias: {str(bias).lower()}}}", input, InputLayout.auto, fmt)
 
 
 @app.command()
 def ops() -> None:
     """List the ops a spec can use, with their aliases and arguments."""
-    from rich import box
-    from rich.table import Table
+    from .ops import FAMILIES, REGISTRY
+    from .render.console import console
+    from .render.reports import render_ops
 
-    from .ops import REGISTRY
-    from .ops.base import REQUIRED
+    render_ops(REGISTRY, FAMILIES, console())
 
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    for h in ("Op", "Also accepted", "Arguments (required*)", "What it does"):
-        table.add_column(h)
-    for op in REGISTRY.values():
-        args = ", ".join(a.name + ("*" if a.default is REQUIRED else "") for a in op.args)
-        table.add_row(op.name, ", ".join(op.aliases), args, op.summary)
-    _console().print(table)
+
+_LAYOUT_HELP = ("How --input is read: auto (the odd one out of a square image's numbers is the channel count; "
+                "otherwise channels last when the last number is ≤ 4), chw or hwc.")
+
+
+def _calculator(calc) -> None:
+    """One typer command per entry of ops/calculators.py: its options, then the shared ones."""
+    import inspect
+
+    def run(**values) -> None:
+        from .calculator import calculate
+        from .render.explain import reading_line
+
+        text = values.pop("input")
+        layout = values.pop("layout", InputLayout.auto)
+        fmt = values.pop("fmt")
+        kind = values.pop("kind", None)
+        flags = {o.flags[0]: values[o.arg] for o in calc.options}
+        e, shape, used, guessed = calculate(calc.command, text, getattr(layout, "value", layout), flags, kind)
+        _print_explanation(e, used, fmt, (reading_line(text, shape, used, guessed), ""))
+
+    kw = inspect.Parameter.KEYWORD_ONLY
+    params = [inspect.Parameter("input", kw, annotation=str, default=typer.Option(
+        ..., "--input", "-i", help="Input shape, e.g. 32x32x3 or 3x32x32 (see --layout); 1x16000 for a sequence."
+                                   if calc.layout else "Number of input features."))]
+    if calc.kinds:
+        params.append(inspect.Parameter("kind", kw, annotation=str, default=typer.Option(
+            calc.kinds[0][0], "--kind", help=" or ".join(k for k, _ in calc.kinds) + ".")))
+    for o in calc.options:
+        default = ... if o.required else None
+        if o.boolean:
+            params.append(inspect.Parameter(o.arg, kw, annotation=Optional[bool],
+                                            default=typer.Option(default, *o.flags, help=o.help)))
+        else:
+            params.append(inspect.Parameter(o.arg, kw, annotation=Optional[str] if default is None else str,
+                                            default=typer.Option(default, *o.flags, help=o.help, metavar=o.metavar)))
+    if calc.layout:
+        params.append(inspect.Parameter("layout", kw, annotation=InputLayout,
+                                        default=typer.Option(InputLayout.auto, "--layout", help=_LAYOUT_HELP)))
+    params.append(inspect.Parameter("fmt", kw, annotation=Format,
+                                    default=typer.Option(Format.table, "--format", help="table (text) or json.")))
+    run.__signature__ = inspect.Signature(params)
+    run.__doc__ = calc.help
+    app.command(calc.command)(run)
+
+
+def _register_calculators() -> None:
+    from .ops.calculators import CALCULATORS
+
+    for calc in CALCULATORS:
+        _calculator(calc)
+
+
+_register_calculators()
 
 
 def main() -> None:
@@ -638,7 +484,10 @@ def main() -> None:
         rc = app(standalone_mode=False)  # returns the code of a typer.Exit
         sys.exit(rc if isinstance(rc, int) else 0)
     except CnnError as e:
-        sys.exit(_report(e))
+        from .render.console import print_diagnostics
+
+        print_diagnostics(e.diagnostics)
+        sys.exit(e.exit_code)
     except typer.Exit as e:
         sys.exit(e.exit_code)
     except SystemExit:

@@ -20,7 +20,6 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-from .ops.base import numel
 
 _SUFFIX = {"": 0, "K": 1, "M": 2, "G": 3, "B": 3, "T": 4}
 _NUMBER = re.compile(r"^\s*([0-9][0-9,_]*(?:\.[0-9]+)?)\s*([KMGBT]?)\s*$", re.IGNORECASE)
@@ -69,42 +68,36 @@ class Comparison:
     note: str = ""
 
 
-def _weights_only(layers) -> int:
-    total = 0
-    for r in layers:
-        for name, (shape, trainable) in r.node.op.weights(r.args, list(r.input_shapes), r.output_shape).items():
-            if trainable and name != "bias":
-                total += numel(shape)
-    return total
+# What each counting variant of a layer (Layer.variants, defined by its op) is called here.
+VARIANT_LABELS = {"ungrouped": "as if the grouped convs were not grouped (one GPU)"}
 
 
-def _ungrouped(layers, what: str) -> int:
-    total = 0
+def _variant_total(layers, variant: str, index: int) -> int | None:
+    """Σ over layers of (params, MACs)[index] under `variant`; None when no layer has it."""
+    found, total = False, 0
     for r in layers:
-        args = r.args
-        if getattr(args, "groups", 1) not in (None, 1):
-            args = args.replace(groups=1)
-        ins, out = list(r.input_shapes), r.output_shape
-        total += sum(r.node.op.params(args, ins, out)) if what == "params" else r.node.op.macs(args, ins, out)
-    return total
+        v = r.variants().get(variant)
+        if v is not None:
+            found = True
+        total += v[index] if v is not None else (r.params, r.macs)[index]
+    return total if found else None
 
 
 def conventions(layers, quantity: str) -> list:
     """(label, value) for each counting convention tried; the first is cnncalc's own."""
-    if quantity == "params":
-        computed = sum(r.params for r in layers)
-        cands = [("as computed", computed), ("weights only, biases excluded", _weights_only(layers))]
+    index = 0 if quantity == "params" else 1
+    computed = sum(r.params if index == 0 else r.macs for r in layers)
+    cands = [("as computed", computed)]
+    if index == 0:
+        cands.append(("weights only, biases excluded", sum(r.weights_only() for r in layers)))
         trainable = sum(r.trainable for r in layers)
         if trainable != computed:
             cands.append(("trainable only (buffers and fixed weights excluded)", trainable))
-        grouped = any(getattr(r.args, "groups", 1) not in (None, 1) for r in layers)
-        if grouped:
-            cands.append(("as if the grouped convs were not grouped (one GPU)", _ungrouped(layers, "params")))
-    else:
-        computed = sum(r.macs for r in layers)
-        cands = [("as computed", computed)]
-        if any(getattr(r.args, "groups", 1) not in (None, 1) for r in layers):
-            cands.append(("as if the grouped convs were not grouped (one GPU)", _ungrouped(layers, "macs")))
+    for variant, label in VARIANT_LABELS.items():
+        total = _variant_total(layers, variant, index)
+        if total is not None:
+            cands.append((label, total))
+    if index == 1:
         cands.append(("counting FLOPs = 2·MACs", 2 * computed))
     return cands
 
@@ -156,10 +149,10 @@ def compare(analysis) -> tuple:
         judge(graph.name, graph.published, analysis.layers)
     seen_blocks = set()
     for r in analysis.layers:
-        for s in r.node.scope:
+        for s in r.scope:
             if s.name in graph.block_published and s.name not in seen_blocks:
                 seen_blocks.add(s.name)
-                members = [m for m in analysis.layers if any(x.name == s.name for x in m.node.scope)]
+                members = [m for m in analysis.layers if any(x.name == s.name for x in m.scope)]
                 judge(s.name, graph.block_published[s.name], members)
         if r.node.published is not None:
             judge(r.name, r.node.published, [r])

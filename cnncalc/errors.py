@@ -35,6 +35,16 @@ class Pos:
 
 
 @dataclass(frozen=True)
+class Option:
+    """The place of a problem that comes from a command-line option (or argument): its name."""
+
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
 class Code:
     code: str
     slug: str
@@ -86,6 +96,7 @@ CATALOGUE: dict[str, Code] = _catalogue(
     Code("W101", "floored-division", EXIT_OK, "a window does not fit evenly: input rows/columns are never covered"),
     Code("W102", "stride-exceeds-kernel", EXIT_OK, "the stride is larger than the kernel: input pixels are skipped"),
     Code("W103", "unaligned-receptive-field", EXIT_OK, "paths into a merge have receptive fields that are not aligned"),
+    Code("W104", "unused-layer", EXIT_OK, "a layer's output is not on any path to the model output"),
     Code("N101", "floored-padding", EXIT_OK, "a window does not fit evenly, but only padding is left uncovered"),
 )
 
@@ -94,7 +105,7 @@ CATALOGUE: dict[str, Code] = _catalogue(
 class Diagnostic:
     code: str
     message: str
-    pos: Pos | None = None
+    pos: Pos | Option | None = None
     hint: str | None = None
     context: str | None = None  # e.g. "in layer1.0 (block 'bottleneck' used at f.yaml:40:5)"
 
@@ -117,7 +128,9 @@ class Diagnostic:
 
     def as_dict(self) -> dict:
         d = {"code": self.code, "slug": self.slug, "severity": self.severity, "message": self.message}
-        if self.pos:
+        if isinstance(self.pos, Option):
+            d["option"] = self.pos.name
+        elif self.pos:
             d.update(file=self.pos.file, line=self.pos.line, column=self.pos.col)
         if self.hint:
             d["hint"] = self.hint
@@ -144,7 +157,12 @@ class CnnError(Exception):
         return max(codes, default=EXIT_INVALID)
 
 
-def fail(code: str, message: str, pos: Pos | None = None, hint: str | None = None) -> CnnError:
+def sort_key(d: Diagnostic) -> tuple:
+    """File order for diagnostics; option problems first."""
+    return (d.pos.file, d.pos.line, d.pos.col) if isinstance(d.pos, Pos) else ("", 0, 0)
+
+
+def fail(code: str, message: str, pos: Pos | Option | None = None, hint: str | None = None) -> CnnError:
     """Build a CnnError holding one diagnostic (callers `raise fail(...)`)."""
     assert code in CATALOGUE, code
     return CnnError([Diagnostic(code, message, pos, hint)])

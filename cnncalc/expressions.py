@@ -8,7 +8,7 @@ by a small whitelist interpreter: integers, booleans, strings, arithmetic with `
 and `min`, `max`, `abs`. There is no attribute access, no call of anything else.
 
 Names that are not known when a block is expanded but describe the layer's input
-(`in_channels`, `in_height`, `in_width`, `in_features`) make the value *deferred*:
+(`in_channels`, `in_length`, `in_depth`, `in_height`, `in_width`, `in_features`) make the value *deferred*:
 it is evaluated by the analysis once the input shape is known. That is how a
 DenseNet transition says "half the channels it receives".
 """
@@ -23,7 +23,7 @@ from types import MappingProxyType
 
 from .errors import Pos, fail
 
-SHAPE_NAMES = ("in_channels", "in_height", "in_width", "in_features")
+SHAPE_NAMES = ("in_channels", "in_length", "in_depth", "in_height", "in_width", "in_features")
 MAX_INT_BITS = 256  # beyond this no size is meaningful; fail instead of computing forever
 
 _BINOPS = {

@@ -25,7 +25,8 @@ from .analysis import analyze
 from .errors import CnnError, Diagnostic, Pos, did_you_mean, fail
 from .explain import explain_layer
 from .graph import expand
-from .spec import parse_document, parse_input_shape
+from .shapes import from_chw, parse_shape
+from .spec import parse_document
 from .yamlsource import LMap, load_file
 
 LAYER_QUANTITIES = ("output_shape", "params", "trainable_params", "non_trainable_params", "macs", "flops",
@@ -68,25 +69,15 @@ class Grade:
 
 
 def _shape_text(shape, layout: str) -> str:
-    if len(shape) == 3 and layout == "hwc":
-        shape = (shape[1], shape[2], shape[0])
-    return "×".join(map(str, shape))
+    return "×".join(map(str, from_chw(shape) if layout == "hwc" else shape))
 
 
 def _read_shape(value, layout: str, pos: Pos) -> tuple:
-    if isinstance(value, list) and all(isinstance(v, int) and not isinstance(v, bool) for v in value):
-        return tuple(value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return (value,)
-    if isinstance(value, str):
-        parts = value.lower().replace("×", "x").replace(" ", "").split("x")
-        if all(p.isdigit() for p in parts) and len(parts) in (1, 3):
-            dims = tuple(int(p) for p in parts)
-            if len(dims) == 3 and layout == "hwc":
-                dims = (dims[2], dims[0], dims[1])
-            return dims
-    raise fail("E104", f"cannot read the shape {value!r}", pos, "write 55x55x96 (read as the sheet's layout) or "
-                                                                "[96, 55, 55] (channels first)")
+    try:
+        return parse_shape(value, pos, layout=layout, code="E104", what="the shape")
+    except CnnError:
+        raise fail("E104", f"cannot read the shape {value!r}", pos, "write 55x55x96 (read as the sheet's layout) or "
+                                                                    "[96, 55, 55] (channels first)") from None
 
 
 def _read_int(value, pos: Pos) -> int:
@@ -149,7 +140,7 @@ def grade(sheet_file: str) -> Grade:
                                    sheet.at("tolerance")))
         tolerance = 0
     graph = _load_model(sheet, path)
-    shape = parse_input_shape(sheet["input"], sheet.at("input")) if "input" in sheet else None
+    shape = parse_shape(sheet["input"], sheet.at("input")) if "input" in sheet else None
     analysis = analyze(graph, shape, strict=True)
     analysis.raise_for_errors()
     answers = sheet["answers"]
@@ -194,7 +185,7 @@ def _grade_one(analysis, r, layer, quantity, value, pos, layout, tolerance) -> A
         given = _read_shape(value, layout, pos)
         expected = r.output_shape if r is not None else analysis.output_shape
         correct = given == expected
-        if not correct and isinstance(value, str) and len(given) == 3:
+        if not correct and isinstance(value, str) and len(given) > 1:
             other = "chw" if layout == "hwc" else "hwc"
             if _read_shape(value, other, pos) == expected:
                 hint = (f"this sheet reads AxBxC as {'H×W×C' if layout == 'hwc' else 'C×H×W'}; "
@@ -251,9 +242,9 @@ def _formula(analysis, layer: str, quantity: str) -> str:
         return what.get(quantity, "the sum over the layers")
     e = explain_layer(analysis, layer)
     if quantity == "output_shape":
-        return "; ".join(e.worked.shape)
+        return "; ".join(map(str, e.worked.shape))
     if quantity in ("params", "trainable_params", "non_trainable_params"):
-        return e.worked.params
+        return str(e.worked.params)
     if quantity in ("macs", "flops"):
-        return e.worked.macs + ("; FLOPs = 2·MACs" if quantity == "flops" else "")
+        return str(e.worked.macs) + ("; FLOPs = 2·MACs" if quantity == "flops" else "")
     return e.field

@@ -9,13 +9,15 @@ numbered per op within their block.
 A layer may only take inputs from earlier layers (or `input`), so the spec order is a
 topological order and a cycle shows up as a reference to a later layer. A layer
 dropped by `when: false` stands for its own input, so `inputs: [bn3, downsample.1]`
-reads the block input when there is no downsample branch.
+reads the block input when there is no downsample branch; a dropped layer with several
+inputs must say which stands in for it (`else: name`). Names are unique across the
+whole network after expansion.
 """
 
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 from .errors import CnnError, Diagnostic, Pos, did_you_mean
@@ -77,10 +79,33 @@ class _Run:
         self.nodes: list[Node] = []
         self.diags: list[Diagnostic] = []
         self.block_published: dict = {}
+        self.where: dict[str, Pos] = {}  # qualified name -> where it was defined
         self._defaults: dict = {}
 
     def error(self, code, message, pos, hint=None, context=None) -> None:
         self.diags.append(Diagnostic(code, message, pos, hint, context))
+
+    def add(self, node: Node, names: _Names, name_pos: Pos | None = None) -> str:
+        """Append a node; a name already taken anywhere in the network (a top-level `a.c`
+        beside block `a`'s layer `c`) is E105 at the second, which becomes a placeholder."""
+        first = self.where.get(node.name)
+        if first is not None:
+            where = f" (first defined at line {first.line})" if first.file == node.pos.file else f" (first at {first})"
+            self.error("E105", f"duplicate layer name '{node.name}'{where}", name_pos or node.pos,
+                       "give each layer a unique name", names.context())
+            node = replace(node, name=f"{node.name}#{len(self.nodes)}", args=None)
+        self.where[node.name] = name_pos or node.pos
+        self.nodes.append(node)
+        return node.name
+
+    def placeholder(self, names: _Names, item: Item, local: str, ins: tuple = ()) -> str:
+        """A node standing for a layer that could not be built (already reported)."""
+        node = Node(f"{names.prefix}{local}", None, None, ins, item.pos, MappingProxyType({}), names.chain)
+        if node.name in self.where:
+            node = replace(node, name=f"{node.name}#{len(self.nodes)}")
+        self.where[node.name] = item.pos
+        self.nodes.append(node)
+        return node.name
 
     def coerced_defaults(self, op: Op) -> dict:
         if op.name not in self._defaults:
@@ -210,13 +235,7 @@ def _expand_item(run: _Run, names: _Names, item: Item, prev: str, block_stack: t
                 run.error("E104", f"when: must be true or false, got {keep!r}", item.when_pos, None, ctx)
             keep = True
         if not keep:
-            stand_in = prev
-            if item.inputs:
-                stand_in = names.resolve(str(_eval(run, names, item.inputs[0][0], item.inputs[0][1], "inputs")),
-                                         item.inputs[0][1], "", run) or prev
-            if isinstance(item.name, str):
-                names.register(item.name, stand_in, item.name_pos or item.pos, run)
-            return stand_in
+            return _drop(run, names, item, prev)
     count, repeated = 1, item.repeat is not None
     if repeated:
         count = _eval(run, names, item.repeat, item.repeat_pos, "repeat:")
@@ -249,16 +268,16 @@ def _expand_item(run: _Run, names: _Names, item: Item, prev: str, block_stack: t
             for value, pos in item.inputs:
                 ref = _eval(run, names, value, pos, "inputs")
                 q = names.resolve(str(ref), pos, local, run) if ref is not None else None
-                if q is None:
+                if q is None:  # reported; a placeholder keeps the layers that read this one quiet
+                    out = run.placeholder(names, item, local)
+                    names.register(local, out, item.name_pos or item.pos, run)
                     return out
                 ins.append(q)
         else:
             ins = [out]
         if item.op is None and item.block is None:  # placeholder for a reported problem
-            qualified = f"{names.prefix}{local}"
-            run.nodes.append(Node(qualified, None, None, tuple(ins), item.pos, MappingProxyType({}), names.chain))
-            names.register(local, qualified, item.name_pos or item.pos, run)
-            out = qualified
+            out = run.placeholder(names, item, local, tuple(ins))
+            names.register(local, out, item.name_pos or item.pos, run)
         elif item.block is not None:
             out = _expand_block(run, names, group_names, item, local, ins, env, block_stack)
         else:
@@ -266,14 +285,40 @@ def _expand_item(run: _Run, names: _Names, item: Item, prev: str, block_stack: t
             if item.activation:
                 act = find_op(item.activation)
                 act_local = f"{local}_{act.name}"
-                qualified = f"{names.prefix}{act_local}"
-                run.nodes.append(Node(qualified, act, Args(run.coerced_defaults(act)), (out,), item.activation_pos,
-                                      MappingProxyType({}), names.chain))
+                qualified = run.add(Node(f"{names.prefix}{act_local}", act, Args(run.coerced_defaults(act)), (out,),
+                                         item.activation_pos, MappingProxyType({}), names.chain), names)
                 names.register(act_local, qualified, item.activation_pos, run)
                 out = qualified
     if group is not None:
         names.register(group, out, item.name_pos or item.pos, run)
     return out
+
+
+def _drop(run: _Run, names: _Names, item: Item, prev: str) -> str:
+    """A layer dropped by `when: false` stands for its input; one with several inputs says
+    which with `else:` (otherwise E113); references to it then mean that layer."""
+    ctx = names.context()
+    if item.otherwise is not None:
+        value, pos = item.otherwise
+        ref = _eval(run, names, value, pos, "else:")
+        stand_in = names.resolve(str(ref), pos, "", run) if ref is not None else None
+    elif item.inputs and len(item.inputs) > 1:
+        shown = ", ".join(str(v) for v, _ in item.inputs)
+        run.error("E113", f"this layer has several inputs ({shown}); when it is dropped, which one stands in for it "
+                          f"is not said", item.when_pos, f"add else: <name> (e.g. else: {item.inputs[-1][0]}), "
+                                                         f"the layer that replaces it when `when:` is false", ctx)
+        stand_in = None
+    elif item.inputs:
+        value, pos = item.inputs[0]
+        ref = _eval(run, names, value, pos, "inputs")
+        stand_in = names.resolve(str(ref), pos, "", run) if ref is not None else None
+    else:
+        stand_in = prev
+    if stand_in is None:  # reported: later references are quiet
+        stand_in = run.placeholder(names, item, item.name if isinstance(item.name, str) else "dropped")
+    if isinstance(item.name, str):
+        names.register(item.name, stand_in, item.name_pos or item.pos, run)
+    return stand_in
 
 
 def _item_name(run, names: _Names, item: Item, i: int, env: dict, group: str | None) -> str | None:
@@ -336,9 +381,9 @@ def _add_node(run: _Run, names: _Names, item: Item, local: str, ins: list, env: 
         except ValueError as e:
             run.error("E104", f"{arg.name}: {e}", pos, None, names.context())
             ok = False
-    run.nodes.append(Node(qualified, op, Args(values) if ok and not item.broken else None, tuple(ins), item.pos,
-                          MappingProxyType(dict(item.arg_pos)), names.chain, tuple(pending), item.published,
-                          item.allow))
+    qualified = run.add(Node(qualified, op, Args(values) if ok and not item.broken else None, tuple(ins),
+                             item.pos, MappingProxyType(dict(item.arg_pos)),
+                             names.chain, tuple(pending), item.published, item.allow), names, item.name_pos)
     names.register(local, qualified, item.name_pos or item.pos, run)
     return qualified
 
@@ -380,3 +425,9 @@ def _expand_block(run: _Run, names: _Names, parent: _Names, item: Item, local: s
             out = ins[0]
     parent.register(local, out, item.name_pos or item.pos, run)
     return out
+
+
+def single_layer(op: Op, args: Args, input_shape: tuple, name: str, arg_pos: dict, pos) -> Graph:
+    """A network of one layer built directly (the calculators): no spec text is written or parsed."""
+    node = Node(name, op, args, (INPUT,), pos, MappingProxyType(dict(arg_pos)))
+    return Graph(name, tuple(input_shape), pos, (node,), "<command line>")

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .ops.base import numel  # noqa: F401  (also imported from here by the backend)
+from .ops.base import numel
 
 DTYPE_BYTES = {"float32": 4, "float16": 2, "bfloat16": 2, "float64": 8, "int8": 1}
 OPTIMIZER_STATES = {"sgd": 0, "momentum": 1, "adam": 2}

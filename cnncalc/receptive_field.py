@@ -1,7 +1,7 @@
 """Receptive fields: size r, effective stride S and effective padding P of every layer.
 
 Following Araujo, Norris & Sim, "Computing Receptive Fields of Convolutional Neural
-Networks", Distill 2019, one spatial dimension at a time. Going from the input
+Networks", Distill 2019, one spatial dimension at a time, for any number of them. Going from the input
 (r = 1, S = 1, P = 0) through a layer with kernel k, stride s, padding p (before the
 input) and dilation d, whose kernel spans k' = d·(k − 1) + 1:
 
@@ -27,28 +27,25 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 
+def _one(values) -> str:
+    """'7' when every dimension agrees, else '7×5'."""
+    texts = [str(v) for v in values]
+    return texts[0] if len(set(texts)) == 1 else "×".join(texts)
+
+
 @dataclass(frozen=True)
 class RF:
-    size: tuple  # (h, w)
+    size: tuple  # one per spatial dimension
     stride: tuple
     padding: tuple
 
     def __str__(self) -> str:
-        """'212 /32 p90' (size /stride pPadding), or '7×5 /2 p3×2' when not square."""
-
-        def one(pair):
-            a, b = (str(v) for v in pair)
-            return a if a == b else f"{a}×{b}"
-
-        return f"{one(self.size)} /{one(self.stride)} p{one(self.padding)}"
+        """'212 /32 p90' (size /stride pPadding), or '7×5 /2 p3×2' when the dimensions differ."""
+        return f"{_one(self.size)} /{_one(self.stride)} p{_one(self.padding)}"
 
     def describe(self) -> str:
         """For messages: 'r 3, S 1, P 2'."""
-        def one(pair):
-            a, b = (str(v) for v in pair)
-            return a if a == b else f"{a}×{b}"
-
-        return f"r {one(self.size)}, S {one(self.stride)}, P {one(self.padding)}"
+        return f"r {_one(self.size)}, S {_one(self.stride)}, P {_one(self.padding)}"
 
     def as_dict(self) -> dict:
         def num(x):
@@ -58,7 +55,10 @@ class RF:
                 "padding": [num(v) for v in self.padding]}
 
 
-INPUT_RF = RF((1, 1), (1, 1), (0, 0))
+def input_field(shape: tuple) -> RF | None:
+    """The model input's field: r = 1, S = 1, P = 0 in each spatial dimension (None for a vector)."""
+    n = len(shape) - 1
+    return RF((1,) * n, (1,) * n, (0,) * n) if n else None
 
 
 def merge(fields: list) -> tuple:
@@ -66,7 +66,7 @@ def merge(fields: list) -> tuple:
     if len(fields) == 1:
         return fields[0], True
     size, stride, pad, aligned = [], [], [], True
-    for j in range(2):
+    for j in range(len(fields[0].size)):
         starts = [-f.padding[j] for f in fields]
         ends = [-f.padding[j] + f.size[j] - 1 for f in fields]
         strides = {f.stride[j] for f in fields}
@@ -85,7 +85,7 @@ def step(rf: RF, window) -> RF:
     if window is None:
         return rf
     size, stride, pad = [], [], []
-    for j in range(2):
+    for j in range(len(rf.size)):
         k, s, d = window.kernel[j], window.stride[j], window.dilation[j]
         p0 = window.pad[j][0]
         ext = d * (k - 1) + 1
@@ -102,18 +102,24 @@ def step(rf: RF, window) -> RF:
 
 
 def worked(before: RF, window) -> str:
-    """The step with numbers, e.g. 'r = 1 + (11 − 1)·1 = 11, S = 1·4 = 4, P = 0 + 0·1 = 0'."""
+    """The step with numbers, e.g. 'r = 1 + (11 − 1)·1 = 11, S = 1·4 = 4, P = 0 + 0·1 = 0'.
+
+    One line when every dimension reads alike, else one per dimension (r_h, r_w, …)."""
     after = step(before, window)
+    n = len(before.size)
     if window is None:
-        return f"r = {before.size[0]}, S = {before.stride[0]}, P = {before.padding[0]} (unchanged)" \
-            if before.size[0] == before.size[1] else f"unchanged: {after}"
+        if len(set(before.size)) == 1 and len(set(before.stride)) == 1 and len(set(before.padding)) == 1:
+            return f"r = {before.size[0]}, S = {before.stride[0]}, P = {before.padding[0]} (unchanged)"
+        return f"unchanged: {after}"
+    keys = {(window.kernel[j], window.stride[j], window.pad[j], window.dilation[j], before.size[j], before.stride[j],
+             before.padding[j]) for j in range(n)}
+    same = len(keys) == 1
+    suffixes = {1: ("",), 2: ("_h", "_w"), 3: ("_d", "_h", "_w")}[n]
     parts = []
-    same = (window.kernel[0], window.stride[0], window.pad[0], window.dilation[0], before.size[0]) == \
-        (window.kernel[1], window.stride[1], window.pad[1], window.dilation[1], before.size[1])
-    for j in range(1 if same else 2):
+    for j in range(1 if same else n):
         k, s, d, p0 = window.kernel[j], window.stride[j], window.dilation[j], window.pad[j][0]
         ext = f"{d}·({k} − 1) + 1" if d != 1 else str(k)
-        dim = "" if same else ("_h", "_w")[j]
+        dim = "" if same else suffixes[j]
         if window.transposed:
             parts.append(f"r{dim} ≤ {after.size[j]}, S{dim} = {before.stride[j]}/{s} = {after.stride[j]}")
             continue

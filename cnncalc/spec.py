@@ -17,15 +17,20 @@ from dataclasses import dataclass, field, replace
 
 from .errors import CnnError, Diagnostic, Pos, did_you_mean, fail
 from .expressions import parse_value
-from .ops import all_spellings, find_op
-from .ops.base import REQUIRED, Op, find_arg
+from .ops import EXAMPLE_LAYER, REGISTRY, all_spellings, find_op
+from .ops.base import REQUIRED, find_arg
+from .shapes import parse_shape
 from .yamlsource import LList, LMap
 
-LAYER_KEYS = ("type", "name", "inputs", "repeat", "when", "activation", "published", "note", "allow")
-BLOCK_CALL_KEYS = ("block", "name", "inputs", "repeat", "when", "published", "note")
+LAYER_KEYS = ("type", "name", "inputs", "repeat", "when", "else", "activation", "published", "note", "allow")
+BLOCK_CALL_KEYS = ("block", "name", "inputs", "repeat", "when", "else", "published", "note")
 TOP_KEYS = ("name", "input", "layers", "blocks", "description", "source", "published", "note")
 BLOCK_KEYS = ("args", "layers", "output", "description", "published", "note")
-ACTIVATIONS = ("relu", "leaky_relu", "sigmoid", "tanh", "gelu", "softmax")
+
+
+def activations() -> list:
+    """The ops Keras' `activation:` shortcut may name."""
+    return [op.name for op in REGISTRY.values() if op.activation]
 
 
 @dataclass(frozen=True)
@@ -33,7 +38,7 @@ class Item:
     """One entry of a `layers:` list: an op layer (op set) or a block call (block set)."""
 
     pos: Pos
-    op: Op | None = None
+    op: object = None  # an ops.base.Op or Family
     block: str | None = None
     name: object = None  # str | Expr | Template | None
     name_pos: Pos | None = None
@@ -44,6 +49,7 @@ class Item:
     repeat_pos: Pos | None = None
     when: object = None
     when_pos: Pos | None = None
+    otherwise: tuple | None = None  # `else:` (value, Pos): the layer standing in when `when:` is false
     activation: str | None = None
     activation_pos: Pos | None = None
     published: dict | None = None
@@ -87,22 +93,6 @@ class _Collector:
         self.diags.extend(err.diagnostics)
 
 
-def parse_input_shape(value, pos: Pos) -> tuple:
-    """[C, H, W], [F] or 'CxHxW' -> tuple of positive ints."""
-    parts = value
-    if isinstance(value, str):
-        parts = [p.strip() for p in value.lower().replace("×", "x").split("x")]
-        if all(p.isdigit() for p in parts):
-            parts = [int(p) for p in parts]
-    if isinstance(parts, (list, tuple)) and len(parts) in (1, 3) and all(
-            isinstance(p, int) and not isinstance(p, bool) and p > 0 for p in parts):
-        if max(parts) > 2**40:
-            raise fail("E303", f"input size {max(parts)} is beyond the supported range", pos)
-        return tuple(parts)
-    raise fail("E111", f"input must be [C, H, W] (channels first) or [features], got {value!r}", pos,
-               "e.g. input: [3, 224, 224]")
-
-
 def parse_document(doc, filename: str) -> Model:
     c = _Collector()
     if not isinstance(doc, LMap):
@@ -119,7 +109,7 @@ def parse_document(doc, filename: str) -> Model:
     else:
         input_pos = doc.at("input")
         try:
-            input_shape = parse_input_shape(doc["input"], input_pos)
+            input_shape = parse_shape(doc["input"], input_pos)
         except CnnError as e:
             c.take(e)
     blocks = {}
@@ -132,7 +122,7 @@ def parse_document(doc, filename: str) -> Model:
         blocks[str(bname)] = _parse_block(str(bname), raw_blocks[bname], raw_blocks.at(bname), block_names, c)
     items = ()
     if "layers" not in doc:
-        c.add("E111", "the spec has no `layers:` list", doc.pos, "add layers: [ {type: conv2d, ...}, ... ]")
+        c.add("E111", "the spec has no `layers:` list", doc.pos, f"add layers: [ {EXAMPLE_LAYER}, ... ]")
     else:
         items = _parse_items(doc["layers"], doc.at("layers"), block_names, c)
     name = doc.get("name")
@@ -226,12 +216,12 @@ def _parse_item(entry, pos, block_names, c) -> Item | None:
         merged.val_pos = {"type": entry.key_at(key), **getattr(inner, "val_pos", {})}
         entry = merged
     if not isinstance(entry, LMap):
-        c.add("E111", "each layer must be a mapping like {type: conv2d, ...}", pos)
+        c.add("E111", f"each layer must be a mapping like {EXAMPLE_LAYER}", pos)
         return None
     if "block" in entry:
         return _parse_block_call(entry, block_names, c)
     if "type" not in entry:
-        c.add("E103", "this layer has no `type:`", entry.pos, "e.g. {type: conv2d, out_channels: 16, kernel_size: 3}")
+        c.add("E103", "this layer has no `type:`", entry.pos, f"e.g. {EXAMPLE_LAYER}")
         return _placeholder(entry, c)
     type_name = entry["type"]
     op = find_op(type_name) if isinstance(type_name, str) else None
@@ -275,10 +265,10 @@ def _parse_item(entry, pos, block_names, c) -> Item | None:
         activation = None
     if isinstance(activation, str) and activation.lower() not in ("linear", "none"):
         act_op = find_op(activation)
-        if act_op is None or act_op.max_inputs != 1 or act_op.args and any(
-                a.default is REQUIRED for a in act_op.args):
+        if act_op is None or not act_op.activation:
+            known = activations()
             c.add("E101", f"unknown activation '{activation}'", entry.at("activation"),
-                  did_you_mean(activation, ACTIVATIONS) or f"use one of {', '.join(ACTIVATIONS)}")
+                  did_you_mean(activation, known) or f"use one of {', '.join(known)}")
             activation = None
     else:
         activation = None
@@ -288,9 +278,16 @@ def _parse_item(entry, pos, block_names, c) -> Item | None:
         repeat=parse_value(entry.get("repeat"), entry.at("repeat")),
         repeat_pos=entry.at("repeat") if "repeat" in entry else None,
         when=parse_value(entry.get("when"), entry.at("when")), when_pos=entry.at("when") if "when" in entry else None,
-        activation=activation, activation_pos=entry.at("activation") if activation else None,
+        otherwise=_otherwise(entry), activation=activation, activation_pos=entry.at("activation") if activation else None,
         published=entry.get("published"), broken=missing, allow=_allow(entry, c),
     )
+
+
+def _otherwise(entry: LMap) -> tuple | None:
+    if "else" not in entry:
+        return None
+    v = entry["else"]
+    return parse_value(v if isinstance(v, str) else str(v), entry.at("else")), entry.at("else")
 
 
 def _allow(entry: LMap, c) -> tuple:
@@ -360,7 +357,7 @@ def _parse_block_call(entry: LMap, block_names, c) -> Item | None:
         repeat=parse_value(entry.get("repeat"), entry.at("repeat")),
         repeat_pos=entry.at("repeat") if "repeat" in entry else None,
         when=parse_value(entry.get("when"), entry.at("when")), when_pos=entry.at("when") if "when" in entry else None,
-        published=entry.get("published"),
+        otherwise=_otherwise(entry), published=entry.get("published"),
     )
 
 

@@ -36,19 +36,20 @@ formula and window in both) W's answer is H's, computed once.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from math import lcm
 
 from .analysis import Analysis, Totals, analyze
-from .errors import Pos, fail
+from .errors import Option, fail
 from .graph import Graph
 from .ops.window import is_concrete
+from .shapes import has_symbols, parse_shape
 
 SEARCH_LIMIT = 1 << 20  # no network needs a larger input; beyond it "no valid size"
-_CLI = Pos("<command line>", 1, 1)
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_CLI = Option("--input")
+
+__all__ = ["analyze_symbolic", "has_symbols", "parse_symbolic_shape", "size_report", "simplify"]
 
 
 def _sympy():
@@ -60,39 +61,16 @@ def _sympy():
     return sympy
 
 
-def has_symbols(text: str) -> bool:
-    """True when a --input text names a size with a letter ('3xHxW'); x, X and × separate sizes."""
-    return any(ch.isalpha() for ch in text.replace("x", "").replace("X", "").replace("×", ""))
-
-
-def parse_symbolic_shape(text: str, layout: str = "chw") -> tuple:
+def parse_symbolic_shape(text: str, layout: str = "chw", where=_CLI) -> tuple:
     """'3xHxW' -> (3, H, W) with H, W sympy Symbols (positive integers); 'HxWx3' with layout hwc.
 
-    The same name twice ('3xNxN') is one symbol: a square input.
+    Any rank: '1xL', '3xDxHxW'. The same name twice ('3xNxN') is one symbol: a square input.
     """
     sp = _sympy()
-    parts = [p.strip() for p in re.split(r"[x×,]", text)]
-    if len(parts) == 1 and "X" in text:
-        parts = [p.strip() for p in text.split("X")]
-    if len(parts) != 3:
-        raise fail("E004", f"--input '{text}' is not a shape", _CLI,
-                   "a symbolic input is CxHxW with names for the sizes, e.g. 3xHxW (or 3xNxN for a square)")
+    dims = parse_shape(text, where, layout=layout, symbols=True, code="E004", what="--input")
     symbols: dict = {}
-    dims = []
-    for p in parts:
-        if p.isdigit() and int(p) > 0:
-            dims.append(int(p))
-        elif _NAME.match(p):
-            dims.append(symbols.setdefault(p, sp.Symbol(p, positive=True, integer=True)))
-        else:
-            raise fail("E004", f"--input '{text}': '{p}' is neither a positive size nor a name", _CLI,
-                       "write CxHxW with numbers or names, e.g. 3xHxW or 3xHx224")
-    if layout == "hwc":
-        dims = [dims[2], dims[0], dims[1]]
-    if not is_concrete(dims[0]):
-        raise fail("E004", f"--input '{text}': the channel count must be a number", _CLI,
-                   "only the height and width may be names, e.g. 3xHxW")
-    return tuple(dims)
+    return tuple(symbols.setdefault(d, sp.Symbol(d, positive=True, integer=True)) if isinstance(d, str) else d
+                 for d in dims)
 
 
 # -- formulas ----------------------------------------------------------------------
@@ -190,7 +168,7 @@ def analyze_symbolic(graph: Graph, shape: tuple, strict: bool = False) -> Analys
                    for r in a.layers)
     t = a.totals
     totals = Totals(simplify(t.params), simplify(t.trainable_params), simplify(t.non_trainable_params),
-                    simplify(t.macs))
+                    simplify(t.macs), simplify(2 * t.macs))
     return replace(a, layers=layers, totals=totals)
 
 
@@ -321,23 +299,27 @@ def _reduce(period: int, residues: set) -> tuple:
 
 
 def _mirror(analysis: Analysis, shape: tuple, sym, done: list, sp) -> SizeRange | None:
-    """The answer of an earlier symbol when the network treats both dimensions alike."""
+    """The answer of an earlier symbol when the network treats both of their dimensions alike."""
     dims = shape[1:]
-    if len(dims) != 2 or sym != dims[1] or dims[0] == sym or is_concrete(dims[0]) or not done:
+    if sym not in dims or not done:
         return None
-    first = dims[0]
-    swap = {first: sym}
+    j = dims.index(sym)
+    for i, first in enumerate(dims[:j]):
+        if is_concrete(first) or first == sym or not any(x.symbol == str(first) for x in done):
+            continue
+        swap = {first: sym}
 
-    def alike(a, b) -> bool:
-        return a == b if is_concrete(a) else sp.expand(a.xreplace(swap) - b) == 0
+        def alike(a, b) -> bool:
+            return a == b if is_concrete(a) else sp.expand(a.xreplace(swap) - b) == 0
 
-    for r in analysis.layers:
-        out = r.output_shape
-        if len(out) == 3 and not alike(out[1], out[2]):
-            return None
-        w = r.window
-        if w is not None and not (alike(w.kernel[0], w.kernel[1]) and alike(w.stride[0], w.stride[1])
-                                  and w.pad[0] == w.pad[1] and w.dilation[0] == w.dilation[1]):
-            return None
-    base = next(x for x in done if x.symbol == str(first))
-    return replace(base, symbol=str(sym), failure=None, same_as=str(first))  # failure names the height
+        def same(r) -> bool:
+            out, w = r.output_shape, r.window
+            if len(out) == len(shape) and not alike(out[1 + i], out[1 + j]):
+                return False
+            return w is None or (alike(w.kernel[i], w.kernel[j]) and alike(w.stride[i], w.stride[j])
+                                 and w.pad[i] == w.pad[j] and w.dilation[i] == w.dilation[j])
+
+        if all(same(r) for r in analysis.layers):
+            base = next(x for x in done if x.symbol == str(first))
+            return replace(base, symbol=str(sym), failure=None, same_as=str(first))  # failure names the first
+    return None

@@ -1,21 +1,21 @@
 """Run a network in NumPy and compare every tensor with what the analysis inferred.
 
-Weights are allocated from the ops' own weight shapes (Op.weights: the PyTorch
+Weights are allocated from each layer's own weight list (Layer.weights: the PyTorch
 layouts), so a verification checks two independent statements of each op: its
 parameter formula (Op.params) against the arrays it really needs, and its shape rule
 (Op.infer) against the arrays its forward pass (Op.forward) really produces.
 
-Initialisation (seeded): weights named "weight" with ≥ 2 dimensions get He-normal
-values, std = √(2 / fan_in) with fan_in = Π shape[1:], so activations keep their scale
-through ReLU stacks of 150+ layers; "bias"/"beta"-like vectors and running means are 0;
-batch-norm scales and running variances are 1; other arrays (LeNet's RBF centres) are
-uniform in [−1, 1]. A `.npz` file of real weights is read by key "<layer>.<array>",
-the names of a PyTorch state_dict (`conv1.weight`, `layer1.0.bn1.running_mean`).
+Initialisation (seeded) follows what each weight declares (ops.base.Weight.init): "he"
+is normal with std = √(2 / fan_in), fan_in = Π shape[1:], so activations keep their
+scale through ReLU stacks of 150+ layers; "zeros" and "ones" are constant; "uniform"
+is in [−1, 1] (LeNet's RBF centres). A `.npz` file of real weights is read by key
+"<layer>.<array>", the names of a PyTorch state_dict (`conv1.weight`,
+`layer1.0.bn1.running_mean`).
 
 Peak memory is estimated before anything is allocated (`estimate_peak_bytes`): the
 weights, plus the largest set of activations alive at once (a tensor is freed after its
-last consumer), plus the largest temporary of one layer (the im2col matrix of a conv:
-C_in/groups·F_h·F_w × O_h·O_w per image, or its input and output for other ops).
+last consumer), plus the largest temporary of one layer (Layer.scratch: the im2col
+matrix of a conv, C_in·Πk × ΠO per image).
 """
 
 from __future__ import annotations
@@ -70,12 +70,7 @@ def estimate_peak_bytes(analysis, batch: int = 1, dtype: str = "float32") -> int
     peak = 0
     for idx, r in enumerate(analysis.layers):
         out = numel(r.output_shape)
-        temp = out
-        w = r.window
-        if w is not None and r.node.op.weights(r.args, list(r.input_shapes), r.output_shape):
-            c_in = r.input_shapes[0][0] // getattr(r.args, "groups", 1)
-            temp += c_in * w.kernel[0] * w.kernel[1] * numel(r.output_shape[1:]) * getattr(r.args, "groups", 1)
-        peak = max(peak, sum(alive.values()) + temp)
+        peak = max(peak, sum(alive.values()) + out + r.scratch())
         alive[r.name] = out
         for i in set(r.inputs):
             if last_use.get(i) == idx:
@@ -90,25 +85,23 @@ def init_weights(analysis, seed: int = 0, dtype: str = "float32") -> dict:
     rng = np.random.default_rng(seed)
     out = {}
     for r in analysis.layers:
-        arrays = {}
-        for name, (shape, _trainable) in r.node.op.weights(r.args, list(r.input_shapes), r.output_shape).items():
-            arrays[name] = _init_array(rng, name, shape, r.node.op.name).astype(dtype, copy=False)
+        arrays = {name: _init_array(rng, w).astype(dtype, copy=False) for name, w in r.weights().items()}
         if arrays:
             out[r.name] = arrays
     return out
 
 
-def _init_array(rng, name: str, shape: tuple, op: str):
+def _init_array(rng, w):
     import numpy as np
 
-    if name == "weight" and len(shape) >= 2:
-        fan_in = max(numel(shape[1:]), 1)
-        return rng.standard_normal(shape, dtype=np.float64) * np.sqrt(2.0 / fan_in)
-    if name in ("running_var",) or (name == "weight" and len(shape) == 1):
-        return np.ones(shape)
-    if name in ("bias", "running_mean"):
-        return np.zeros(shape)
-    return rng.uniform(-1.0, 1.0, size=shape)
+    if w.init == "he":
+        fan_in = max(numel(w.shape[1:]), 1)
+        return rng.standard_normal(w.shape, dtype=np.float64) * np.sqrt(2.0 / fan_in)
+    if w.init == "ones":
+        return np.ones(w.shape)
+    if w.init == "zeros":
+        return np.zeros(w.shape)
+    return rng.uniform(-1.0, 1.0, size=w.shape)
 
 
 def load_weights(path: str, analysis, dtype: str, seed: int = 0) -> tuple:
@@ -191,9 +184,9 @@ def run(analysis, x=None, weights=None, *, batch: int = 1, dtype: str = "float32
             on_layer(idx, total, r.name)
         w = weights.get(r.name, {})
         t0 = time.perf_counter()
-        y = r.node.op.forward(r.args, [values[i] for i in r.inputs], w)
+        y = r.forward([values[i] for i in r.inputs], w)
         seconds = time.perf_counter() - t0
-        checks.append(LayerCheck(r.name, r.op, r.output_shape, tuple(y.shape[1:]), r.params,
+        checks.append(LayerCheck(r.name, r.type, r.output_shape, tuple(y.shape[1:]), r.params,
                                  sum(int(a.size) for a in w.values()), seconds))
         values[r.name] = y
         for i in set(r.inputs):

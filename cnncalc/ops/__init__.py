@@ -1,6 +1,9 @@
 """The op registry. Importing this package registers every op exactly once."""
 
-from . import conv, elementwise, lenet, linear, merge, norm, pool, resize  # noqa: F401  (registration)
-from .base import REGISTRY, Args, Op, OpError, Window, all_spellings, find_op
+from . import activations, adaptive, conv, lenet, linear, merge, norm, pool, resize  # noqa: F401  (registration)
+from .base import FAMILIES, REGISTRY, Args, Op, OpError, all_spellings, find_op
 
-__all__ = ["REGISTRY", "Args", "Op", "OpError", "Window", "all_spellings", "find_op"]
+# The layer hints show when a spec lacks one (spec.py never names an op itself).
+EXAMPLE_LAYER = "{type: conv2d, out_channels: 16, kernel_size: 3}"
+
+__all__ = ["EXAMPLE_LAYER", "FAMILIES", "REGISTRY", "Args", "Op", "OpError", "all_spellings", "find_op"]

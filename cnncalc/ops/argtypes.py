@@ -1,21 +1,29 @@
 """Coercers for op arguments: they accept the spellings users write and return one form.
 
 Each raises ValueError with a message that says what was expected; the spec layer
-adds the file position. Integers stay exact Python ints; booleans are not integers
-here (YAML `true` is not a kernel size); floats are accepted only where the
-argument is a rate or a constant (dropout p, eps, negative_slope).
+adds the file position (the calculators, the option name). Integers stay exact Python
+ints; booleans are not integers here (YAML `true` is not a kernel size); floats are
+accepted only where the argument is a rate or a constant (dropout p, eps, negative_slope).
+
+Sizes that take one value per spatial dimension (kernel_size, stride, dilation,
+padding, scale_factor) are coerced without knowing the rank: an int stays an int and a
+list becomes a tuple. The op expands them once it is bound to its input (`per_dim`,
+`pad_pairs`), where a list of the wrong length is an error at the argument's position.
 """
 
 from __future__ import annotations
 
+from .base import OpError
+
 MAX_SIZE = 2**40  # any size or count beyond this is a typo, not a network
+_DIMS = {1: "[l]", 2: "[h, w]", 3: "[d, h, w]"}
 
 
 def _int(v, what: str, minimum: int) -> int:
     if isinstance(v, bool) or not isinstance(v, int):
         if isinstance(v, float) and v.is_integer():
             raise ValueError(f"{what} must be an integer, got {v!r} (write {int(v)})")
-        raise ValueError(f"{what} must be an integer, got {_show(v)}")
+        raise ValueError(f"{what} must be an integer, got {show(v)}")
     if v < minimum:
         raise ValueError(f"{what} must be ≥ {minimum}, got {v}")
     if v > MAX_SIZE:
@@ -23,13 +31,14 @@ def _int(v, what: str, minimum: int) -> int:
     return v
 
 
-def _show(v) -> str:
+def show(v) -> str:
+    """A value as the user wrote it, for messages."""
     if isinstance(v, str):
         return f"'{v}'"
     if isinstance(v, bool):
         return str(v).lower()
     if isinstance(v, (list, tuple)):
-        return "[" + ", ".join(_show(x) for x in v) + "]"
+        return "[" + ", ".join(show(x) for x in v) + "]"
     if isinstance(v, dict):
         return "a mapping"
     if v is None:
@@ -45,79 +54,85 @@ def nonneg_int(v):
     return _int(v, "value", 0)
 
 
-def _pair(v, minimum: int):
+def optional_positive_int(v):
+    return None if v is None else positive_int(v)
+
+
+def _sizes(v, minimum: int):
+    """int | [a, b, …] | 'AxB' -> int or tuple of ints (one per spatial dimension)."""
+    if isinstance(v, str) and "x" in v.lower():
+        parts = v.lower().split("x")
+        if all(p.strip().isdigit() for p in parts):
+            v = [int(p) for p in parts]
     if isinstance(v, (list, tuple)):
-        if len(v) != 2:
-            raise ValueError(f"expected an integer or [h, w], got {_show(v)}")
-        return (_int(v[0], "h", minimum), _int(v[1], "w", minimum))
-    if isinstance(v, str) and "x" in v:
-        parts = v.split("x")
-        if len(parts) == 2 and all(p.strip().isdigit() for p in parts):
-            return (_int(int(parts[0]), "h", minimum), _int(int(parts[1]), "w", minimum))
-    n = _int(v, "value", minimum)
-    return (n, n)
+        if not 1 <= len(v) <= 3:
+            raise ValueError(f"expected an integer or one integer per spatial dimension, got {show(v)}")
+        return tuple(_int(x, "each value", minimum) for x in v)
+    return _int(v, "value", minimum)
 
 
-def positive_pair(v):
-    """int | [h, w] | 'HxW' -> (h, w), each ≥ 1."""
-    return _pair(v, 1)
+def positive_sizes(v):
+    """kernel_size, stride, dilation, scale_factor: an int ≥ 1 or one per dimension."""
+    return _sizes(v, 1)
 
 
-def nonneg_pair(v):
-    return _pair(v, 0)
+def nonneg_sizes(v):
+    return _sizes(v, 0)
 
 
-def optional_positive_pair(v):
-    return None if v is None else _pair(v, 1)
+def optional_positive_sizes(v):
+    return None if v is None else _sizes(v, 1)
 
 
 def padding(v):
-    """int | [h, w] | [top, bottom, left, right] | [[t, b], [l, r]] | 'same' | 'valid'.
+    """int | [p per dimension] | [begin, end per dimension, flat] | [[begin, end], …] | 'same' | 'valid'.
 
-    Returns 'same' (resolved by the op, which knows the stride) or ((t, b), (l, r)).
+    Returns 'same' (resolved by the op, which knows the stride), an int, or a tuple of
+    ints or of (begin, end) pairs; `pad_pairs` gives the per-dimension pairs.
     """
     if isinstance(v, str):
         s = v.strip().lower()
         if s == "valid":
-            return ((0, 0), (0, 0))
+            return 0
         if s == "same":
             return "same"
-        raise ValueError(f"padding must be an integer, [h, w], [top, bottom, left, right], 'same' or 'valid', "
-                         f"got {_show(v)}")
-    if isinstance(v, (list, tuple)) and len(v) == 4:
-        t, b, l, r = (_int(x, "padding", 0) for x in v)
-        return ((t, b), (l, r))
-    if isinstance(v, (list, tuple)) and len(v) == 2 and all(isinstance(x, (list, tuple)) for x in v):
-        (t, b), (l, r) = nonneg_pair(v[0]), nonneg_pair(v[1])
-        return ((t, b), (l, r))
-    h, w = nonneg_pair(v)
-    return ((h, h), (w, w))
+        raise ValueError(f"padding must be an integer, one per dimension, (begin, end) pairs, 'same' or 'valid', "
+                         f"got {show(v)}")
+    if isinstance(v, (list, tuple)) and v and all(isinstance(x, (list, tuple)) for x in v):
+        if len(v) > 3 or any(len(x) != 2 for x in v):
+            raise ValueError(f"padding pairs are [[begin, end], …], one per spatial dimension, got {show(v)}")
+        return tuple((_int(b, "padding", 0), _int(e, "padding", 0)) for b, e in v)
+    if isinstance(v, (list, tuple)):
+        if not 1 <= len(v) <= 6:
+            raise ValueError(f"padding takes one value or one (begin, end) pair per dimension, got {show(v)}")
+        return tuple(_int(x, "padding", 0) for x in v)
+    return _int(v, "padding", 0)
 
 
 def symmetric_padding(v):
-    """Pools and transposed convs pad both sides alike: int | [h, w]."""
+    """Transposed convs pad both sides alike: int | one per dimension | 'valid'."""
     if isinstance(v, str):
         if v.strip().lower() == "valid":
-            return (0, 0)
-        raise ValueError(f"this op takes an integer or [h, w] padding, got {_show(v)}")
-    return nonneg_pair(v)
+            return 0
+        raise ValueError(f"this op takes an integer or one padding per dimension, got {show(v)}")
+    return nonneg_sizes(v)
 
 
 def boolean(v):
     if isinstance(v, bool):
         return v
-    raise ValueError(f"expected true or false, got {_show(v)}")
+    raise ValueError(f"expected true or false, got {show(v)}")
 
 
 def probability(v):
     if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 1:
-        raise ValueError(f"expected a probability between 0 and 1, got {_show(v)}")
+        raise ValueError(f"expected a probability between 0 and 1, got {show(v)}")
     return v
 
 
 def number(v):
     if isinstance(v, bool) or not isinstance(v, (int, float)):
-        raise ValueError(f"expected a number, got {_show(v)}")
+        raise ValueError(f"expected a number, got {show(v)}")
     return v
 
 
@@ -128,13 +143,9 @@ def positive_number(v):
     return v
 
 
-def optional_positive_int(v):
-    return None if v is None else positive_int(v)
-
-
 def integer(v):
     if isinstance(v, bool) or not isinstance(v, int):
-        raise ValueError(f"expected an integer, got {_show(v)}")
+        raise ValueError(f"expected an integer, got {show(v)}")
     return v
 
 
@@ -142,7 +153,39 @@ def choice(*options: str):
     def coerce(v):
         if isinstance(v, str) and v.lower() in options:
             return v.lower()
-        raise ValueError(f"expected one of {', '.join(options)}, got {_show(v)}")
+        raise ValueError(f"expected one of {', '.join(options)}, got {show(v)}")
 
     coerce.__doc__ = f"one of {', '.join(options)}"
     return coerce
+
+
+# -- binding: one value per spatial dimension ----------------------------------------
+def per_dim(v, n: int, arg: str) -> tuple:
+    """An int or n values -> a tuple of n values (an error at `arg` otherwise)."""
+    if isinstance(v, tuple):
+        if len(v) == n:
+            return v
+        raise OpError("E104", f"{arg} has {len(v)} values, but the input has {n} spatial dimension"
+                              f"{'s' if n != 1 else ''}",
+                      f"give one value, or {n} ({_DIMS.get(n, n)})", arg=arg)
+    return (v,) * n
+
+
+def pad_pairs(v, n: int, arg: str = "padding") -> tuple:
+    """A coerced padding (not 'same') -> ((begin, end), …) for n dimensions.
+
+    A flat list of n values pads both sides alike; of 2n values it is begin, end per
+    dimension ([top, bottom, left, right] in 2-D).
+    """
+    if isinstance(v, int):
+        return ((v, v),) * n
+    if v and isinstance(v[0], tuple):
+        if len(v) == n:
+            return v
+    elif len(v) == n:
+        return tuple((p, p) for p in v)
+    elif len(v) == 2 * n:
+        return tuple((v[2 * j], v[2 * j + 1]) for j in range(n))
+    forms = f"1, {n} or {2 * n} values" if n > 1 else "1 or 2 values ([begin, end])"
+    raise OpError("E104", f"{arg} has {len(v)} values, but the input has {n} spatial dimension{'s' if n != 1 else ''}",
+                  f"give {forms}, or {n} [begin, end] pairs", arg=arg)

@@ -1,14 +1,19 @@
-"""What an op is: one entry holding its arguments, shape rule, counts and forward pass.
+"""What an op is: one entry holding its arguments, shape rule, counts, formulas and forward pass.
 
-Every op is a subclass of `Op` registered with `@register`. Nothing outside an op's
-own class looks at its name: the analysis asks the op for its output shape, its
-parameters, its MACs and its sliding window (from which receptive fields and the
-kernel/stride/padding column follow); the NumPy backend asks it for its weight shapes
-and its forward pass. Ops that share a rule share a base class (`Elementwise`,
-`WindowOp`), so the rule is written once.
+Every op is an `Op` registered once. Nothing outside `cnncalc/ops` looks at an op's
+name or reads its arguments: the analysis binds an op to its input shapes (`bind`),
+asks it for the output shape (`infer`), its weights (`weights`: shapes, whether they
+train, how they are initialised), its multiply-accumulates (`macs`), its sliding
+window (`window`, from which receptive fields and the kernel column follow), its worked
+formulas (`worked`) and the counting variants papers use (`variants`); the NumPy
+backend calls its `forward`. Downstream code holds the result, a bound layer
+(cnncalc/layer.py), and talks only to it.
 
 Shapes are tuples of exact Python ints, channels first, without the batch axis:
-(C, H, W) for images, (F,) for feature vectors.
+(F,) for a feature vector, (C, L), (C, H, W) or (C, D, H, W). An op written for any
+number of spatial dimensions is registered once per rank under PyTorch's names
+(conv1d, conv2d, conv3d); a `Family` is the rank-free spelling (`conv`,
+`BatchNormalization`) that picks the member for the input it receives.
 """
 
 from __future__ import annotations
@@ -16,9 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, ClassVar
 
-Shape = tuple
-
 REQUIRED = object()
+SHAPE_NAMES = {1: "F", 2: "C×L", 3: "C×H×W", 4: "C×D×H×W"}
 
 
 class OpError(Exception):
@@ -57,46 +61,80 @@ class Args:
     def __setattr__(self, name, value):  # frozen
         raise AttributeError("Args are read-only")
 
+    def get(self, name: str, default=None):
+        return self._values.get(name, default)
+
     def items(self):
         return self._values.items()
 
     def replace(self, **changes) -> Args:
         return Args({**self._values, **changes})
 
-    def as_dict(self) -> dict:
-        return dict(self._values)
-
     def __eq__(self, other) -> bool:
         return isinstance(other, Args) and other._values == self._values
+
+    def __hash__(self):  # pragma: no cover - Args are compared, not hashed
+        return id(self)
 
     def __repr__(self) -> str:
         return f"Args({self._values!r})"
 
 
 @dataclass(frozen=True)
-class Window:
-    """Sliding-window geometry per spatial dimension (h, w).
+class Weight:
+    """One array a layer owns, in PyTorch's layout.
 
-    `pad` holds (begin, end) per dimension, already resolved from 'same'/'valid'.
-    The analysis derives the receptive field from it and the table its
-    kernel/stride/padding column.
+    init: how `verify` fills it when no real weights are given — "he" (normal, std
+    √(2/fan_in), fan_in = Π shape[1:]), "zeros", "ones" or "uniform" (in [−1, 1]).
+    bias: an additive term, left out by the "weights only" count some papers print.
     """
 
-    kernel: tuple
-    stride: tuple
-    pad: tuple  # ((top, bottom), (left, right))
-    dilation: tuple = (1, 1)
-    ceil_mode: bool = False
-    transposed: bool = False
+    shape: tuple
+    trainable: bool = True
+    init: str = "he"
+    bias: bool = False
+
+
+@dataclass(frozen=True)
+class Formula:
+    """One worked formula, numbers substituted: `name = step = … = value unit note`.
+
+    grouped: print the value with thousands separators (counts, not sizes).
+    """
+
+    name: str
+    steps: tuple
+    value: Any
+    unit: str = ""
+    note: str = ""
+    grouped: bool = True
+
+    def value_text(self) -> str:
+        v = self.value
+        if isinstance(v, tuple):
+            text = "×".join(map(str, v))
+        elif isinstance(v, int) and self.grouped:
+            text = f"{v:,}"
+        else:
+            text = str(v)
+        return f"{text} {self.unit}" if self.unit else text
+
+    def expression(self) -> str:
+        """Everything right of the name: 'step = … = value unit note'."""
+        text = " = ".join((*self.steps, self.value_text()))
+        return f"{text} {self.note}" if self.note else text
+
+    def __str__(self) -> str:
+        return f"{self.name} = {self.expression()}"
 
 
 @dataclass(frozen=True)
 class Worked:
-    """A layer's formulas with its numbers substituted, as a student would write them."""
+    """A layer's formulas as a student would write them: the size rule(s), params and MACs."""
 
-    shape: tuple  # lines such as "O_h = ⌊(227 − 11 + 2·0)/4⌋ + 1 = 55"
-    params: str
-    macs: str
+    shape: tuple  # of Formula
+    params: Formula
+    macs: Formula
 
 
 class Ctx:
@@ -115,8 +153,15 @@ class Ctx:
         self.warnings.append((code, message, hint, arg))
 
 
+MACS_NOT_COUNTED = "(only conv and linear multiply-accumulates are counted)"
+
+
 class Op:
-    """Base of all ops. Subclasses set the class attributes and override the rules."""
+    """Base of all ops. Subclasses set the class attributes and override the rules.
+
+    spatial: the number of spatial dimensions every input must have (None: any rank);
+    an op written for any rank is instantiated once per rank (`Op(rank)`).
+    """
 
     name: ClassVar[str] = ""
     aliases: ClassVar[tuple] = ()  # PyTorch class names, Keras layer names, spellings
@@ -124,62 +169,107 @@ class Op:
     summary: ClassVar[str] = ""
     min_inputs: ClassVar[int] = 1
     max_inputs: ClassVar[int | None] = 1
-    in_rank: ClassVar[int | None] = 3  # rank of every input (3 = C,H,W; 1 = features; None = any)
+    spatial: int | None = None
+    family = None  # the Family of its rank-free spelling, if any
+    activation: ClassVar[bool] = False  # usable as Keras' `activation:` shortcut
+
+    def __init__(self, rank: int | None = None) -> None:
+        if rank is not None:
+            self.spatial = rank
+
+    # -- binding -------------------------------------------------------------------
+    def accepts(self, shape: tuple) -> bool:
+        return self.spatial is None or len(shape) == self.spatial + 1
+
+    def expected_input(self) -> str:
+        return SHAPE_NAMES.get((self.spatial or 0) + 1, "any")
+
+    def bind(self, a: Args, ins: list) -> Args:
+        """The arguments resolved for these inputs (one value per spatial dimension, 'same'
+        padding worked out), checked; the other rules read only what this returns."""
+        return a
 
     # -- the rules -----------------------------------------------------------------
-    def infer(self, a: Args, ins: list, ctx: Ctx) -> Shape:
+    def infer(self, a: Args, ins: list, ctx: Ctx) -> tuple:
         raise NotImplementedError
 
-    def window(self, a: Args, ins: list) -> Window | None:
-        """Sliding-window geometry, or None for ops that map pixels one to one."""
+    def window(self, a: Args, ins: list):
+        """Sliding-window geometry (ops/window.py Window), or None for pixel-to-pixel ops."""
         return None
 
-    def rf_window(self, a: Args, ins: list) -> Window | None:
+    def rf_window(self, a: Args, ins: list):
         """The receptive-field step (receptive_field.py); by default the sliding window."""
         return self.window(a, ins)
 
-    def params(self, a: Args, ins: list, out: Shape) -> tuple:
+    def weights(self, a: Args, ins: list, out: tuple) -> dict:
+        """name -> Weight for the arrays this layer owns (PyTorch state_dict names)."""
+        return {}
+
+    def params(self, a: Args, ins: list, out: tuple) -> tuple:
         """(trainable, non_trainable) element counts; by default the weights' sizes."""
         trainable = non_trainable = 0
-        for shape, is_trainable in self.weights(a, ins, out).values():
-            n = numel(shape)
-            if is_trainable:
-                trainable += n
+        for w in self.weights(a, ins, out).values():
+            if w.trainable:
+                trainable += numel(w.shape)
             else:
-                non_trainable += n
+                non_trainable += numel(w.shape)
         return trainable, non_trainable
 
-    def macs(self, a: Args, ins: list, out: Shape) -> int:
+    def macs(self, a: Args, ins: list, out: tuple) -> int:
         """Multiply-accumulates of one forward pass (bias excluded); 0 unless conv/linear-like."""
         return 0
 
-    def weights(self, a: Args, ins: list, out: Shape) -> dict:
-        """name -> (shape, trainable) of the arrays this layer owns (PyTorch layouts)."""
+    def variants(self, a: Args) -> dict:
+        """Other readings of this layer that published figures use: label -> Args."""
         return {}
 
+    def scratch(self, a: Args, ins: list, out: tuple) -> int:
+        """Elements of the temporaries `forward` allocates beyond its output (for verify's memory guard)."""
+        return 0
+
     def forward(self, a: Args, xs: list, w: dict):
-        """NumPy forward pass on batched arrays (N, ...); imported lazily by the backend."""
+        """NumPy forward pass on batched arrays (N, ...); numpy is imported inside."""
         raise NotImplementedError(f"{self.name} has no NumPy forward pass")
 
-    def explain(self, a: Args, ins: list, out: Shape) -> Worked:
+    def worked(self, a: Args, ins: list, out: tuple) -> Worked:
         """Worked formulas; ops with parameters or a window override the parts they own."""
-        shape = f"output = input = {shape_text(out)}" if len(ins) == 1 and ins[0] == out else \
-            f"output = {shape_text(out)}"
+        if len(ins) == 1 and ins[0] == out:
+            shape = Formula("output", ("input",), out, grouped=False)
+        else:
+            shape = Formula("output", (), out, grouped=False)
         trainable, non_trainable = self.params(a, ins, out)
-        params = f"params = {trainable + non_trainable:,}"
-        return Worked((shape,), params, "MACs = 0 (only conv and linear multiply-accumulates are counted)")
+        return Worked((shape,), Formula("params", (), trainable + non_trainable),
+                      Formula("MACs", (), self.macs(a, ins, out), note=MACS_NOT_COUNTED))
+
+    def resolve(self, ins: list):
+        return self
 
     def __repr__(self) -> str:
         return f"<op {self.name}>"
 
 
-class Elementwise(Op):
-    """Ops that keep the shape and own no parameters (activations, dropout, identity)."""
+class Family:
+    """A rank-free spelling (`conv`, `BatchNormalization`): the member op for the input's rank.
 
-    in_rank = None
+    It has its members' argument schema (they share one), so a spec using it is checked
+    before any shape is known.
+    """
 
-    def infer(self, a, ins, ctx):
-        return ins[0]
+    def __init__(self, name: str, members: dict, aliases: tuple = ()) -> None:
+        self.name, self.members, self.aliases = name, dict(members), tuple(aliases)
+        first = next(iter(self.members.values()))
+        self.args, self.min_inputs, self.max_inputs = first.args, first.min_inputs, first.max_inputs
+        self.activation, self.summary = first.activation, first.summary
+
+    def resolve(self, ins: list) -> Op | None:
+        return self.members.get(len(ins[0])) if ins else None
+
+    def expected_input(self) -> str:
+        names = [SHAPE_NAMES[r] for r in sorted(set(self.members))]
+        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+    def __repr__(self) -> str:
+        return f"<family {self.name}>"
 
 
 def numel(shape) -> int:
@@ -201,30 +291,60 @@ def product(*factors) -> str:
 
 # -- registry ----------------------------------------------------------------------
 REGISTRY: dict[str, Op] = {}
-_LOOKUP: dict[str, Op] = {}
+FAMILIES: dict[str, Family] = {}
+_LOOKUP: dict[str, object] = {}
 
 
 def _norm(name: str) -> str:
     return str(name).lower().replace("_", "").replace("-", "")
 
 
-def register(cls: type) -> type:
-    """Class decorator: add one instance of the op under its name and aliases."""
-    op = cls()
+def _index(entry, names) -> None:
+    for key in names:
+        k = _norm(key)
+        assert k not in _LOOKUP or _LOOKUP[k] is entry, f"alias clash: {key}"
+        _LOOKUP[k] = entry
+
+
+def register(cls_or_op):
+    """Add one op under its name and aliases; used as a class decorator for single ops."""
+    op = cls_or_op() if isinstance(cls_or_op, type) else cls_or_op
     assert op.name and op.name not in REGISTRY, op.name
     REGISTRY[op.name] = op
-    for key in (op.name, *op.aliases):
-        k = _norm(key)
-        assert k not in _LOOKUP or _LOOKUP[k] is op, f"alias clash: {key}"
-        _LOOKUP[k] = op
-    return cls
+    _index(op, (op.name, *op.aliases))
+    return cls_or_op
 
 
-def find_op(name) -> Op | None:
+def register_ranks(cls: type, names: dict, family: tuple = ()) -> dict:
+    """One op class for every rank: names = {rank: (name, *aliases)}; family = (name, *aliases)."""
+    members = {}
+    for rank, (name, *aliases) in names.items():
+        op = cls(rank)
+        op.name, op.aliases = name, tuple(aliases)
+        op.summary = cls.summary.format(n=rank)
+        register(op)
+        members[rank + 1] = op
+    if family:
+        register_family(family[0], members, family[1:])
+    return members
+
+
+def register_family(name: str, members: dict, aliases: tuple = ()) -> Family:
+    """A rank-free spelling: members = {tensor rank: op}."""
+    fam = Family(name, members, aliases)
+    for op in members.values():
+        op.family = fam
+    FAMILIES[name] = fam
+    _index(fam, (name, *aliases))
+    return fam
+
+
+def find_op(name):
+    """An Op or a Family for a spelling, or None."""
     return _LOOKUP.get(_norm(name))
 
 
-def find_arg(op: Op, key) -> Arg | None:
+def find_arg(op, key) -> Arg | None:
     """The op's argument called `key` or one of its aliases (exact spelling)."""
     for arg in op.args:
         if key == arg.name or key in arg.aliases:
@@ -236,4 +356,6 @@ def all_spellings() -> list[str]:
     names = []
     for op in REGISTRY.values():
         names.extend((op.name, *op.aliases))
+    for fam in FAMILIES.values():
+        names.extend((fam.name, *fam.aliases))
     return names

@@ -1,25 +1,29 @@
-"""Convolutions.
+"""Convolutions, one rule for every rank (conv1d/2d/3d, conv_transpose1d/2d/3d).
 
-conv2d (PyTorch Conv2d, Keras Conv2D)
-    shape   C_out × O_h × O_w, O from the window rule (ops/window.py)
-    params  (F_h·F_w·C_in/groups)·C_out + C_out·bias      (CS231n; seed 000: (F·F·C₁)·K + K)
-    MACs    O_h·O_w·C_out·(F_h·F_w·C_in/groups)            bias excluded, as in He et al. 2016
-                                                          and torchvision's `_ops`
-conv_transpose2d (PyTorch ConvTranspose2d, Keras Conv2DTranspose)
+convNd (PyTorch ConvNd, Keras ConvND)
+    shape   C_out × O_1 × … × O_n, each O from the window rule (ops/window.py)
+    params  (Πk·C_in/groups)·C_out + C_out·bias       (CS231n; seed 000: (F·F·C₁)·K + K)
+    MACs    ΠO·C_out·(Πk·C_in/groups)                 bias excluded, as in He et al. 2016
+                                                      and torchvision's `_ops`
+conv_transposeNd (PyTorch ConvTransposeNd, Keras ConvNDTranspose)
     shape   O = (I − 1)·S − 2P + D·(F − 1) + output_padding + 1
-    params  (F_h·F_w·C_out/groups)·C_in + C_out·bias
-    MACs    I_h·I_w·C_in·(F_h·F_w·C_out/groups)            every input pixel scatters one kernel
+    params  (Πk·C_out/groups)·C_in + C_out·bias
+    MACs    ΠI·C_in·(Πk·C_out/groups)                 every input pixel scatters one kernel
+Counting variant "ungrouped": the same layer with groups = 1 (AlexNet's two-GPU
+convolutions as one GPU would run them).
 """
 
 from __future__ import annotations
 
 from . import argtypes as t
-from .base import Arg, Op, OpError, Window, Worked, product, register
-from .window import WindowOp, is_concrete, resolve_padding, transposed_out_size
+from .argtypes import per_dim
+from .base import Arg, Formula, Op, OpError, Weight, Worked, numel, product, register_ranks
+from .window import SIZE_LABELS, Window, grouped_dims, is_concrete, transposed_out_size
+from .windowed import WindowOp, bind_window
 
 
-def _check_channels(a, c_in: int, c_out: int) -> None:
-    declared = getattr(a, "in_channels", None)
+def check_channels(a, c_in: int, c_out: int) -> None:
+    declared = a.get("in_channels")
     if declared is not None and declared != c_in:
         raise OpError("E203", f"in_channels is {declared} but the input has {c_in} channels",
                       f"set in_channels: {c_in}, or remove it (it is inferred)", arg="in_channels")
@@ -32,134 +36,188 @@ def _check_channels(a, c_in: int, c_out: int) -> None:
                       "groups must divide both in and out channels", arg="groups")
 
 
-_COMMON = (
-    Arg("kernel_size", t.positive_pair, aliases=("kernel",)),
-    Arg("stride", t.positive_pair, 1, aliases=("strides",)),
-    Arg("dilation", t.positive_pair, 1, aliases=("dilation_rate",)),
+COMMON = (
+    Arg("kernel_size", t.positive_sizes, aliases=("kernel",)),
+    Arg("stride", t.positive_sizes, 1, aliases=("strides",)),
+    Arg("dilation", t.positive_sizes, 1, aliases=("dilation_rate",)),
     Arg("groups", t.positive_int, 1),
     Arg("bias", t.boolean, True, aliases=("use_bias",)),
     Arg("in_channels", t.optional_positive_int, None),
 )
 
 
-@register
-class Conv2d(WindowOp):
-    name = "conv2d"
-    aliases = ("conv", "Conv2D", "Convolution2D", "Conv2d")
-    summary = "2-D convolution (groups, depthwise, dilation, bias on/off)"
+def _with_bias(weights: dict, a, c_out: int) -> dict:
+    if a.bias:
+        weights["bias"] = Weight((c_out,), init="zeros", bias=True)
+    return weights
+
+
+def _variants(a) -> dict:
+    return {"ungrouped": a.replace(groups=1)} if a.groups != 1 else {}
+
+
+class Conv(WindowOp):
+    summary = "{n}-D convolution (groups, depthwise, dilation, bias on/off)"
     args = (
         Arg("out_channels", t.positive_int, aliases=("filters",)),
         Arg("padding", t.padding, 0),
-        *_COMMON,
+        *COMMON,
     )
 
     def out_channels(self, a, ins):
         return a.out_channels
 
     def check(self, a, ins):
-        _check_channels(a, ins[0][0], a.out_channels)
+        check_channels(a, ins[0][0], a.out_channels)
 
-    def window(self, a, ins):
-        pad = resolve_padding(a.padding, ins[0][1:], a.kernel_size, a.stride, a.dilation)
-        return Window(a.kernel_size, a.stride, pad, a.dilation)
+    def _per_filter(self, a, c_in):
+        return numel(a.kernel_size) * c_in // a.groups
 
     def weights(self, a, ins, out):
-        (kh, kw), c_in = a.kernel_size, ins[0][0]
-        w = {"weight": ((a.out_channels, c_in // a.groups, kh, kw), True)}
-        if a.bias:
-            w["bias"] = ((a.out_channels,), True)
-        return w
+        c_in = ins[0][0]
+        return _with_bias({"weight": Weight((a.out_channels, c_in // a.groups, *a.kernel_size))}, a, a.out_channels)
 
     def params(self, a, ins, out):
-        (kh, kw), c_in = a.kernel_size, ins[0][0]
-        return (kh * kw * c_in // a.groups) * a.out_channels + a.out_channels * a.bias, 0
+        return self._per_filter(a, ins[0][0]) * a.out_channels + a.out_channels * a.bias, 0
 
     def macs(self, a, ins, out):
-        (kh, kw), c_in = a.kernel_size, ins[0][0]
-        return out[1] * out[2] * a.out_channels * (kh * kw * c_in // a.groups)
+        return numel(out[1:]) * a.out_channels * self._per_filter(a, ins[0][0])
 
-    def explain(self, a, ins, out):
-        shape = super().explain(a, ins, out).shape
-        (kh, kw), c_in, g = a.kernel_size, ins[0][0], a.groups
-        per = product(kh, kw, c_in if g == 1 else f"{c_in}/{g}")
-        bias = f" + {a.out_channels}" if a.bias else ""
-        params = f"params = ({per})·{a.out_channels}{bias} = {sum(self.params(a, ins, out)):,}"
-        macs = f"MACs = {product(out[1], out[2], a.out_channels)}·({per}) = {self.macs(a, ins, out):,}"
-        return Worked(shape, params, macs)
+    def variants(self, a):
+        return _variants(a)
+
+    def scratch(self, a, ins, out):
+        return ins[0][0] * numel(a.kernel_size) * numel(out[1:])  # the im2col columns
+
+    def worked(self, a, ins, out):
+        shape = super().worked(a, ins, out).shape
+        c_in, g, c_out = ins[0][0], a.groups, a.out_channels
+        per = product(*a.kernel_size, c_in if g == 1 else f"{c_in}/{g}")
+        bias = f" + {c_out}" if a.bias else ""
+        return Worked(shape, Formula("params", (f"({per})·{c_out}{bias}",), sum(self.params(a, ins, out))),
+                      Formula("MACs", (f"{product(*out[1:], c_out)}·({per})",), self.macs(a, ins, out)))
 
     def forward(self, a, xs, w):
-        from ..backend import kernels as k
+        import numpy as np
 
-        win = self.window(a, [xs[0].shape[1:]])
-        (t_, b_), (l_, r_) = win.pad
-        return k.conv2d(xs[0], w["weight"], w.get("bias"), a.stride, (t_, b_, l_, r_), a.dilation, a.groups)
+        from ..backend import primitives as P
+
+        x = xs[0]
+        weight = P.param(w["weight"], x.dtype)
+        n, c = x.shape[:2]
+        k, s, d = a.kernel_size, a.stride, a.dilation
+        out = self.output_sizes(a, x.shape[2:])
+        g, c_out = a.groups, weight.shape[0]
+        c_g = c // g
+        if numel(k) == 1 and not any(p for pair in a.padding for p in pair):
+            # 1×1: the (strided) input already is the column matrix
+            src = x[(slice(None), slice(None), *(slice(0, (o - 1) * st + 1, st) for o, st in zip(out, s)))]
+            cols = np.ascontiguousarray(src).reshape(n, g, c_g, numel(out))
+        else:
+            sizes = [P.reach(o, kk, st, dd) for o, kk, st, dd in zip(out, k, s, d)]
+            xp = P.padded(x, tuple(p0 for p0, _ in a.padding), sizes, 0.0)
+            cols = P.im2col(xp, k, s, d, out).reshape(n, g, c_g * numel(k), numel(out))
+        wm = np.ascontiguousarray(weight).reshape(g, c_out // g, c_g * numel(k))
+        y = np.matmul(wm, cols).reshape(n, c_out, *out)
+        if "bias" in w:
+            y += P.param(w["bias"], x.dtype).reshape(P.channel_shape(c_out, len(out)))
+        return y
 
 
-@register
-class ConvTranspose2d(Op):
-    name = "conv_transpose2d"
-    aliases = ("deconv2d", "ConvTranspose2d", "Conv2DTranspose", "Deconvolution2D")
-    summary = "2-D transposed convolution (fractionally strided)"
+class ConvTranspose(Op):
+    summary = "{n}-D transposed convolution (fractionally strided)"
     args = (
         Arg("out_channels", t.positive_int, aliases=("filters",)),
         Arg("padding", t.symmetric_padding, 0),
-        Arg("output_padding", t.nonneg_pair, 0),
-        *_COMMON,
+        Arg("output_padding", t.nonneg_sizes, 0),
+        *COMMON,
     )
 
+    def bind(self, a, ins):
+        n = len(ins[0]) - 1
+        bound = bind_window(a.replace(padding=0), ins)
+        return bound.replace(padding=per_dim(a.padding, n, "padding"),
+                             output_padding=per_dim(a.output_padding, n, "output_padding"))
+
     def infer(self, a, ins, ctx):
-        c_in = ins[0][0]
-        _check_channels(a, c_in, a.out_channels)
+        c_in, sizes = ins[0][0], ins[0][1:]
+        check_channels(a, c_in, a.out_channels)
+        names = ("length",) if len(sizes) == 1 else ("height", "width") if len(sizes) == 2 else \
+            ("depth", "height", "width")
         out = []
-        for j, dim in enumerate(("height", "width")):
-            s, d, op_ = a.stride[j], a.dilation[j], a.output_padding[j]
+        for j, dim in enumerate(names):
+            k, s, d, p, op_ = a.kernel_size[j], a.stride[j], a.dilation[j], a.padding[j], a.output_padding[j]
             if op_ >= max(s, d):
                 raise OpError("E104", f"output_padding {op_} must be smaller than stride or dilation "
                                       f"({max(s, d)}) in {dim}",
-                              "as in PyTorch: output_padding < max(stride, dilation)",
-                              arg="output_padding")
-            o = transposed_out_size(ins[0][1 + j], a.kernel_size[j], s, a.padding[j], d, op_)
+                              "as in PyTorch: output_padding < max(stride, dilation)", arg="output_padding")
+            o = transposed_out_size(sizes[j], k, s, p, d, op_)
             if is_concrete(o) and o <= 0:  # a symbolic size is a formula, with no sign to check
-                raise OpError("E202", f"output {dim} would be ({ins[0][1 + j]} − 1)·{s} − 2·{a.padding[j]} + "
-                                      f"{d}·({a.kernel_size[j]} − 1) + {op_} + 1 = {o}",
-                              "reduce padding", arg="padding")
+                raise OpError("E202", f"output {dim} would be ({sizes[j]} − 1)·{s} − 2·{p} + {d}·({k} − 1) + "
+                                      f"{op_} + 1 = {o}", "reduce padding", arg="padding")
             out.append(o)
         return (a.out_channels, *out)
 
     def window(self, a, ins):
-        pad = tuple((p, p) for p in a.padding)
-        return Window(a.kernel_size, a.stride, pad, a.dilation, transposed=True)
-
-    def explain(self, a, ins, out):
-        lines = []
-        for j, label in enumerate(("O_h", "O_w")):
-            i, k, s, p, d, op_ = (ins[0][1 + j], a.kernel_size[j], a.stride[j], a.padding[j], a.dilation[j],
-                                  a.output_padding[j])
-            lines.append(f"{label} = ({i} − 1)·{s} − 2·{p} + {d}·({k} − 1) + {op_} + 1 = {out[1 + j]}")
-        (kh, kw), c_in, g = a.kernel_size, ins[0][0], a.groups
-        per = product(kh, kw, a.out_channels if g == 1 else f"{a.out_channels}/{g}")
-        bias = f" + {a.out_channels}" if a.bias else ""
-        params = f"params = ({per})·{c_in}{bias} = {sum(self.params(a, ins, out)):,}"
-        macs = f"MACs = {product(ins[0][1], ins[0][2], c_in)}·({per}) = {self.macs(a, ins, out):,}"
-        return Worked(tuple(lines), params, macs)
+        return Window(a.kernel_size, a.stride, tuple((p, p) for p in a.padding), a.dilation, transposed=True)
 
     def weights(self, a, ins, out):
-        (kh, kw), c_in = a.kernel_size, ins[0][0]
-        w = {"weight": ((c_in, a.out_channels // a.groups, kh, kw), True)}
-        if a.bias:
-            w["bias"] = ((a.out_channels,), True)
-        return w
+        c_in = ins[0][0]
+        return _with_bias({"weight": Weight((c_in, a.out_channels // a.groups, *a.kernel_size))}, a, a.out_channels)
 
     def params(self, a, ins, out):
-        (kh, kw), c_in = a.kernel_size, ins[0][0]
-        return (kh * kw * a.out_channels // a.groups) * c_in + a.out_channels * a.bias, 0
+        return numel(a.kernel_size) * a.out_channels // a.groups * ins[0][0] + a.out_channels * a.bias, 0
 
     def macs(self, a, ins, out):
-        (kh, kw), (c_in, h, w) = a.kernel_size, ins[0]
-        return h * w * c_in * (kh * kw * a.out_channels // a.groups)
+        return numel(ins[0][1:]) * ins[0][0] * (numel(a.kernel_size) * a.out_channels // a.groups)
+
+    def variants(self, a):
+        return _variants(a)
+
+    def scratch(self, a, ins, out):
+        full = numel(o + 2 * p for o, p in zip(out[1:], a.padding))
+        return a.out_channels * (numel(a.kernel_size) * numel(ins[0][1:]) + full)  # columns + uncropped buffer
+
+    def worked(self, a, ins, out):
+        sizes = ins[0][1:]
+        labels = SIZE_LABELS[len(sizes)]
+        steps = [(f"({sizes[j]} − 1)·{a.stride[j]} − 2·{a.padding[j]} + {a.dilation[j]}·({a.kernel_size[j]} − 1) + "
+                  f"{a.output_padding[j]} + 1", out[1 + j]) for j in range(len(sizes))]
+        shape = tuple(Formula(" = ".join(labels[j] for j in dims), (text[0],), text[1], grouped=False)
+                      for dims, text in grouped_dims(steps))
+        c_in, g, c_out = ins[0][0], a.groups, a.out_channels
+        per = product(*a.kernel_size, c_out if g == 1 else f"{c_out}/{g}")
+        bias = f" + {c_out}" if a.bias else ""
+        return Worked(shape, Formula("params", (f"({per})·{c_in}{bias}",), sum(self.params(a, ins, out))),
+                      Formula("MACs", (f"{product(*sizes, c_in)}·({per})",), self.macs(a, ins, out)))
 
     def forward(self, a, xs, w):
-        from ..backend import kernels as k
+        import numpy as np
 
-        return k.conv_transpose2d(xs[0], w["weight"], w.get("bias"), a.stride, a.padding,
-                                  a.output_padding, a.dilation, a.groups)
+        from ..backend import primitives as P
+
+        x = xs[0]
+        weight = P.param(w["weight"], x.dtype)
+        n, c_in = x.shape[:2]
+        sizes = x.shape[2:]
+        k, s, d, g = a.kernel_size, a.stride, a.dilation, a.groups
+        c_og = weight.shape[1]
+        c_out = c_og * g
+        full = [(i - 1) * st + dd * (kk - 1) + 1 + op_ for i, st, dd, kk, op_ in zip(sizes, s, d, k, a.output_padding)]
+        cin_g = c_in // g
+        wm = weight.reshape(g, cin_g, c_og * numel(k)).transpose(0, 2, 1)
+        cols = np.matmul(wm, x.reshape(n, g, cin_g, numel(sizes))).reshape(n, c_out, *k, *sizes)
+        buf = np.zeros((n, c_out, *full), dtype=x.dtype)
+        P.scatter_add(buf, cols, k, s, d, sizes)
+        y = buf if not any(a.padding) else np.ascontiguousarray(
+            buf[(slice(None), slice(None), *(slice(p, f - p) for p, f in zip(a.padding, full)))])
+        if "bias" in w:
+            y += P.param(w["bias"], x.dtype).reshape(P.channel_shape(c_out, len(sizes)))
+        return y
+
+
+register_ranks(Conv, {n: (f"conv{n}d", f"Conv{n}d", f"Conv{n}D", f"Convolution{n}D") for n in (1, 2, 3)},
+               family=("conv", "Conv", "convolution"))
+register_ranks(ConvTranspose, {n: (f"conv_transpose{n}d", f"deconv{n}d", f"ConvTranspose{n}d",
+                                   f"Conv{n}DTranspose", f"Deconvolution{n}D") for n in (1, 2, 3)},
+               family=("conv_transpose", "deconv", "ConvTranspose"))

@@ -1,4 +1,4 @@
-"""The layers of LeNet-5 as published (LeCun, Bottou, Bengio & Haffner 1998, Proc. IEEE, §II-B).
+"""The layers of LeNet-5 as published (LeCun, Bottou, Bengio & Haffner 1998, Proc. IEEE, §II-B). 2-D only.
 
 partial_conv2d (C3): a convolution in which output map o sees only the input maps
 `connection_table[o]` (the paper's Table I). Its weights are the connected kernels
@@ -25,26 +25,27 @@ y_i = Σⱼ (x_j − w_ij)², with fixed (non-trainable) parameter vectors.
 from __future__ import annotations
 
 from . import argtypes as t
-from .base import Arg, Op, OpError, Window, register
-from .window import WindowOp, is_concrete, resolve_padding
+from .base import REGISTRY, Arg, Op, OpError, Weight, register
+from .window import is_concrete
+from .windowed import WindowOp
 
 
 def connection_table(v):
     """[[input maps of output 0], [input maps of output 1], ...] -> tuple of tuples."""
     if not isinstance(v, (list, tuple)) or not v:
         raise ValueError("expected a non-empty list with one list of input-map indices per output map, "
-                         f"got {t._show(v)}")
+                         f"got {t.show(v)}")
     rows = []
     for o, row in enumerate(v):
         if not isinstance(row, (list, tuple)) or not row:
-            raise ValueError(f"entry {o} must be a non-empty list of input-map indices, got {t._show(row)}")
+            raise ValueError(f"entry {o} must be a non-empty list of input-map indices, got {t.show(row)}")
         idx = []
         for i in row:
             if isinstance(i, bool) or not isinstance(i, int) or i < 0:
-                raise ValueError(f"entry {o} holds {t._show(i)}; input-map indices are integers ≥ 0")
+                raise ValueError(f"entry {o} holds {t.show(i)}; input-map indices are integers ≥ 0")
             idx.append(i)
         if len(set(idx)) != len(idx):
-            raise ValueError(f"entry {o} names an input map twice: {t._show(list(row))}")
+            raise ValueError(f"entry {o} names an input map twice: {t.show(list(row))}")
         rows.append(tuple(idx))
     return tuple(rows)
 
@@ -58,16 +59,20 @@ class PartialConv2d(WindowOp):
     name = "partial_conv2d"
     aliases = ("PartialConv2d", "sparse_conv2d", "table_conv2d")
     summary = "convolution with a connection table (LeNet-5 C3: output map o sees only some input maps)"
+    spatial = 2
     args = (
         Arg("connection_table", connection_table, aliases=("table", "connections"),
             doc="one list of input-map indices per output map"),
-        Arg("kernel_size", t.positive_pair, aliases=("kernel",)),
-        Arg("stride", t.positive_pair, 1, aliases=("strides",)),
+        Arg("kernel_size", t.positive_sizes, aliases=("kernel",)),
+        Arg("stride", t.positive_sizes, 1, aliases=("strides",)),
         Arg("padding", t.padding, 0),
         Arg("bias", t.boolean, True, aliases=("use_bias",)),
         Arg("out_channels", t.optional_positive_int, None, aliases=("filters",)),
         Arg("in_channels", t.optional_positive_int, None),
     )
+
+    def bind(self, a, ins):
+        return super().bind(a.replace(dilation=1), ins)
 
     def out_channels(self, a, ins):
         return len(a.connection_table)
@@ -88,32 +93,33 @@ class PartialConv2d(WindowOp):
                                       f"{c_in} channels (maps 0–{c_in - 1})",
                               "indices count from 0", arg="connection_table")
 
-    def window(self, a, ins):
-        pad = resolve_padding(a.padding, ins[0][1:], a.kernel_size, a.stride, (1, 1))
-        return Window(a.kernel_size, a.stride, pad)
-
     def weights(self, a, ins, out):
-        kh, kw = a.kernel_size
-        w = {"weight": ((_kernels(a), kh, kw), True)}
+        w = {"weight": Weight((_kernels(a), *a.kernel_size))}
         if a.bias:
-            w["bias"] = ((len(a.connection_table),), True)
+            w["bias"] = Weight((len(a.connection_table),), init="zeros", bias=True)
         return w
 
     def macs(self, a, ins, out):
         kh, kw = a.kernel_size
         return out[1] * out[2] * _kernels(a) * kh * kw
 
-    def forward(self, a, xs, w):
-        from ..backend import kernels as k
+    def scratch(self, a, ins, out):
+        return ins[0][0] * a.kernel_size[0] * a.kernel_size[1] * out[1] * out[2]  # the conv2d's im2col columns
 
-        win = self.window(a, [xs[0].shape[1:]])
-        (t_, b_), (l_, r_) = win.pad
-        weight, per_map, start = w["weight"], [], 0
-        for row in a.connection_table:
-            per_map.append(weight[start:start + len(row)])
-            start += len(row)
-        return k.partial_conv2d(xs[0], per_map, w.get("bias"), [list(r) for r in a.connection_table],
-                                a.stride, (t_, b_, l_, r_))
+    def forward(self, a, xs, w):
+        """The connected kernels scattered into one zero-masked dense weight, then one conv2d:
+        one sgemm beats C_out small ones, and the zeros cost far less than a Python loop."""
+        import numpy as np
+
+        x = xs[0]
+        table = a.connection_table
+        rows = np.repeat(np.arange(len(table)), [len(r) for r in table])
+        flat = np.array([i for r in table for i in r], dtype=np.intp)
+        dense = np.zeros((len(table), x.shape[1], *a.kernel_size), dtype=x.dtype)
+        dense[rows, flat] = np.asarray(w["weight"], dtype=x.dtype)
+        conv = REGISTRY["conv2d"]
+        args = a.replace(out_channels=len(table), groups=1)
+        return conv.forward(args, xs, {"weight": dense, **({"bias": w["bias"]} if "bias" in w else {})})
 
 
 @register
@@ -122,23 +128,29 @@ class Subsample2d(WindowOp):
     aliases = ("trainable_subsample", "Subsample2d", "subsampling")
     summary = "LeNet-5 trainable subsampling: k×k window sum × coefficient + bias, per map"
     window_name = "subsampling window"
+    spatial = 2
     args = (Arg("kernel_size", t.positive_int, 2, aliases=("kernel", "pool_size")),)
 
-    def window(self, a, ins):
+    def bind(self, a, ins):
         k = a.kernel_size
-        return Window((k, k), (k, k), ((0, 0), (0, 0)))
+        return a.replace(kernel_size=(k, k), stride=(k, k), padding=((0, 0), (0, 0)), dilation=(1, 1))
 
     def weights(self, a, ins, out):
         c = ins[0][0]
-        return {"weight": ((c,), True), "bias": ((c,), True)}
+        return {"weight": Weight((c,), init="ones"), "bias": Weight((c,), init="zeros", bias=True)}
 
     def macs(self, a, ins, out):
         return out[0] * out[1] * out[2]
 
     def forward(self, a, xs, w):
-        from ..backend import kernels as k
-
-        return k.trainable_subsample(xs[0], w["weight"], w["bias"], a.kernel_size)
+        x = xs[0]
+        n, c, h, wd = x.shape
+        k = a.kernel_size[0]
+        oh, ow = self.output_sizes(a, (h, wd))
+        s = x[:, :, :oh * k, :ow * k].reshape(n, c, oh, k, ow, k).sum(axis=(3, 5))
+        s *= w["weight"].astype(x.dtype, copy=False).reshape(1, c, 1, 1)
+        s += w["bias"].astype(x.dtype, copy=False).reshape(1, c, 1, 1)
+        return s
 
 
 @register
@@ -146,7 +158,7 @@ class RBF(Op):
     name = "rbf"
     aliases = ("RBF", "euclidean_rbf", "rbf_output")
     summary = "Euclidean RBF units Σⱼ(xⱼ − wᵢⱼ)² with fixed parameter vectors (LeNet-5 output)"
-    in_rank = 1
+    spatial = 0
     args = (
         Arg("units", t.positive_int, aliases=("out_features",)),
         Arg("in_features", t.optional_positive_int, None),
@@ -159,7 +171,7 @@ class RBF(Op):
         return (a.units,)
 
     def weights(self, a, ins, out):
-        return {"weight": ((a.units, ins[0][0]), False)}
+        return {"weight": Weight((a.units, ins[0][0]), trainable=False, init="uniform")}
 
     def macs(self, a, ins, out):
         return a.units * ins[0][0]

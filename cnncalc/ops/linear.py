@@ -3,16 +3,17 @@
 linear (PyTorch Linear, Keras Dense) on a feature vector F_in:
     params  F_in·F_out + F_out·bias
     MACs    F_in·F_out                      bias excluded
-A C×H×W input is an error with the size flatten would give (E205), because
-PyTorch's Linear would silently act on the last axis only.
-flatten: C×H×W → C·H·W.
+An input with spatial dimensions is an error with the size flatten would give (E205),
+because PyTorch's Linear would silently act on the last axis only.
+flatten: C×… → C·… features, any rank; every feature may depend on the whole input,
+so its receptive-field step is a window over all of it.
 """
 
 from __future__ import annotations
 
 from . import argtypes as t
-from .base import Arg, Op, OpError, Window, Worked, numel, register
-from .window import is_concrete
+from .base import Arg, Formula, Op, OpError, Weight, Worked, numel, register
+from .window import Window, is_concrete
 
 
 @register
@@ -20,7 +21,6 @@ class Linear(Op):
     name = "linear"
     aliases = ("Linear", "Dense", "fc", "fully_connected")
     summary = "fully connected layer"
-    in_rank = None
     args = (
         Arg("out_features", t.positive_int, aliases=("units",)),
         Arg("bias", t.boolean, True, aliases=("use_bias",)),
@@ -35,7 +35,7 @@ class Linear(Op):
             n = f"{n:,}" if is_concrete(n) else str(n)
             raise OpError("E205", f"linear receives a {dims} tensor; it needs a feature vector",
                           f"add {{type: flatten}} before it (it would give {dims} = {n} features), "
-                          f"or a global_avgpool2d ({shape[0]} features)")
+                          f"or a global_avgpool{len(shape) - 1}d ({shape[0]} features)")
         # A symbolic feature count (after a flatten) cannot be checked against a declared number.
         if a.in_features is not None and is_concrete(shape[0]) and a.in_features != shape[0]:
             raise OpError("E203", f"in_features is {a.in_features} but the input has {shape[0]} features",
@@ -43,9 +43,9 @@ class Linear(Op):
         return (a.out_features,)
 
     def weights(self, a, ins, out):
-        w = {"weight": ((a.out_features, ins[0][0]), True)}
+        w = {"weight": Weight((a.out_features, ins[0][0]))}
         if a.bias:
-            w["bias"] = ((a.out_features,), True)
+            w["bias"] = Weight((a.out_features,), init="zeros", bias=True)
         return w
 
     def params(self, a, ins, out):
@@ -54,37 +54,38 @@ class Linear(Op):
     def macs(self, a, ins, out):
         return ins[0][0] * a.out_features
 
-    def explain(self, a, ins, out):
+    def worked(self, a, ins, out):
         f_in, f_out = ins[0][0], a.out_features
         bias = f" + {f_out}" if a.bias else ""
-        return Worked((f"output = out_features = {f_out}",),
-                      f"params = {f_in}·{f_out}{bias} = {sum(self.params(a, ins, out)):,}",
-                      f"MACs = {f_in}·{f_out} = {self.macs(a, ins, out):,}")
+        return Worked((Formula("output", ("out_features",), f_out, grouped=False),),
+                      Formula("params", (f"{f_in}·{f_out}{bias}",), sum(self.params(a, ins, out))),
+                      Formula("MACs", (f"{f_in}·{f_out}",), self.macs(a, ins, out)))
 
     def forward(self, a, xs, w):
-        from ..backend import kernels as k
+        from ..backend import primitives as P
 
-        return k.linear(xs[0], w["weight"], w.get("bias"))
+        x = xs[0]
+        y = x @ P.param(w["weight"], x.dtype).T
+        if "bias" in w:
+            y += P.param(w["bias"], x.dtype)
+        return y
 
 
 @register
 class Flatten(Op):
     name = "flatten"
     aliases = ("Flatten",)
-    summary = "C×H×W → C·H·W"
-    in_rank = None
+    summary = "C×… → C·… features"
 
     def infer(self, a, ins, ctx):
         return (numel(ins[0]),)
 
-    def explain(self, a, ins, out):
-        return Worked((f"output = {'·'.join(map(str, ins[0]))} = {out[0]:,} features",), "params = 0",
-                      "MACs = 0")
+    def worked(self, a, ins, out):
+        return Worked((Formula("output", ("·".join(map(str, ins[0])),), out[0], unit="features"),),
+                      Formula("params", (), 0), Formula("MACs", (), 0))
 
     def rf_window(self, a, ins):
-        """Every feature after a flatten may depend on the whole C×H×W input."""
-        shape = ins[0]
-        return Window(tuple(shape[1:]), (1, 1), ((0, 0), (0, 0))) if len(shape) == 3 else None
+        return Window.whole(ins[0][1:]) if len(ins[0]) > 1 else None
 
     def forward(self, a, xs, w):
         return xs[0].reshape(xs[0].shape[0], -1)

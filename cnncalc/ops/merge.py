@@ -1,16 +1,22 @@
-"""Ops that merge several inputs (named with `inputs:`).
+"""Ops that merge several inputs (named with `inputs:`), any rank.
 
 add: elementwise sum; every input must have the same shape (ResNet shortcuts).
-concat: along the channel axis; heights and widths must agree (Inception, DenseNet).
+concat: along the channel axis; every other dimension must agree (Inception, DenseNet).
+No parameters, no MACs (additions are not multiply-accumulates).
 """
 
 from __future__ import annotations
 
-from .base import Op, OpError, Worked, register, shape_text
+from .base import Formula, Op, OpError, Worked, register
 
 
 def _describe(names, shapes) -> str:
     return ", ".join(f"{n} {'×'.join(map(str, s))}" for n, s in zip(names, shapes))
+
+
+def _same_rank(what: str, ins, ctx) -> None:
+    if any(len(s) != len(ins[0]) for s in ins[1:]):
+        raise OpError("E206", f"{what} inputs have different ranks: " + _describe(ctx.input_names, ins))
 
 
 @register
@@ -18,13 +24,12 @@ class Add(Op):
     name = "add"
     aliases = ("Add", "sum", "residual")
     summary = "elementwise sum of its inputs"
-    min_inputs, max_inputs, in_rank = 2, None, None
+    min_inputs, max_inputs = 2, None
 
     def infer(self, a, ins, ctx):
+        _same_rank("add", ins, ctx)
         first = ins[0]
         for s in ins[1:]:
-            if len(s) != len(first):
-                raise OpError("E206", "add inputs have different ranks: " + _describe(ctx.input_names, ins))
             if s[0] != first[0]:
                 raise OpError("E203", "add inputs have different channels: " + _describe(ctx.input_names, ins),
                               "a 1×1 conv on the shortcut can match the channels (as in ResNet's downsample)")
@@ -45,21 +50,21 @@ class Concat(Op):
     name = "concat"
     aliases = ("Concatenate", "cat", "concatenate")
     summary = "concatenation along channels"
-    min_inputs, max_inputs, in_rank = 2, None, None
+    min_inputs, max_inputs = 2, None
 
     def infer(self, a, ins, ctx):
+        _same_rank("concat", ins, ctx)
         first = ins[0]
         for s in ins[1:]:
-            if len(s) != len(first):
-                raise OpError("E206", "concat inputs have different ranks: " + _describe(ctx.input_names, ins))
             if s[1:] != first[1:]:
-                raise OpError("E204", "concat inputs have different heights/widths: " + _describe(ctx.input_names, ins),
+                what = "heights/widths" if len(first) == 3 else "sizes"
+                raise OpError("E204", f"concat inputs have different {what}: " + _describe(ctx.input_names, ins),
                               "only the channel count may differ between concatenated tensors")
         return (sum(s[0] for s in ins), *first[1:])
 
-    def explain(self, a, ins, out):
-        return Worked((f"C = {' + '.join(str(s[0]) for s in ins)} = {out[0]}", f"output = {shape_text(out)}"),
-                      "params = 0", "MACs = 0")
+    def worked(self, a, ins, out):
+        return Worked((Formula("C", (" + ".join(str(s[0]) for s in ins),), out[0], grouped=False),
+                       Formula("output", (), out, grouped=False)), Formula("params", (), 0), Formula("MACs", (), 0))
 
     def forward(self, a, xs, w):
         import numpy as np

@@ -1,29 +1,39 @@
 """Normalisation layers.
 
-batchnorm2d: γ and β per channel are trainable (2·C); the running mean and variance
+batchnormNd: γ and β per channel are trainable (2·C); the running mean and variance
 are buffers (2·C non-trainable), as Keras reports them. torchvision's `num_params`
-counts only the 2·C trainable ones. No MACs under the conv/linear convention.
+counts only the 2·C trainable ones (PyTorch's num_batches_tracked counter is not a
+weight and is not counted). No MACs under the conv/linear convention. batchnorm1d
+takes a feature vector (F) or a sequence (C, L), like PyTorch's BatchNorm1d; the
+rank-free spellings (`BatchNormalization`, `batch_norm`, `bn`) pick by the input.
+Inference uses the running statistics:
+    y = (x − mean)/√(var + eps)·γ + β, folded into one scale and shift per channel.
 local_response_norm (Krizhevsky et al. 2012, §3.3): no parameters; AlexNet uses
-size 5, alpha 1e-4, beta 0.75, k 2.
+size 5, alpha 1e-4, beta 0.75, k 2:
+    b_c = a_c / (k + α/n·Σ_{c' ∈ window(c)} a_c'²)^β, the window c − n//2 … c + (n−1)//2,
+    zero-padded at both ends (so the divisor is always n), as F.local_response_norm.
 """
 
 from __future__ import annotations
 
 from . import argtypes as t
-from .base import Arg, Op, OpError, Worked, register, shape_text
+from .base import Arg, Formula, Op, OpError, Weight, Worked, register, register_family, register_ranks
 
 
-@register
-class BatchNorm2d(Op):
-    name = "batchnorm2d"
-    aliases = ("BatchNorm2d", "BatchNormalization", "batch_norm", "bn")
-    summary = "batch normalisation over channels (inference uses running statistics)"
+class BatchNorm(Op):
+    summary = "{n}-D batch normalisation over channels (inference uses running statistics)"
     args = (
         Arg("eps", t.positive_number, 1e-5, aliases=("epsilon",)),
         Arg("momentum", t.probability, 0.1),
         Arg("affine", t.boolean, True, aliases=("scale",)),
         Arg("num_features", t.optional_positive_int, None),
     )
+
+    def accepts(self, shape):
+        return len(shape) == self.spatial + 1 or (self.spatial == 1 and len(shape) == 1)
+
+    def expected_input(self):
+        return "F or C×L" if self.spatial == 1 else super().expected_input()
 
     def infer(self, a, ins, ctx):
         c = ins[0][0]
@@ -34,22 +44,39 @@ class BatchNorm2d(Op):
 
     def weights(self, a, ins, out):
         c = ins[0][0]
-        w = {"weight": ((c,), True), "bias": ((c,), True)} if a.affine else {}
-        w.update(running_mean=((c,), False), running_var=((c,), False))
+        w = {"weight": Weight((c,), init="ones"), "bias": Weight((c,), init="zeros", bias=True)} if a.affine else {}
+        w.update(running_mean=Weight((c,), False, "zeros"), running_var=Weight((c,), False, "ones"))
         return w
 
-    def explain(self, a, ins, out):
+    def worked(self, a, ins, out):
         c = ins[0][0]
-        t, n = self.params(a, ins, out)
+        tr, nt = self.params(a, ins, out)
         trainable = f"2·{c} trainable (γ, β)" if a.affine else "0 trainable (affine: false)"
-        return Worked((f"output = input = {shape_text(out)}",),
-                      f"params = {trainable} + 2·{c} non-trainable (running mean, variance) = {t + n:,}",
-                      "MACs = 0 (only conv and linear multiply-accumulates are counted)")
+        base = super().worked(a, ins, out)
+        return Worked(base.shape, Formula("params", (f"{trainable} + 2·{c} non-trainable (running mean, variance)",),
+                                          tr + nt), base.macs)
 
     def forward(self, a, xs, w):
-        from ..backend import kernels as k
+        import numpy as np
 
-        return k.batch_norm(xs[0], w.get("weight"), w.get("bias"), w["running_mean"], w["running_var"], a.eps)
+        from ..backend import primitives as P
+
+        x = xs[0]
+        c = x.shape[1]
+        scale = 1.0 / np.sqrt(P.param(w["running_var"], x.dtype) + x.dtype.type(a.eps))
+        if "weight" in w:
+            scale = scale * P.param(w["weight"], x.dtype)
+        shift = -P.param(w["running_mean"], x.dtype) * scale
+        if "bias" in w:
+            shift = shift + P.param(w["bias"], x.dtype)
+        shape = P.channel_shape(c, x.ndim - 2)
+        y = x * scale.reshape(shape)
+        y += shift.reshape(shape)
+        return y
+
+
+_BN = register_ranks(BatchNorm, {n: (f"batchnorm{n}d", f"BatchNorm{n}d", f"batch_norm{n}d") for n in (1, 2, 3)})
+register_family("batch_norm", {1: _BN[2], **_BN}, ("BatchNormalization", "bn"))
 
 
 @register
@@ -64,10 +91,25 @@ class LocalResponseNorm(Op):
         Arg("k", t.number, 2.0, aliases=("bias",)),
     )
 
+    def accepts(self, shape):
+        return len(shape) >= 2
+
+    def expected_input(self):
+        return "C×L, C×H×W or C×D×H×W"
+
     def infer(self, a, ins, ctx):
         return ins[0]
 
     def forward(self, a, xs, w):
-        from ..backend import kernels as k
+        import numpy as np
 
-        return k.local_response_norm(xs[0], a.size, a.alpha, a.beta, a.k)
+        x = xs[0]
+        n, c = a.size, x.shape[1]
+        pad = [(0, 0)] * x.ndim
+        pad[1] = (n // 2, (n - 1) // 2)
+        sq = np.pad(x * x, pad)
+        acc = sq[:, 0:c].copy()
+        for i in range(1, n):
+            acc += sq[:, i:i + c]
+        acc /= x.dtype.type(n)
+        return x / (acc * x.dtype.type(a.alpha) + x.dtype.type(a.k)) ** x.dtype.type(a.beta)

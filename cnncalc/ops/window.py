@@ -1,22 +1,22 @@
-"""The sliding-window size rule shared by convolutions and pools, in exact integers.
+"""The sliding-window size rule shared by convolutions and pools, in exact integers, any rank.
 
     O = ⌊(I + P_begin + P_end − D·(F − 1) − 1) / S⌋ + 1
 
-is the course formula O = (I − F + 2P)/S + 1 (CS231n; seeds 000, 002, 003) written
-for asymmetric padding and dilation; it is also PyTorch's Conv2d/MaxPool2d rule.
-With ceil_mode the division rounds up, but, as in PyTorch, a last window that would
-start beyond the input and its left padding is dropped:
+in every spatial dimension is the course formula O = (I − F + 2P)/S + 1 (CS231n; seeds
+000, 002, 003) written for asymmetric padding and dilation; it is also PyTorch's
+ConvNd/MaxPoolNd rule. With ceil_mode the division rounds up, but, as in PyTorch, a
+last window that would start beyond the input and its left padding is dropped:
 if (O − 1)·S ≥ I + P_begin then O −= 1.
 
 'same' padding follows TensorFlow: O = ⌈I/S⌉, total padding
 max((O − 1)·S + D·(F − 1) + 1 − I, 0), the odd pixel at the end (bottom/right).
 At stride 1 this equals PyTorch's padding='same'.
 
-Transposed convolution (PyTorch ConvTranspose2d):
+Transposed convolution (PyTorch ConvTransposeNd):
     O = (I − 1)·S − 2P + D·(F − 1) + output_padding + 1
 
-Symbolic sizes (cnncalc/symbolic.py): an input size may be a sympy expression in H
-or W instead of an int. The same rules then give formulas (`(H − 11)//4` is sympy's
+Symbolic sizes (cnncalc/symbolic.py): an input size may be a sympy expression instead
+of an int. The same rules then give formulas (`(H − 11)//4` is sympy's
 floor((H − 11)/4)); the checks that need a number (kernel too large, floor warnings)
 are skipped for such sizes (`is_concrete`), and the two rules that depend on I mod S
 are written in closed form or refused (E104): see `out_size` and `same_padding`.
@@ -25,16 +25,42 @@ Kernels, strides, paddings and dilations are always ints.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from fractions import Fraction
 
-from .base import Ctx, Op, OpError, Window, Worked
+from .base import Ctx, OpError
 
-_DIM = ("height", "width")
-_LINES = (("row", "rows"), ("column", "columns"))
+# Names of the spatial dimensions and of the lines of input they count, by rank.
+DIM_NAMES = {1: ("length",), 2: ("height", "width"), 3: ("depth", "height", "width")}
+_LINES = {1: (("position", "positions"),), 2: (("row", "rows"), ("column", "columns")),
+          3: (("slice", "slices"), ("row", "rows"), ("column", "columns"))}
+SIZE_LABELS = {1: ("O",), 2: ("O_h", "O_w"), 3: ("O_d", "O_h", "O_w")}
+
+
+@dataclass(frozen=True)
+class Window:
+    """Sliding-window geometry, one entry per spatial dimension.
+
+    `pad` holds (begin, end) per dimension, already resolved from 'same'/'valid'. The
+    analysis derives the receptive field from it and the table its kernel column.
+    """
+
+    kernel: tuple
+    stride: tuple
+    pad: tuple
+    dilation: tuple
+    ceil_mode: bool = False
+    transposed: bool = False
+
+    @staticmethod
+    def whole(sizes: tuple) -> Window:
+        """A window covering the whole input once (global pools, flatten)."""
+        n = len(sizes)
+        return Window(tuple(sizes), (1,) * n, ((0, 0),) * n, (1,) * n)
 
 
 def is_concrete(x) -> bool:
-    """True for an exact int size; False for a symbolic one (a sympy expression in H, W)."""
+    """True for an exact int size; False for a symbolic one (a sympy expression)."""
     return isinstance(x, int)
 
 
@@ -91,53 +117,58 @@ def transposed_out_size(i: int, k: int, s: int, p: int, d: int = 1, output_paddi
     return (i - 1) * s - 2 * p + d * (k - 1) + output_padding + 1
 
 
-def resolve_padding(pad, size_hw, kernel, stride, dilation) -> tuple:
-    """'same' -> per-dimension (begin, end); explicit padding unchanged."""
-    if pad == "same":
-        return tuple(same_padding(size_hw[j], kernel[j], stride[j], dilation[j]) for j in range(2))
-    return pad
-
-
 def _fmt(x: Fraction) -> str:
     if x.denominator == 1:
         return str(x.numerator)
     return f"{float(x):.2f}".rstrip("0").rstrip(".")
 
 
+def _kernel_text(k: int, d: int) -> str:
+    return f"{d}·({k} − 1) + 1" if d != 1 else str(k)
+
+
 def worked_formula(i: int, k: int, s: int, p0: int, p1: int, d: int = 1) -> str:
     """The course form of the division, e.g. '(10 − 3 + 2·0)/2 + 1 = 4.5'."""
-    f = f"{d}·({k} − 1) + 1" if d != 1 else str(k)
     pad = ("0" if p0 == 0 else f"2·{p0}") if p0 == p1 else f"{p0} + {p1}"
     value = Fraction(i + p0 + p1 - extent(k, d), s) + 1
-    return f"({i} − {f} + {pad})/{s} + 1 = {_fmt(value)}"
+    return f"({i} − {_kernel_text(k, d)} + {pad})/{s} + 1 = {_fmt(value)}"
 
 
-def floor_formula(i: int, k: int, s: int, p0: int, p1: int, d: int = 1, ceil_mode: bool = False) -> str:
-    """'⌊(227 − 11 + 2·0)/4⌋ + 1 = 55', with the fraction shown when the division is not exact."""
-    f = f"{d}·({k} − 1) + 1" if d != 1 else str(k)
+def floor_steps(i: int, k: int, s: int, p0: int, p1: int, d: int = 1, ceil_mode: bool = False) -> tuple:
+    """('⌊(227 − 11 + 2·0)/4⌋ + 1',) — with the fraction as a second step when the division is not exact."""
     pad = f"2·{p0}" if p0 == p1 else f"{p0} + {p1}"
     num = i + p0 + p1 - extent(k, d)
     lo, hi = ("⌈", "⌉") if ceil_mode else ("⌊", "⌋")
-    text = f"{lo}({i} − {f} + {pad})/{s}{hi} + 1"
+    steps = [f"{lo}({i} − {_kernel_text(k, d)} + {pad})/{s}{hi} + 1"]
     if num % s:
-        text += f" = {lo}{_fmt(Fraction(num, s))}{hi} + 1"
+        steps.append(f"{lo}{_fmt(Fraction(num, s))}{hi} + 1")
     o = out_size(i, k, s, p0, p1, d, ceil_mode)
     if ceil_mode and o != -(-num // s) + 1:
-        text += " − 1 (the last window would start in the right padding)"
-    return f"{text} = {o}"
+        steps[-1] += " − 1 (the last window would start in the right padding)"
+    return tuple(steps)
 
 
-def apply_window(w: Window, size_hw: tuple, ctx: Ctx, *, what: str = "kernel") -> tuple:
-    """Output (h, w) of a window over an input of size_hw, with the course's checks.
+def grouped_dims(texts: list) -> list:
+    """Dimensions whose worked formula reads the same, grouped: [([0, 1], text)] for a square window."""
+    groups: dict = {}
+    for j, text in enumerate(texts):
+        groups.setdefault(text, []).append(j)
+    return [(dims, text) for text, dims in groups.items()]
+
+
+def apply_window(w: Window, sizes: tuple, ctx: Ctx, *, what: str = "kernel") -> tuple:
+    """Output sizes of a window over an input of `sizes` (one per spatial dimension), with the course's checks.
 
     Errors: the (dilated) kernel is larger than the padded input (E201), or the
     output is not positive (E202). Warnings: floor division leaves input
     rows/columns uncovered (W101; N101 when only padding is left), stride larger
     than the kernel extent (W102).
     """
+    n = len(sizes)
+    names = DIM_NAMES[n]
     out, notes = [], []
-    for j in range(2):
-        i, k, s, d = size_hw[j], w.kernel[j], w.stride[j], w.dilation[j]
+    for j in range(n):
+        i, k, s, d = sizes[j], w.kernel[j], w.stride[j], w.dilation[j]
         p0, p1 = w.pad[j]
         ext = extent(k, d)
         if not is_concrete(i):  # a symbolic size: the formula only; checks need a number
@@ -149,87 +180,54 @@ def apply_window(w: Window, size_hw: tuple, ctx: Ctx, *, what: str = "kernel") -
         # in ceil mode PyTorch lets the last window hang over the end: only an empty output is wrong
         if ext > i + p0 + p1 and not (w.ceil_mode and o >= 1):
             span = f"{ext} (dilated)" if d != 1 else str(k)
-            raise OpError("E201", f"{what} {_DIM[j]} {span} is larger than the padded input {_DIM[j]} "
+            raise OpError("E201", f"{what} {names[j]} {span} is larger than the padded input {names[j]} "
                                   f"{i} + {p0 + p1} = {i + p0 + p1}",
                           f"use a smaller kernel_size, or padding ≥ {-(-(ext - i) // 2)} on each side",
                           arg="kernel_size")
         if o <= 0:  # pragma: no cover - unreachable for valid windows, kept as a guard
-            raise OpError("E202", f"output {_DIM[j]} would be {o}", arg="kernel_size")
+            raise OpError("E202", f"output {names[j]} would be {o}", arg="kernel_size")
         leftover = (i + p0 + p1 - ext) % s
         if leftover and not w.ceil_mode:
             notes.append((j, "floor", worked_formula(i, k, s, p0, p1, d), o, leftover - p1, leftover, i, s))
         if s > ext:
             notes.append((j, "skip", s, ext))
         out.append(o)
-    _warn_once_per_kind(notes, ctx, what)
+    _warn_once_per_kind(notes, ctx, what, n)
     return tuple(out)
 
 
-def _lines(dims: list, n: int) -> str:
+def _lines(dims: list, count: int, rank: int) -> str:
     """'row', '2 columns', 'row and column' for the dimensions in `dims`."""
-    words = [(_LINES[j][0] if n == 1 else _LINES[j][1]) for j in dims]
+    words = [(_LINES[rank][j][0] if count == 1 else _LINES[rank][j][1]) for j in dims]
     text = " and ".join(words)
-    return text if n == 1 else f"{n} {text}"
+    return text if count == 1 else f"{count} {text}"
 
 
-def _warn_once_per_kind(notes: list, ctx: Ctx, what: str) -> None:
-    """Emit floor/skip warnings, once for both dimensions when they agree."""
+def _warn_once_per_kind(notes: list, ctx: Ctx, what: str, rank: int) -> None:
+    """Emit floor/skip warnings, once for all dimensions that agree."""
+    names = DIM_NAMES[rank]
     by_key: dict = {}
     for note in notes:
         by_key.setdefault((note[1], *note[2:]), []).append(note[0])
     for key, dims in by_key.items():
-        kind = key[0]
-        if kind == "floor":
+        sizes = " and ".join(names[j] for j in dims)
+        if key[0] == "floor":
             _, formula, o, uncovered, leftover, i, s = key
-            sizes = " and ".join(_DIM[j] for j in dims)
             hint = (f"choose padding or stride so that (I − F + 2P) is a multiple of S "
                     f"(e.g. input {sizes} {i + s - leftover} or {i - leftover})")
             if uncovered > 0:
                 be = "is" if uncovered == 1 and len(dims) == 1 else "are"
-                ctx.warn("W101", f"{formula} → {o}: the last {_lines(dims, uncovered)} of the input {be} never "
+                ctx.warn("W101", f"{formula} → {o}: the last {_lines(dims, uncovered, rank)} of the input {be} never "
                                  f"covered", hint, arg="stride")
             elif ctx.strict:  # homework view: the stride does not fit, even if only padding is lost
-                ctx.warn("W101", f"{formula} → {o}: the stride does not fit; {_lines(dims, leftover)} of padding "
-                                 f"left over", hint, arg="stride")
+                ctx.warn("W101", f"{formula} → {o}: the stride does not fit; {_lines(dims, leftover, rank)} of "
+                                 f"padding left over", hint, arg="stride")
             else:
                 ctx.warn("N101", f"{formula} → {o}: only padding is left uncovered "
-                                 f"({_lines(dims, leftover)} at the end)", None, arg="stride")
+                                 f"({_lines(dims, leftover, rank)} at the end)", None, arg="stride")
         else:
             _, s, ext = key
-            sizes = " and ".join(_DIM[j] for j in dims)
+            skipped = " and ".join(_LINES[rank][j][1] for j in dims)
             ctx.warn("W102", f"stride {s} is larger than the {what} extent {ext} in {sizes}: "
-                             f"{s - ext} of every {s} input {' and '.join(_LINES[j][1] for j in dims)} are skipped",
+                             f"{s - ext} of every {s} input {skipped} are skipped",
                      "use stride ≤ kernel_size", arg="stride")
-
-
-class WindowOp(Op):
-    """Ops whose output grid is a sliding window over C×H×W (convs and pools).
-
-    Subclasses give `window()` and `out_channels()`; the shape rule lives here once.
-    """
-
-    window_name = "kernel"
-
-    def out_channels(self, a, ins) -> int:
-        return ins[0][0]
-
-    def check(self, a, ins) -> None:
-        """Op-specific checks before the window is applied (channels, groups)."""
-
-    def infer(self, a, ins, ctx):
-        self.check(a, ins)
-        h, w = apply_window(self.window(a, ins), ins[0][1:], ctx, what=self.window_name)
-        return (self.out_channels(a, ins), h, w)
-
-    def explain(self, a, ins, out):
-        base = super().explain(a, ins, out)
-        w = self.window(a, ins)
-        lines = []
-        for j, label in enumerate(("O_h", "O_w")):
-            lines.append(f"{label} = " + floor_formula(ins[0][1 + j], w.kernel[j], w.stride[j], *w.pad[j],
-                                                       w.dilation[j], w.ceil_mode))
-        if lines[0][4:] == lines[1][4:]:
-            lines = [f"O_h = O_w = {lines[0][6:]}"]
-        c = self.out_channels(a, ins)
-        lines.append(f"C_out = {'out_channels = ' if c != ins[0][0] or hasattr(a, 'out_channels') else 'C_in = '}{c}")
-        return Worked(tuple(lines), base.params, base.macs)

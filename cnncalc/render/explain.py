@@ -10,18 +10,48 @@ def explanation_lines(e, layout: str = "chw") -> list:
     where = f" — {e.pos}" if e.pos else ""
     lines = [f"{e.name} ({e.op}){where}", f"  input   {ins}", f"  output  {fmt.shape(e.output_shape, layout)}", ""]
     label = "shape"
-    for line in e.worked.shape:
-        lines.append(f"  {label:7} {line}")
+    for f in e.worked.shape:
+        lines.append(f"  {label:7} {_shape_line(f, layout)}")
         label = ""
-    lines.append(f"  {'params':7} {e.worked.params.removeprefix('params = ')}")
-    lines.append(f"  {'MACs':7} {e.worked.macs.removeprefix('MACs = ')}")
+    lines.append(f"  {'params':7} {e.worked.params.expression()}")
+    lines.append(f"  {'MACs':7} {e.worked.macs.expression()}")
     if e.field:
         lines.append(f"  {'field':7} {e.field}")
     return lines
 
 
+def _shape_line(f, layout: str) -> str:
+    if isinstance(f.value, tuple):  # a whole shape is shown in the chosen layout
+        steps = " = ".join((f.name, *f.steps, fmt.shape(f.value, layout)))
+        return f"{steps} {f.note}".rstrip()
+    return str(f)
+
+
+def formula_dict(f) -> dict:
+    value = list(f.value) if isinstance(f.value, tuple) else f.value
+    return {"name": f.name, "formula": " = ".join(f.steps) or None, "value": value, "text": str(f)}
+
+
 def explanation_dict(e) -> dict:
     return {"name": e.name, "type": e.op, "inputs": list(e.inputs), "input_shapes": [list(s) for s in e.input_shapes],
-            "output_shape": list(e.output_shape), "shape": list(e.worked.shape), "params": e.worked.params,
-            "macs": e.worked.macs, "receptive_field": e.field,
-            "diagnostics": [d.as_dict() for d in e.diagnostics]}
+            "output_shape": list(e.output_shape), "shape": [formula_dict(f) for f in e.worked.shape],
+            "params": e.worked.params.value, "params_formula": formula_dict(e.worked.params),
+            "macs": e.worked.macs.value, "macs_formula": formula_dict(e.worked.macs),
+            "receptive_field": e.field or None, "diagnostics": [d.as_dict() for d in e.diagnostics]}
+
+
+def reading_line(text: str, dims: tuple, layout: str, guessed: bool) -> str:
+    """How a calculator read --input: 'input read as H×W×C = 32x32x3 (C = 3, H = 32, W = 32); …'."""
+    from ..ops.base import SHAPE_NAMES
+
+    if len(dims) == 1:
+        return f"input read as a vector of {dims[0]:,} features"
+    names = SHAPE_NAMES[len(dims)].split("×")  # C, H, W
+    written = "×".join((*names[1:], names[0])) if layout == "hwc" else "×".join(names)
+    values = ", ".join(f"{n} = {d}" for n, d in zip(names, dims))
+    said = f"input read as {written} = {text} ({values})"
+    if guessed:
+        other = "chw" if layout == "hwc" else "hwc"
+        other_written = "×".join(names) if layout == "hwc" else "×".join((*names[1:], names[0]))
+        said += f"; --layout {other} to read it as {other_written}"
+    return said

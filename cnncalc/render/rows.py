@@ -1,7 +1,8 @@
 """Turn an Analysis into rows of strings and footer lines, for table/markdown/csv.
 
-Renderers differ only in how they draw rows; what a row says is decided here once.
-Rows come from blocks.rows(): one per layer, or one per block at a chosen depth.
+Renderers differ only in how they draw rows; what a row says is decided here once,
+for numeric and symbolic analyses alike (render/fmt.py formats both). Rows come from
+blocks.rows(): one per layer, or one per block at a chosen depth.
 """
 
 from __future__ import annotations
@@ -44,23 +45,24 @@ def columns(extra: tuple = (), depth: int | None = None) -> list:
     return cols
 
 
-def _short_formula(r) -> str:
+def short_formula(r) -> str:
     """The size rule and the parameter count of a layer, numbers substituted, on one line."""
-    w = r.node.op.explain(r.args, list(r.input_shapes), r.output_shape)
+    w = r.worked()
     first = w.shape[0]
-    parts = [] if first.startswith("output =") else [first.replace("O_h = O_w = ", "O = ")]
-    if not w.params.endswith("= 0"):
-        parts.append(w.params)
+    parts = [] if first.name == "output" else [str(first).replace("O_h = O_w = ", "O = ").replace(
+        "O_d = O_h = O_w = ", "O = ")]
+    if w.params.value != 0:
+        parts.append(str(w.params))
     return "; ".join(parts)
 
 
-def layer_rows(analysis, mem: Memory, layout: str = "chw", raw_numbers: bool = False,
+def layer_rows(analysis, mem: Memory | None, layout: str = "chw", raw_numbers: bool = False,
                depth: int | None = None, wanted: tuple = ()) -> list:
-    num = str if raw_numbers else fmt.count
+    num = fmt.raw if raw_numbers else fmt.count
     index = {r.name: i for i, r in enumerate(analysis.layers)}
     out = []
     for row in group_rows(analysis, depth):
-        nbytes = sum(mem.layer_bytes[index[m.name]] for m in row.layers)
+        nbytes = sum(mem.layer_bytes[index[m.name]] for m in row.layers) if mem is not None else None
         out.append({
             "name": row.name,
             "type": row.type,
@@ -71,26 +73,35 @@ def layer_rows(analysis, mem: Memory, layout: str = "chw", raw_numbers: bool = F
             "params": num(row.params),
             "trainable": num(row.trainable),
             "macs": num(row.macs),
-            "memory": str(nbytes) if raw_numbers else fmt.nbytes(nbytes),
+            "memory": "" if nbytes is None else str(nbytes) if raw_numbers else fmt.nbytes(nbytes),
             "rf": fmt.rf(row.layers[-1].rf),
-            "formula": _short_formula(row.layers[0]) if row.kind == "layer" and "formula" in wanted else "",
+            "formula": short_formula(row.layers[0]) if row.kind == "layer" and "formula" in wanted else "",
         })
     return out
 
 
-def footer(analysis, mem: Memory) -> list:
+def footer(analysis, mem: Memory | None) -> list:
     t = analysis.totals
-    act = f"batch {mem.batch}, {mem.dtype}"
-    return [
-        ("Total params", f"{t.params:,}"),
-        ("Trainable params", f"{t.trainable_params:,}"),
-        ("Non-trainable params", f"{t.non_trainable_params:,}"),
-        ("MACs", f"{t.macs:,} ({fmt.si(t.macs)})"),
-        ("FLOPs", f"{t.flops:,} ({fmt.si(t.flops)})"),
-        (f"Parameter memory ({mem.dtype})", fmt.nbytes(mem.param_bytes)),
-        (f"Forward activations ({act})", fmt.nbytes(mem.activation_bytes)),
-        (f"Training estimate ({mem.optimizer}, {act})", fmt.nbytes(mem.training_bytes)),
+    lines = [
+        ("Total params", fmt.count(t.params)),
+        ("Trainable params", fmt.count(t.trainable_params)),
+        ("Non-trainable params", fmt.count(t.non_trainable_params)),
+        ("MACs", fmt.count_si(t.macs)),
+        ("FLOPs", fmt.count_si(t.flops)),
     ]
+    if mem is not None:
+        act = f"batch {mem.batch}, {mem.dtype}"
+        lines += [
+            (f"Parameter memory ({mem.dtype})", fmt.nbytes(mem.param_bytes)),
+            (f"Forward activations ({act})", fmt.nbytes(mem.activation_bytes)),
+            (f"Training estimate ({mem.optimizer}, {act})", fmt.nbytes(mem.training_bytes)),
+        ]
+    return lines
+
+
+def notes(analysis) -> list:
+    """The lines under the footer: what the symbols mean (symbolic sizes), and the MAC convention."""
+    return ([fmt.SYMBOLS_NOTE] if analysis.symbols else []) + [fmt.CONVENTION]
 
 
 def comparison_rows(comparisons) -> list:

@@ -7,7 +7,7 @@ from rich.console import Console
 from rich.table import Table
 
 from . import fmt
-from .rows import COMPARISON_COLUMNS, columns, comparison_rows, footer, layer_rows
+from .rows import COMPARISON_COLUMNS, columns, comparison_rows, footer, layer_rows, notes
 
 
 def print_aligned(console: Console, title: str, cols: list, rows: list) -> None:
@@ -32,10 +32,20 @@ def print_aligned(console: Console, title: str, cols: list, rows: list) -> None:
     console.file.flush()
 
 
+def layout_name(shape: tuple, layout: str) -> str:
+    """'C×H×W', 'H×W×C', 'C×L', 'L×C', … for the title line."""
+    from ..ops.base import SHAPE_NAMES
+
+    name = SHAPE_NAMES[len(shape)]
+    if layout == "hwc" and len(shape) > 1:
+        parts = name.split("×")
+        name = "×".join((*parts[1:], parts[0]))
+    return name
+
+
 def render_table(analysis, mem, console: Console, layout: str = "chw", extra: tuple = (),
                  depth: int | None = None, comparisons: tuple = ()) -> None:
-    shape = fmt.shape(analysis.input_shape, layout)
-    title = f"{analysis.name} — input {shape} ({'H×W×C' if layout == 'hwc' else 'C×H×W'})"
+    title = f"{analysis.name} — input {fmt.shape(analysis.input_shape, layout)} ({layout_name(analysis.input_shape, layout)})"
     cols = columns(extra, depth)
     print_aligned(console, title, cols, layer_rows(analysis, mem, layout, depth=depth, wanted=extra))
     console.print()
@@ -45,7 +55,8 @@ def render_table(analysis, mem, console: Console, layout: str = "chw", extra: tu
     for label, value in footer(analysis, mem):
         foot.add_row(label, value)
     console.print(foot)
-    console.print(fmt.CONVENTION, style="dim")
+    for line in notes(analysis):
+        console.print(line, style="dim", markup=False)
     if comparisons:
         render_comparisons(comparisons, console)
 
@@ -63,9 +74,3 @@ def render_comparisons(comparisons, console: Console) -> None:
     console.print(table)
     console.print("✓ follows from the formulas · ≈ follows under the stated assumption · ✗ follows from none",
                   style="dim")
-
-
-def print_diagnostics(diagnostics, console: Console) -> None:
-    styles = {"error": "bold red", "warning": "yellow", "note": "cyan"}
-    for d in diagnostics:
-        console.print(d.format(), style=styles[d.severity], markup=False, highlight=False, soft_wrap=True)

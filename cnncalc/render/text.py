@@ -1,4 +1,4 @@
-"""Markdown, CSV and JSON renderings (plain text, no rich)."""
+"""Markdown, CSV and JSON renderings (plain text, no rich), numeric and symbolic alike."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import io
 import json
 
 from . import fmt
-from .rows import COMPARISON_COLUMNS, columns, comparison_rows, footer, layer_rows
+from .rows import COMPARISON_COLUMNS, columns, comparison_rows, footer, layer_rows, notes
 
 
 def to_markdown(analysis, mem, layout: str = "chw", extra: tuple = (), depth: int | None = None,
@@ -20,8 +20,8 @@ def to_markdown(analysis, mem, layout: str = "chw", extra: tuple = (), depth: in
         lines.append("| " + " | ".join(row[c.key].replace("|", "\\|") for c in cols) + " |")
     lines.append("")
     lines.extend(f"- {label}: {value}" for label, value in footer(analysis, mem))
-    lines.append("")
-    lines.append(f"_{fmt.CONVENTION}_")
+    for note in notes(analysis):
+        lines += ["", f"_{note}_"]
     if comparisons:
         lines += ["", "| " + " | ".join(c.header for c in COMPARISON_COLUMNS) + " |",
                   "|" + "|".join("---:" if c.numeric else "---" for c in COMPARISON_COLUMNS) + "|"]
@@ -41,34 +41,49 @@ def to_csv(analysis, mem, layout: str = "chw", extra: tuple = (), depth: int | N
 
 
 def to_dict(analysis, mem=None) -> dict:
-    """The stable JSON interface (README "JSON output"); shapes channels-first, no batch."""
+    """The stable JSON interface (README "JSON output"); shapes channels-first, no batch.
+
+    With a symbolic input every size and count that depends on it is its formula as text."""
     t = analysis.totals
-    return {
+    v = fmt.json_value
+    data = {
         "name": analysis.name,
-        "input_shape": list(analysis.input_shape),
+        "input_shape": [v(d) for d in analysis.input_shape],
         "layers": [
             {
                 "name": r.name,
-                "type": r.op,
+                "type": r.type,
                 "inputs": list(r.inputs),
-                "output_shape": list(r.output_shape),
-                "params": r.params,
-                "trainable_params": r.trainable,
-                "non_trainable_params": r.non_trainable,
-                "macs": r.macs,
-                "receptive_field": r.rf.as_dict() if r.rf is not None else None,
+                "output_shape": [v(d) for d in r.output_shape],
+                "params": v(r.params),
+                "trainable_params": v(r.trainable),
+                "non_trainable_params": v(r.non_trainable),
+                "macs": v(r.macs),
+                "receptive_field": _field(r.rf),
             }
             for r in analysis.layers
         ],
         "totals": {
-            "params": t.params,
-            "trainable_params": t.trainable_params,
-            "non_trainable_params": t.non_trainable_params,
-            "macs": t.macs,
-            "flops": t.flops,
+            "params": v(t.params),
+            "trainable_params": v(t.trainable_params),
+            "non_trainable_params": v(t.non_trainable_params),
+            "macs": v(t.macs),
+            "flops": v(t.flops),
             **({"memory": mem.as_dict()} if mem is not None else {}),
         },
     }
+    if analysis.symbols:
+        data["symbols"] = [str(s) for s in analysis.symbols]
+    return data
+
+
+def _field(rf):
+    if rf is None:
+        return None
+    try:
+        return rf.as_dict()
+    except TypeError:  # a symbolic field (after an adaptive pool of a symbolic size)
+        return {k: [fmt.json_value(x) for x in getattr(rf, k)] for k in ("size", "stride", "padding")}
 
 
 def comparisons_to_list(comparisons) -> list:

@@ -30,3 +30,14 @@ def render_verify(analysis, result, estimated_peak: int, notes: list, console) -
     else:
         console.print(f"✓ all {len(result.layers)} layers: every shape and weight count as inferred "
                       f"({result.seconds:.3f} s)", style="bold green", markup=False)
+
+
+def verify_json(analysis, result, estimated_peak: int, notes: list) -> str:
+    import json
+
+    return json.dumps({
+        "name": analysis.name, "ok": result.ok, "batch": result.batch, "dtype": result.dtype,
+        "seconds": result.seconds, "estimated_peak_bytes": estimated_peak, "notes": notes,
+        "layers": [{"name": c.name, "type": c.op, "inferred_shape": list(c.inferred), "actual_shape": list(c.actual),
+                    "params_counted": c.counted, "weights_allocated": c.allocated, "ok": c.ok,
+                    "seconds": c.seconds} for c in result.layers]}, indent=2) + "\n"

@@ -1,0 +1,88 @@
+"""One layer without a spec: what `cnncalc conv`, `pool`, `conv-transpose` and `linear` compute.
+
+The calculator's table (cnncalc/ops/calculators.py) names an op family and maps
+options to the op's arguments. Here the option values are read as values (an int,
+one per dimension '3,3' or '3x3', a word such as 'same'), coerced by the op's own
+argument schema, and the layer is built directly as a one-node graph, analysed in the
+homework view (every floored division warned about) and explained. A wrong value is
+reported at its option, never at a position in text the user did not write.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .analysis import analyze
+from .errors import CnnError, Diagnostic, Option, fail
+from .explain import explain_layer
+from .graph import single_layer
+from .ops.base import FAMILIES, REQUIRED, Args, find_arg
+from .ops.calculators import CALCULATORS
+from .shapes import guess_layout, parse_shape
+
+_INT = re.compile(r"[+-]?\d+\Z")
+
+
+def option_value(text: str):
+    """'3' -> 3, '3,3' / '3x3' -> [3, 3], '1.5' -> 1.5, 'true' -> True, anything else stays text."""
+    t = text.strip()
+    if t.lower() in ("true", "false"):
+        return t.lower() == "true"
+    if _INT.match(t):
+        return int(t)
+    parts = [p.strip() for p in re.split(r"[,x×]", t)]
+    if len(parts) > 1 and all(_INT.match(p) for p in parts):
+        return [int(p) for p in parts]
+    try:
+        return float(t)
+    except ValueError:
+        return t
+
+
+def read_input(text: str, layout: str) -> tuple:
+    """--input -> (channels-first shape, layout used, whether it was guessed)."""
+    dims = parse_shape(text, Option("--input"), code="E004", what="--input")
+    guessed = layout == "auto"
+    used = guess_layout(dims) if guessed else layout
+    if used == "hwc":
+        dims = parse_shape(text, Option("--input"), layout="hwc", code="E004", what="--input")
+    return dims, used, guessed and len(dims) > 1
+
+
+def calculate(command: str, input_text: str, layout: str, values: dict, kind: str | None = None):
+    """values: {option flag: text or bool or None}. Returns (Explanation, shape, layout used, guessed)."""
+    calc = next(c for c in CALCULATORS if c.command == command)
+    family_name = calc.family
+    if calc.kinds:
+        kinds = dict(calc.kinds)
+        if kind not in kinds:
+            raise fail("E004", f"'{kind}': expected {' or '.join(kinds)}", Option("--kind"))
+        family_name = kinds[kind]
+    family = FAMILIES.get(family_name)
+    shape, used, guessed = read_input(input_text, layout)
+    op = family.resolve([shape]) if family is not None else None
+    if op is None:
+        from .ops import find_op
+
+        op = find_op(family_name)  # a single op (linear): its own rank check reports a wrong input
+    args, arg_pos, problems = {}, {}, []
+    for a in op.args:
+        args[a.name] = None if a.default is None or a.default is REQUIRED else a.coerce(a.default)
+    for option in calc.options:
+        raw = values.get(option.flags[0])
+        if raw is None:
+            continue
+        flag = option.flags[0].split("/")[0]
+        arg = find_arg(op, option.arg)
+        try:
+            args[option.arg] = arg.coerce(raw if isinstance(raw, bool) else option_value(raw))
+        except (ValueError, OverflowError) as e:
+            problems.append(Diagnostic("E004", f"{option.arg}: {e}", Option(flag)))
+        arg_pos[option.arg] = Option(flag)
+    if problems:
+        raise CnnError(problems)
+    name = f"{op.name}_1"
+    analysis = analyze(single_layer(op, Args(args), shape, name, arg_pos, Option("--input")), strict=True)
+    if not analysis.ok:
+        raise CnnError(list(analysis.diagnostics))
+    return explain_layer(analysis, name), shape, used, guessed

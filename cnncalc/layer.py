@@ -1,0 +1,88 @@
+"""A bound layer: one op with its arguments, input shapes and output shape, together.
+
+This is what the analysis returns and what every consumer talks to: the renderers,
+explain, compare, grading, memory, the symbolic sizes and the NumPy runner. It holds
+the counts the analysis computed and asks its op for everything else, so no module
+outside cnncalc/ops reads an op's arguments or knows an op by name. Frozen; it never
+prints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .ops.base import Args, Op, Weight, Worked, numel
+
+
+@dataclass(frozen=True)
+class Layer:
+    name: str
+    op: Op
+    args: Args  # bound: one value per spatial dimension, 'same' resolved
+    inputs: tuple  # names of the layers (or `input`) it reads
+    input_shapes: tuple
+    output_shape: tuple
+    trainable: int
+    non_trainable: int
+    macs: int
+    window: object  # ops.window.Window | None: the kernel/stride/padding column
+    node: object  # graph.Node: file position, block scope, published figures
+    rf: object = None  # receptive_field.RF | None (None once space is gone, after a flatten)
+
+    @property
+    def type(self) -> str:
+        return self.op.name
+
+    @property
+    def params(self) -> int:
+        return self.trainable + self.non_trainable
+
+    @property
+    def scope(self) -> tuple:
+        return self.node.scope
+
+    @property
+    def pos(self):
+        return self.node.pos
+
+    def _ins(self) -> list:
+        return list(self.input_shapes)
+
+    def weights(self) -> dict:
+        """name -> Weight: the arrays this layer owns, in PyTorch's layout and state_dict names."""
+        return self.op.weights(self.args, self._ins(), self.output_shape)
+
+    def worked(self) -> Worked:
+        """The layer's formulas with its numbers substituted (ops.base.Formula)."""
+        return self.op.worked(self.args, self._ins(), self.output_shape)
+
+    def rf_step(self):
+        """The window its receptive-field step uses (None: pixel to pixel)."""
+        return self.op.rf_window(self.args, self._ins())
+
+    def forward(self, xs: list, weights: dict):
+        """NumPy forward pass of batched arrays."""
+        return self.op.forward(self.args, xs, weights)
+
+    def weights_only(self) -> int:
+        """Trainable weights without the additive terms (biases, β): how Szegedy et al. count."""
+        return sum(numel(w.shape) for w in self.weights().values() if w.trainable and not w.bias)
+
+    def variants(self) -> dict:
+        """label -> (params, MACs) of the other readings of this layer that papers use."""
+        ins, out = self._ins(), self.output_shape
+        return {label: (sum(self.op.params(a, ins, out)), self.op.macs(a, ins, out))
+                for label, a in self.op.variants(self.args).items()}
+
+    def scratch(self) -> int:
+        """Elements of the temporary arrays its forward pass allocates beyond its output (im2col columns)."""
+        return self.op.scratch(self.args, self._ins(), self.output_shape)
+
+
+def describe_shape(shape: tuple) -> str:
+    if len(shape) == 1:
+        return f"a {shape[0]:,}-feature vector"
+    return "a " + "×".join(map(str, shape)) + " tensor"
+
+
+__all__ = ["Layer", "Weight", "describe_shape"]

@@ -1,0 +1,76 @@
+"""The one-layer calculators (`cnncalc conv`, `pool`, `conv-transpose`, `linear`), as data.
+
+Each calculator names the op family it builds (the member is chosen by the rank of
+--input, so `cnncalc conv --input 1x32000 --kernel 80` is a conv1d) and maps its
+command-line options onto the op's own arguments: the CLI declares one option per
+entry and hands the values to the op's argument schema, the same coercers a spec
+goes through. Nothing is written as YAML and parsed back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Option:
+    flags: tuple  # ("--kernel", "-f"); a boolean is ("--bias/--no-bias",)
+    arg: str  # the op argument it sets
+    help: str
+    required: bool = False
+    metavar: str = "N"
+    boolean: bool = False
+
+
+@dataclass(frozen=True)
+class Calculator:
+    command: str
+    help: str
+    family: str = ""  # the op family built
+    kinds: tuple = ()  # or chosen by --kind: ((kind, family), ...), the first is the default
+    options: tuple = ()
+    layout: bool = True  # the input may be channels-last
+
+
+_PAIR = " (one value, or one per dimension: h,w)"
+
+CALCULATORS = (
+    Calculator(
+        "conv", "One convolution: output shape, parameters and MACs with the worked formulas. No spec needed.",
+        family="conv", options=(
+            Option(("--filters", "--out-channels", "-k"), "out_channels", "Number of filters (K).", required=True),
+            Option(("--kernel", "-f"), "kernel_size", "Kernel size F" + _PAIR + ".", required=True, metavar="F"),
+            Option(("--stride", "-s"), "stride", "Stride S" + _PAIR + ".", metavar="S"),
+            Option(("--padding", "-p"), "padding", "Zero padding P: n, one per dimension, begin,end per dimension, "
+                                                   "same or valid.", metavar="P"),
+            Option(("--dilation",), "dilation", "Dilation D" + _PAIR + ".", metavar="D"),
+            Option(("--groups",), "groups", "Groups (C_in for depthwise)."),
+            Option(("--bias/--no-bias",), "bias", "Count a bias per filter.", boolean=True),
+        )),
+    Calculator(
+        "pool", "One pooling layer: output shape with the worked formula.",
+        kinds=(("max", "maxpool"), ("avg", "avgpool")), options=(
+            Option(("--kernel", "-f"), "kernel_size", "Window size F" + _PAIR + ".", required=True, metavar="F"),
+            Option(("--stride", "-s"), "stride", "Stride (default: the window size).", metavar="S"),
+            Option(("--padding", "-p"), "padding", "Padding on each side (or one per dimension).", metavar="P"),
+            Option(("--ceil-mode",), "ceil_mode", "Round the output size up (PyTorch ceil_mode).", boolean=True),
+        )),
+    Calculator(
+        "conv-transpose", "One transposed convolution: O = (I − 1)·S − 2P + D·(F − 1) + output_padding + 1.",
+        family="conv_transpose", options=(
+            Option(("--filters", "--out-channels", "-k"), "out_channels", "Output channels.", required=True),
+            Option(("--kernel", "-f"), "kernel_size", "Kernel size" + _PAIR + ".", required=True, metavar="F"),
+            Option(("--stride", "-s"), "stride", "Stride" + _PAIR + ".", metavar="S"),
+            Option(("--padding", "-p"), "padding", "Padding on each side" + _PAIR + ".", metavar="P"),
+            Option(("--output-padding",), "output_padding", "Extra size at the end" + _PAIR + "."),
+            Option(("--dilation",), "dilation", "Dilation" + _PAIR + ".", metavar="D"),
+            Option(("--groups",), "groups", "Groups."),
+            Option(("--bias/--no-bias",), "bias", "Count a bias per output channel.", boolean=True),
+        )),
+    Calculator(
+        "linear", "One fully connected layer: params = F_in·F_out + F_out, MACs = F_in·F_out.",
+        family="linear", layout=False, options=(
+            Option(("--units", "--out-features", "-u"), "out_features", "Number of outputs.", required=True),
+            Option(("--bias/--no-bias",), "bias", "Count a bias per output.", boolean=True),
+        )),
+)
