@@ -118,12 +118,15 @@ def _op_for(node: Node, ins: list, diags: list):
     op = node.op.resolve(ins)
     if op is not None and all(op.accepts(s) for s in ins):
         return op
-    bad = next((s for s in ins if op is None or not op.accepts(s)), ins[0])
+    which = next((j for j, s in enumerate(ins) if op is None or not op.accepts(s)), 0)
+    bad = ins[which]
     want = (op or node.op).expected_input()
     family = getattr(op, "family", None)
     sibling = family.resolve([bad]) if family is not None else None
     hint = None
-    if sibling is not None:
+    if node.inputs[which] == INPUT:
+        hint = f"it reads the model input, which is {'×'.join(map(str, bad))}; give the input as {want}"
+    elif sibling is not None:
         hint = f"use {sibling.name} for {SHAPE_NAMES[len(bad)]} inputs (or {family.name}, which follows its input)"
     elif op is not None and op.spatial is not None and len(bad) == 1:
         hint = f"this op works on {want} feature maps; it cannot follow a flatten or linear layer"

@@ -79,6 +79,7 @@ CATALOGUE: dict[str, Code] = _catalogue(
     Code("E110", "bad-expression", EXIT_INVALID, "a `$expression` cannot be evaluated"),
     Code("E111", "bad-structure", EXIT_INVALID, "the document does not have the shape of a spec"),
     Code("E112", "wrong-arity", EXIT_INVALID, "an op got the wrong number of inputs"),
+    Code("E113", "ambiguous-drop", EXIT_INVALID, "a layer with several inputs is dropped by `when:` without `else:`"),
     # shapes (exit 1)
     Code("E201", "kernel-too-large", EXIT_INVALID, "the kernel is larger than the padded input"),
     Code("E202", "nonpositive-size", EXIT_INVALID, "an output size would be zero or negative"),

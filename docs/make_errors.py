@@ -32,7 +32,7 @@ EXAMPLES = {
     "E002": ("bytes", "b'name: x\\x00\\x01\\x02'", "save the spec as UTF-8 text"),
     "E003": ("spec", H + "  - {type: conv2d, out_channels: 8\n  - {type: relu}\n",
              "fix the YAML syntax at the position shown (an unclosed brace here)"),
-    "E004": ("command", "cnncalc summarize spec.yaml --input 3x224", "give the shape as CxHxW, e.g. 3x224x224"),
+    "E004": ("command", "cnncalc summarize spec.yaml --input 3x224x224.5", "give the shape as CxHxW, e.g. 3x224x224"),
     "E005": ("spec", "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
                      "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
                      "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
@@ -61,6 +61,11 @@ EXAMPLES = {
              "use only block arguments, i, and in_channels/in_height/in_width/in_features"),
     "E111": ("spec", "name: example\nlayers: [relu]\n", "a spec needs `input:` and `layers:`"),
     "E112": ("spec", H + "  - {type: add}\n", "name the merged layers with inputs: [a, b]"),
+    "E113": ("spec", "name: example\ninput: [3, 32, 32]\nblocks:\n  unit:\n    args: {residual: true}\n"
+                     "    layers:\n      - {type: conv2d, name: conv, out_channels: 3, kernel_size: 3, padding: 1}\n"
+                     "      - {type: add, inputs: [input, conv], when: $residual}\n"
+                     "layers:\n  - {block: unit, residual: false}\n",
+             "say which layer stands in for the dropped one: `else: conv`"),
     "E201": ("spec", H + "  - {type: conv2d, out_channels: 8, kernel_size: 35}\n",
              "use a smaller kernel or more padding"),
     "E202": ("spec", H + "  - {type: conv_transpose2d, out_channels: 4, kernel_size: 2, padding: 40}\n",
@@ -71,7 +76,7 @@ EXAMPLES = {
              "pool or stride the other path to the same size"),
     "E205": ("spec", H + "  - {type: linear, out_features: 10}\n", "add a flatten (or a global pool) first"),
     "E206": ("spec", H + "  - {type: flatten}\n  - {type: conv2d, out_channels: 8, kernel_size: 3}\n",
-             "convolutions and pools need C×H×W inputs"),
+             "convolutions and pools need inputs with spatial dimensions (C×L, C×H×W or C×D×H×W)"),
     "E207": ("spec", H + "  - {type: conv2d, out_channels: 8, kernel_size: 3, groups: 2}\n",
              "choose groups dividing both in and out channels"),
     "E301": ("spec", H + "  - {type: relu, repeat: 1000000000}\n", "use fewer layers, or --max-layers"),
@@ -90,6 +95,9 @@ EXAMPLES = {
     "W103": ("spec", H + "  - {type: conv2d, name: a, out_channels: 3, kernel_size: 3}\n"
                          "  - {type: zeropad2d, name: p, padding: [2, 0, 2, 0]}\n"
                          "  - {type: add, inputs: [p, input]}\n", "pad symmetrically so the paths stay centred"),
+    "W104": ("spec", H + "  - {type: conv2d, name: branch, out_channels: 8, kernel_size: 3}\n"
+                         "  - {type: conv2d, name: main, out_channels: 8, kernel_size: 1, inputs: [input]}\n",
+             "feed the layer into a later one, remove it, or acknowledge it with `allow: [W104]`"),
     "N101": ("spec", "name: example\ninput: [3, 224, 224]\nlayers:\n"
                      "  - {type: conv2d, out_channels: 64, kernel_size: 7, stride: 2, padding: 3}\n",
              "nothing to fix: only padding is dropped (torchvision's ResNet conv1 does this)"),

@@ -49,7 +49,7 @@ layers:
   - {type: Conv2D, name: c2, filters: 16, kernel_size: 3, padding: same, activation: relu}
   - {type: MaxPooling2D, pool_size: 2}
 """)
-    assert [(r.name, r.op, r.output_shape) for r in sugar.layers] == [
+    assert [(r.name, r.type, r.output_shape) for r in sugar.layers] == [
         ("c1", "conv2d", (16, 32, 32)), ("relu_1", "relu", (16, 32, 32)), ("c2", "conv2d", (16, 32, 32)),
         ("c2_relu", "relu", (16, 32, 32)), ("maxpool2d_1", "maxpool2d", (16, 16, 16))]
 

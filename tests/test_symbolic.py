@@ -18,7 +18,7 @@ import cnncalc  # noqa: E402
 from cnncalc.analysis import analyze  # noqa: E402
 from cnncalc.ops.window import out_size  # noqa: E402
 from cnncalc.pipeline import load  # noqa: E402
-from cnncalc.render.symbolic import formula  # noqa: E402
+from cnncalc.render.fmt import formula  # noqa: E402
 from cnncalc.symbolic import analyze_symbolic, at, parse_symbolic_shape, size_report  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -211,10 +211,17 @@ def test_same_padding_at_stride_1_is_symbolic(cli, tmp_path):
     assert json.loads(res.out)["layers"][0]["output_shape"] == [8, "H", "W"]
 
 
-@pytest.mark.parametrize("text", ["Cx32x32", "3xH", "3xH-1xW"])
+@pytest.mark.parametrize("text", ["Cx32x32", "3xH-1xW", "3xHxWxDx5"])
 def test_bad_symbolic_input_is_a_cli_error(cli, text):
     res = cli("summarize", "alexnet", "--input", text)
-    assert res.code == 2 and "E004" in res.err
+    assert res.code == 2 and "--input: error[E004]" in res.err
+
+
+def test_a_sequence_input_for_an_image_network_says_what_the_input_should_be(cli):
+    res = cli("summarize", "alexnet", "--input", "3xH")
+    assert res.code == 1
+    assert "error[E206]: conv2d needs a C×H×W input, got a 3×H tensor" in res.err
+    assert "hint: it reads the model input, which is 3×H; give the input as C×H×W" in res.err
 
 
 def test_options_without_meaning_for_formulas_are_refused(cli):

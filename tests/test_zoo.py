@@ -37,16 +37,6 @@ def _members(a, block: str):
     return [r for r in a.layers if any(s.name == block for s in r.scope)]
 
 
-def _weights_only(layers) -> int:
-    """Trainable weights without biases (how Szegedy et al. count)."""
-    total = 0
-    for r in layers:
-        for name, (shape, trainable) in r.node.op.weights(r.args, list(r.input_shapes), r.output_shape).items():
-            if trainable and name != "bias":
-                total += math.prod(shape)
-    return total
-
-
 # (model, trainable, non-trainable, MACs, output shape)
 TOTALS = [
     # GoogLeNet as published: derived from Table 1's columns (5×5 convs with biases, no BN); the
@@ -170,7 +160,7 @@ def googlenet():
 @pytest.mark.parametrize("row,name,k,m,params_ok,ops_ok", GOOGLENET_TABLE1, ids=[r[1] for r in GOOGLENET_TABLE1])
 def test_googlenet_table1_rows(googlenet, row, name, k, m, params_ok, ops_ok):
     layers = _members(googlenet, name) or [_by_name(googlenet)[name]]
-    weights, macs = _weights_only(layers), sum(r.macs for r in layers)
+    weights, macs = sum(r.weights_only() for r in layers), sum(r.macs for r in layers)
     assert (weights, macs) == GOOGLENET_COMPUTED[name]
     unit_k = Fraction(1, 10) if isinstance(k, float) else 1
     assert (abs(Fraction(weights, 1024) - Fraction(str(k))) <= unit_k) == params_ok, f"{row}: {weights / 1024}K"
@@ -317,32 +307,3 @@ def test_partial_conv2d_rejects_a_bad_connection_table():
         assert _codes(f"{{type: partial_conv2d, kernel_size: 3, connection_table: {bad}}}", (6, 8, 8)) == ["E104"], bad
 
 
-def test_lenet_ops_forward_match_their_definition():
-    np = pytest.importorskip("numpy")
-    from cnncalc.ops import find_op
-
-    rng = np.random.default_rng(0)
-    # partial conv = dense conv whose unconnected kernels are zero
-    a = _one("{type: partial_conv2d, kernel_size: 3, padding: 1, connection_table: [[0, 2], [1], [0, 1, 2]]}",
-             (3, 6, 6)).layers[0]
-    x = rng.standard_normal((2, 3, 6, 6))
-    w = rng.standard_normal((6, 3, 3))
-    b = rng.standard_normal(3)
-    y = find_op("partial_conv2d").forward(a.args, [x], {"weight": w, "bias": b})
-    dense = np.zeros((3, 3, 3, 3))
-    dense[0, [0, 2]], dense[1, [1]], dense[2, [0, 1, 2]] = w[0:2], w[2:3], w[3:6]
-    from cnncalc.backend import kernels as K
-
-    assert np.allclose(y, K.conv2d(x, dense, b, (1, 1), (1, 1, 1, 1)))
-    # subsampling: (sum of the 2×2 window)·coef + bias
-    s = _one("{type: subsample2d}", (2, 4, 4)).layers[0]
-    x = rng.standard_normal((1, 2, 4, 4))
-    coef, bias = np.array([2.0, -1.0]), np.array([0.5, 0.0])
-    y = find_op("subsample2d").forward(s.args, [x], {"weight": coef, "bias": bias})
-    ref = x.reshape(1, 2, 2, 2, 2, 2).sum(axis=(3, 5)) * coef[None, :, None, None] + bias[None, :, None, None]
-    assert y.shape == (1, 2, 2, 2) and np.allclose(y, ref)
-    # RBF: squared Euclidean distance to each centre
-    r = _one("{type: rbf, units: 3}", (4,)).layers[0]
-    x, c = rng.standard_normal((2, 4)), rng.standard_normal((3, 4))
-    y = find_op("rbf").forward(r.args, [x], {"weight": c})
-    assert np.allclose(y, ((x[:, None, :] - c[None]) ** 2).sum(-1))

@@ -72,9 +72,18 @@ def to_dict(analysis, mem=None) -> dict:
             **({"memory": mem.as_dict()} if mem is not None else {}),
         },
     }
-    if analysis.symbols:
+    if analysis.symbols:  # each formula also in sympy's syntax, for programs
         data["symbols"] = [str(s) for s in analysis.symbols]
+        for entry, r in zip(data["layers"], analysis.layers):
+            entry["sympy"] = {"output_shape": [_sympy(d) for d in r.output_shape], "params": _sympy(r.params),
+                              "macs": _sympy(r.macs)}
+        data["totals"]["sympy"] = {k: _sympy(getattr(t, k)) for k in
+                                   ("params", "trainable_params", "non_trainable_params", "macs", "flops")}
     return data
+
+
+def _sympy(x):
+    return x if isinstance(x, int) else str(x)
 
 
 def _field(rf):
