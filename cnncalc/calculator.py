@@ -11,6 +11,7 @@ reported at its option, never at a position in text the user did not write.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from .analysis import analyze
 from .errors import CnnError, Diagnostic, Option, fail
@@ -50,7 +51,9 @@ def read_input(text: str, layout: str) -> tuple:
 
 
 def calculate(command: str, input_text: str, layout: str, values: dict, kind: str | None = None):
-    """values: {option flag: text or bool or None}. Returns (Explanation, shape, layout used, guessed)."""
+    """values: {option flag: text or bool or None}.
+
+    Returns (Explanation, shape, layout used, guessed, notes): notes say which defaults were assumed."""
     calc = next(c for c in CALCULATORS if c.command == command)
     family_name = calc.family
     if calc.kinds:
@@ -65,24 +68,27 @@ def calculate(command: str, input_text: str, layout: str, values: dict, kind: st
         from .ops import find_op
 
         op = find_op(family_name)  # a single op (linear): its own rank check reports a wrong input
-    args, arg_pos, problems = {}, {}, []
+    args, arg_pos, problems, notes = {}, {}, [], []
     for a in op.args:
         args[a.name] = None if a.default is None or a.default is REQUIRED else a.coerce(a.default)
     for option in calc.options:
         raw = values.get(option.flags[0])
-        if raw is None:
-            continue
         flag = option.flags[0].split("/")[0]
+        if raw is None:
+            if option.default is None:
+                continue
+            raw = str(option.default)
+            notes.append(option.note or f"no {flag} given: {option.default}")
         arg = find_arg(op, option.arg)
         try:
             args[option.arg] = arg.coerce(raw if isinstance(raw, bool) else option_value(raw))
         except (ValueError, OverflowError) as e:
-            problems.append(Diagnostic("E004", f"{option.arg}: {e}", Option(flag)))
+            problems.append(Diagnostic("E004", str(e), Option(flag)))
         arg_pos[option.arg] = Option(flag)
     if problems:
         raise CnnError(problems)
     name = f"{op.name}_1"
-    analysis = analyze(single_layer(op, Args(args), shape, name, arg_pos, Option("--input")), strict=True)
-    if not analysis.ok:
-        raise CnnError(list(analysis.diagnostics))
-    return explain_layer(analysis, name), shape, used, guessed
+    analysis = analyze(single_layer(op, Args(args), shape, name, arg_pos, None), strict=True)
+    if not analysis.ok:  # a value the op refuses (a kernel with 3 sizes for an image) is a usage error
+        raise CnnError([replace(d, code="E004") if d.code == "E104" else d for d in analysis.diagnostics])
+    return explain_layer(analysis, name), shape, used, guessed, notes

@@ -440,8 +440,9 @@ def _calculator(calc) -> None:
         fmt = values.pop("fmt")
         kind = values.pop("kind", None)
         flags = {o.flags[0]: values[o.arg] for o in calc.options}
-        e, shape, used, guessed = calculate(calc.command, text, getattr(layout, "value", layout), flags, kind)
-        _print_explanation(e, used, fmt, (reading_line(text, shape, used, guessed), ""))
+        e, shape, used, guessed, notes = calculate(calc.command, text, getattr(layout, "value", layout), flags,
+                                                   kind)
+        _print_explanation(e, used, fmt, (reading_line(text, shape, used, guessed), *notes, ""))
 
     kw = inspect.Parameter.KEYWORD_ONLY
     params = [inspect.Parameter("input", kw, annotation=str, default=typer.Option(

@@ -25,6 +25,7 @@ from .analysis import analyze
 from .errors import CnnError, Diagnostic, Pos, did_you_mean, fail
 from .explain import explain_layer
 from .graph import expand
+from .ops.base import SHAPE_NAMES
 from .shapes import from_chw, parse_shape
 from .spec import parse_document
 from .yamlsource import LMap, load_file
@@ -88,19 +89,21 @@ def _read_int(value, pos: Pos) -> int:
     raise fail("E104", f"expected a whole number, got {value!r}", pos, "write 34944 or \"34,944\"")
 
 
-def _read_rf(value, pos: Pos) -> dict:
-    if isinstance(value, (int, str)) and not isinstance(value, bool):
-        n = _read_int(value, pos)
-        return {"size": (n, n)}
-    if isinstance(value, list) and len(value) == 2:
-        return {"size": (_read_int(value[0], pos), _read_int(value[1], pos))}
+def _read_rf(value, pos: Pos, rank: int) -> dict:
+    """11, [11, 11] or {size, stride, padding}: one value, or one per spatial dimension."""
+
+    def per_dim(v) -> tuple:
+        if isinstance(v, list):
+            if len(v) != rank:
+                raise fail("E104", f"{v!r} has {len(v)} values; this layer has {rank} spatial dimension"
+                                   f"{'s' if rank != 1 else ''}", pos, "give one value, or one per dimension")
+            return tuple(_read_int(x, pos) for x in v)
+        return (_read_int(v, pos),) * rank
+
+    if isinstance(value, (int, str, list)) and not isinstance(value, bool):
+        return {"size": per_dim(value)}
     if isinstance(value, dict):
-        out = {}
-        for key in ("size", "stride", "padding"):
-            if key in value:
-                v = value[key]
-                out[key] = (_read_int(v[0], pos), _read_int(v[1], pos)) if isinstance(v, list) else \
-                    (_read_int(v, pos),) * 2
+        out = {key: per_dim(value[key]) for key in ("size", "stride", "padding") if key in value}
         if out:
             return out
     raise fail("E104", f"cannot read the receptive field {value!r}", pos,
@@ -188,20 +191,23 @@ def _grade_one(analysis, r, layer, quantity, value, pos, layout, tolerance) -> A
         if not correct and isinstance(value, str) and len(given) > 1:
             other = "chw" if layout == "hwc" else "hwc"
             if _read_shape(value, other, pos) == expected:
-                hint = (f"this sheet reads AxBxC as {'H×W×C' if layout == 'hwc' else 'C×H×W'}; "
-                        f"the answer is right read as {'C×H×W' if layout == 'hwc' else 'H×W×C'}")
+                first = SHAPE_NAMES[len(given)]
+                last = "×".join(from_chw(tuple(first.split("×"))))
+                letters = "x".join("ABCD"[:len(given)])
+                hint = (f"this sheet reads {letters} as {last if layout == 'hwc' else first}; "
+                        f"the answer is right read as {first if layout == 'hwc' else last}")
         return Answer(layer, quantity, given, expected, correct, _shape_text(given, layout),
                       _shape_text(expected, layout), _formula(analysis, layer, quantity), hint, pos)
     if quantity == "receptive_field":
-        given = _read_rf(value, pos)
         rf = r.rf
         if rf is None:
             raise fail("E104", f"{layer} has no spatial receptive field (after a flatten)", pos)
+        given = _read_rf(value, pos, len(rf.size))
         expected = {k: tuple(getattr(rf, k)) for k in given}
         correct = all(given[k] == expected[k] for k in given)
 
         def show(d):
-            return ", ".join(f"{k} {'×'.join(map(str, v)) if v[0] != v[1] else v[0]}" for k, v in d.items())
+            return ", ".join(f"{k} {'×'.join(map(str, v)) if len(set(v)) > 1 else v[0]}" for k, v in d.items())
 
         return Answer(layer, quantity, given, expected, correct, show(given), show(expected),
                       _formula(analysis, layer, quantity), hint, pos)

@@ -111,19 +111,25 @@ def worked(before: RF, window) -> str:
         if len(set(before.size)) == 1 and len(set(before.stride)) == 1 and len(set(before.padding)) == 1:
             return f"r = {before.size[0]}, S = {before.stride[0]}, P = {before.padding[0]} (unchanged)"
         return f"unchanged: {after}"
-    keys = {(window.kernel[j], window.stride[j], window.pad[j], window.dilation[j], before.size[j], before.stride[j],
-             before.padding[j]) for j in range(n)}
-    same = len(keys) == 1
+    groups: dict = {}
+    for j in range(n):
+        key = (window.kernel[j], window.stride[j], window.pad[j], window.dilation[j], before.size[j], before.stride[j],
+               before.padding[j])
+        groups.setdefault(key, []).append(j)
     suffixes = {1: ("",), 2: ("_h", "_w"), 3: ("_d", "_h", "_w")}[n]
     parts = []
-    for j in range(1 if same else n):
+    for dims in groups.values():
+        j = dims[0]
         k, s, d, p0 = window.kernel[j], window.stride[j], window.dilation[j], window.pad[j][0]
         ext = f"{d}·({k} − 1) + 1" if d != 1 else str(k)
-        dim = "" if same else suffixes[j]
+
+        def name(q: str) -> str:
+            return q if len(groups) == 1 else " = ".join(f"{q}{suffixes[i]}" for i in dims)
+
         if window.transposed:
-            parts.append(f"r{dim} ≤ {after.size[j]}, S{dim} = {before.stride[j]}/{s} = {after.stride[j]}")
+            parts.append(f"{name('r')} ≤ {after.size[j]}, {name('S')} = {before.stride[j]}/{s} = {after.stride[j]}")
             continue
-        parts.append(f"r{dim} = {before.size[j]} + ({ext} − 1)·{before.stride[j]} = {after.size[j]}, "
-                     f"S{dim} = {before.stride[j]}·{s} = {after.stride[j]}, "
-                     f"P{dim} = {before.padding[j]} + {p0}·{before.stride[j]} = {after.padding[j]}")
+        parts.append(f"{name('r')} = {before.size[j]} + ({ext} − 1)·{before.stride[j]} = {after.size[j]}, "
+                     f"{name('S')} = {before.stride[j]}·{s} = {after.stride[j]}, "
+                     f"{name('P')} = {before.padding[j]} + {p0}·{before.stride[j]} = {after.padding[j]}")
     return "; ".join(parts)

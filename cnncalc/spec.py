@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from .errors import CnnError, Diagnostic, Pos, did_you_mean, fail
 from .expressions import parse_value
-from .ops import EXAMPLE_LAYER, REGISTRY, all_spellings, find_op
+from .ops import EXAMPLE_LAYER, NO_ACTIVATION, REGISTRY, all_spellings, find_op
 from .ops.base import REQUIRED, find_arg
 from .shapes import parse_shape
 from .yamlsource import LList, LMap
@@ -263,7 +263,7 @@ def _parse_item(entry, pos, block_names, c) -> Item | None:
     if activation is not None and not isinstance(activation, str):
         c.add("E104", "activation must be an op name such as relu", entry.at("activation"))
         activation = None
-    if isinstance(activation, str) and activation.lower() not in ("linear", "none"):
+    if isinstance(activation, str) and activation.lower() not in NO_ACTIVATION:
         act_op = find_op(activation)
         if act_op is None or not act_op.activation:
             known = activations()

@@ -17,19 +17,20 @@ def test_keras_example_parameter_memory_is_the_summary_of_seed_000():
 
 
 def test_activation_bytes_are_every_output_once():
-    a = cnncalc.summarize("lenet5")
-    m = memory(a, batch=8, dtype="float16")
-    elements = sum(_numel(r.output_shape) for r in a.layers)
-    assert m.activation_bytes == elements * 8 * 2
+    # LeNet-5's outputs (LeCun et al. 1998 Fig. 2, tanh after c1, c3, c5, f6): c1 and its tanh 2·6·28·28,
+    # s2 6·14·14, c3 and tanh 2·16·10·10, s4 and the flatten 2·16·5·5, c5 and tanh 2·120, f6 and tanh 2·84,
+    # output 10: 15,002 elements
+    m = memory(cnncalc.summarize("lenet5"), batch=8, dtype="float16")
+    assert m.activation_bytes == 15_002 * 8 * 2
     assert m.input_bytes == 32 * 32 * 8 * 2
 
 
 @pytest.mark.parametrize("optimizer,states", [("sgd", 0), ("momentum", 1), ("adam", 2)])
 def test_training_estimate(optimizer, states):
-    a = cnncalc.summarize("resnet18")
-    m = memory(a, batch=8, dtype="float32", optimizer=optimizer)
-    weights = a.totals.params * 4
-    grads = a.totals.trainable_params * 4
+    # torchvision resnet18: 11,689,512 parameters; BN running mean and variance 2·4,800 = 9,600
+    m = memory(cnncalc.summarize("resnet18"), batch=8, dtype="float32", optimizer=optimizer)
+    weights = (11_689_512 + 9_600) * 4
+    grads = 11_689_512 * 4
     assert m.training_bytes == weights + grads + states * grads + m.activation_bytes + m.input_bytes
 
 
@@ -41,9 +42,3 @@ def test_json_totals_carry_memory(cli):
     assert mem["training_bytes"] == (2 * 138_357_544 * 4 + 138_357_544 * 4 + mem["activation_bytes"]
                                      + mem["input_bytes"])
 
-
-def _numel(shape):
-    n = 1
-    for d in shape:
-        n *= d
-    return n

@@ -5,5 +5,7 @@ from .base import FAMILIES, REGISTRY, Args, Op, OpError, all_spellings, find_op
 
 # The layer hints show when a spec lacks one (spec.py never names an op itself).
 EXAMPLE_LAYER = "{type: conv2d, out_channels: 16, kernel_size: 3}"
+# Keras' `activation:` values that mean "no activation layer".
+NO_ACTIVATION = ("linear", "none")
 
-__all__ = ["EXAMPLE_LAYER", "FAMILIES", "REGISTRY", "Args", "Op", "OpError", "all_spellings", "find_op"]
+__all__ = ["EXAMPLE_LAYER", "NO_ACTIVATION", "FAMILIES", "REGISTRY", "Args", "Op", "OpError", "all_spellings", "find_op"]

@@ -20,6 +20,8 @@ class Option:
     required: bool = False
     metavar: str = "N"
     boolean: bool = False
+    default: object = None  # used, and said (`note`), when the option is not given
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,8 @@ CALCULATORS = (
     Calculator(
         "conv", "One convolution: output shape, parameters and MACs with the worked formulas. No spec needed.",
         family="conv", options=(
-            Option(("--filters", "--out-channels", "-k"), "out_channels", "Number of filters (K).", required=True),
+            Option(("--filters", "--out-channels", "-k"), "out_channels", "Number of filters (K); 1 if not given.",
+                   default=1, note="no --filters given: one filter (K = 1)"),
             Option(("--kernel", "-f"), "kernel_size", "Kernel size F" + _PAIR + ".", required=True, metavar="F"),
             Option(("--stride", "-s"), "stride", "Stride S" + _PAIR + ".", metavar="S"),
             Option(("--padding", "-p"), "padding", "Zero padding P: n, one per dimension, begin,end per dimension, "
@@ -58,7 +61,8 @@ CALCULATORS = (
     Calculator(
         "conv-transpose", "One transposed convolution: O = (I − 1)·S − 2P + D·(F − 1) + output_padding + 1.",
         family="conv_transpose", options=(
-            Option(("--filters", "--out-channels", "-k"), "out_channels", "Output channels.", required=True),
+            Option(("--filters", "--out-channels", "-k"), "out_channels", "Output channels; 1 if not given.",
+                   default=1, note="no --filters given: one output channel"),
             Option(("--kernel", "-f"), "kernel_size", "Kernel size" + _PAIR + ".", required=True, metavar="F"),
             Option(("--stride", "-s"), "stride", "Stride" + _PAIR + ".", metavar="S"),
             Option(("--padding", "-p"), "padding", "Padding on each side" + _PAIR + ".", metavar="P"),

@@ -4,7 +4,8 @@ The window rule of ops/window.py with PyTorch's ceil_mode (the last window must 
 inside the input or its left padding). As in PyTorch, explicit padding is the same on
 both sides and at most half the kernel, and stride defaults to the kernel size (Keras:
 pool_size). 'same' follows TensorFlow (the odd pixel at the end); average pooling then
-divides by the real pixels of each window when count_include_pad is false.
+divides by the real pixels of each window when count_include_pad is false. PyTorch's
+avg_pool3d alone also refuses an unpadded input smaller than the window; avgpool3d does too.
 Average divisor (PyTorch avg_poolNd): the window clipped to the padded input
 (count_include_pad: true) or to the input (false), a product of per-axis lengths.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from . import argtypes as t
 from .base import Arg, OpError, register_ranks
-from .window import DIM_NAMES
+from .window import DIM_NAMES, is_concrete
 from .windowed import WindowOp
 
 POOL_ARGS = (
@@ -71,7 +72,14 @@ class AvgPool(_Pool):
     args = (*POOL_ARGS, Arg("count_include_pad", t.boolean, True))
 
     def bind(self, a, ins):
-        return super().bind(a.replace(dilation=1), ins)
+        bound = super().bind(a.replace(dilation=1), ins)
+        if self.spatial == 3:  # PyTorch's avg_pool3d (not 1-D or 2-D) wants the window inside the unpadded input
+            for dim, i, k in zip(DIM_NAMES[3], ins[0][1:], bound.kernel_size):
+                if is_concrete(i) and i < k:
+                    raise OpError("E201", f"pool window {dim} {k} is larger than the input {dim} {i}; PyTorch's "
+                                          f"avg_pool3d needs the window inside the unpadded input",
+                                  "use a smaller kernel_size, or a zeropad3d layer before the pool", arg="kernel_size")
+        return bound
 
     def forward(self, a, xs, w):
         import numpy as np

@@ -254,3 +254,27 @@ def alexnet():
         ("fc8", nn.Linear(4096, 1000)), ("prob", nn.Softmax(dim=1))]))
 
 
+def audio_m5():
+    """Dai et al. 2017, Table 1 (M5); TensorFlow 'same' padding written out (conv1: total 76, 38 a side)."""
+    layers, c = [], 1
+    for i, (width, k, s, p) in enumerate([(128, 80, 4, 38), (128, 3, 1, 1), (256, 3, 1, 1), (512, 3, 1, 1)], 1):
+        layers += [(f"conv{i}", nn.Conv1d(c, width, k, s, p)), (f"bn{i}", nn.BatchNorm1d(width)),
+                   (f"relu{i}", nn.ReLU()), (f"pool{i}", nn.MaxPool1d(4))]
+        c = width
+    layers += [("gap", nn.Sequential(nn.AdaptiveAvgPool1d(1), nn.Flatten())), ("fc", nn.Linear(512, 10))]
+    return nn.Sequential(OrderedDict(layers))
+
+
+def video_c3d(classes: int = 487, features: int = 8192):
+    """Tran et al. 2015, §3.3: eight 3×3×3 convs, pool1 1×2×2, pool5 rounding up (Caffe), fc6–fc8."""
+    def conv(c_in, c_out):
+        return nn.Sequential(OrderedDict([("conv", nn.Conv3d(c_in, c_out, 3, padding=1)), ("relu", nn.ReLU())]))
+
+    return nn.Sequential(OrderedDict([
+        ("conv1a", conv(3, 64)), ("pool1", nn.MaxPool3d((1, 2, 2))), ("conv2a", conv(64, 128)),
+        ("pool2", nn.MaxPool3d(2)), ("conv3a", conv(128, 256)), ("conv3b", conv(256, 256)), ("pool3", nn.MaxPool3d(2)),
+        ("conv4a", conv(256, 512)), ("conv4b", conv(512, 512)), ("pool4", nn.MaxPool3d(2)),
+        ("conv5a", conv(512, 512)), ("conv5b", conv(512, 512)), ("pool5", nn.MaxPool3d(2, ceil_mode=True)),
+        ("flatten", nn.Flatten()), ("fc6", nn.Linear(features, 4096)), ("relu6", nn.ReLU()), ("drop6", nn.Dropout()),
+        ("fc7", nn.Linear(4096, 4096)), ("relu7", nn.ReLU()), ("drop7", nn.Dropout()),
+        ("fc8", nn.Linear(4096, classes))]))

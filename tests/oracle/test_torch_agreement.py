@@ -1,10 +1,13 @@
-"""cnncalc's shape and parameter rules agree with what PyTorch builds, everywhere.
+"""cnncalc's shape and parameter rules agree with what PyTorch builds, in 1-D, 2-D and 3-D.
 
-Random layer configurations (conv2d, conv_transpose2d, max/avg pools with padding and
-ceil_mode, adaptive pools, upsample; random sizes, kernels, strides, paddings,
-dilations, groups): the inferred output shape and parameter count equal PyTorch's,
-and where PyTorch refuses the configuration, cnncalc reports an error too.
-A few hundred examples run by default; `pytest -m torch_agreement` runs 10,000 per op.
+Random stacks of one to four layers — convolutions (groups, dilation, padding, 'same'
+at stride 1, bias on/off), transposed convolutions (output_padding, dilation, groups),
+max and average pools (padding, dilation, ceil_mode, count_include_pad), adaptive
+pools and batch norm — on random input sizes: the inferred output shape and the
+trainable and non-trainable counts equal PyTorch's nn.Sequential of the same layers,
+and where PyTorch refuses the stack (at construction or in the forward pass), cnncalc
+reports an error too. A few hundred stacks per rank run by default;
+`pytest -m torch_agreement` runs 10,000 per rank.
 """
 
 from __future__ import annotations
@@ -19,115 +22,156 @@ torch = pytest.importorskip("torch")
 
 from cnncalc import load_string  # noqa: E402
 from cnncalc.analysis import analyze  # noqa: E402
+from cnncalc.errors import CnnError  # noqa: E402
 
-small = st.integers(1, 4)
+OPS = ("conv", "conv", "conv_transpose", "maxpool", "avgpool", "adaptive_avgpool", "adaptive_maxpool", "batchnorm")
+MAX_SIZE = {1: 40, 2: 16, 3: 8}
+
+
+def _dims(draw, n, lo, hi):
+    """One value for every dimension (as an int when they agree, sometimes) or one per dimension."""
+    if draw(st.booleans()):
+        return draw(st.integers(lo, hi))
+    return tuple(draw(st.integers(lo, hi)) for _ in range(n))
+
+
+def _tuple(v, n):
+    return v if isinstance(v, tuple) else (v,) * n
 
 
 @st.composite
-def configs(draw):
-    op = draw(st.sampled_from(["conv2d", "conv_transpose2d", "maxpool2d", "avgpool2d", "adaptive_avgpool2d",
-                               "adaptive_maxpool2d", "upsample"]))
-    c_in = draw(st.integers(1, 6))
-    h, w = draw(st.integers(1, 20)), draw(st.integers(1, 20))
-    k = (draw(small), draw(small))
-    s = (draw(small), draw(small))
-    d = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
-    p = (draw(st.integers(0, 3)), draw(st.integers(0, 3)))
-    cfg = {"op": op, "c_in": c_in, "h": h, "w": w}
-    if op in ("conv2d", "conv_transpose2d"):
-        g = draw(st.sampled_from([1, 1, 2, 3, c_in]))
-        c_out = draw(st.integers(1, 6)) * (g if draw(st.booleans()) else 1)
-        cfg.update(c_out=c_out, k=k, s=s, d=d, p=p, g=g, bias=draw(st.booleans()))
-        if op == "conv_transpose2d":
-            cfg["op_"] = (draw(st.integers(0, 2)), draw(st.integers(0, 2)))
-    elif op in ("maxpool2d", "avgpool2d"):
-        cfg.update(k=k, s=s, p=p, ceil=draw(st.booleans()))
-        if op == "maxpool2d":
-            cfg["d"] = d
+def stacks(draw, n: int):
+    c = draw(st.integers(1, 6))
+    sizes = tuple(draw(st.integers(1, MAX_SIZE[n])) for _ in range(n))
+    layers, channels = [], c
+    for _ in range(draw(st.integers(1, 4))):
+        op = draw(st.sampled_from(OPS))
+        layer = {"op": op}
+        if op in ("conv", "conv_transpose"):
+            g = draw(st.sampled_from([1, 1, 2, 3, channels]))
+            out = draw(st.integers(1, 6)) * (g if draw(st.booleans()) else 1)
+            layer.update(c_in=channels, out=out, g=g, k=_dims(draw, n, 1, 4), s=_dims(draw, n, 1, 3),
+                         d=_dims(draw, n, 1, 3), bias=draw(st.booleans()))
+            if op == "conv":
+                layer["p"] = "same" if draw(st.integers(0, 5)) == 0 else _dims(draw, n, 0, 3)
+                if layer["p"] == "same":
+                    layer["s"] = 1  # PyTorch's 'same' exists only at stride 1 (cnncalc's is TensorFlow's)
+            else:
+                layer.update(p=_dims(draw, n, 0, 2), op_=_dims(draw, n, 0, 2))
+            channels = out
+        elif op in ("maxpool", "avgpool"):
+            layer.update(k=_dims(draw, n, 1, 4), s=_dims(draw, n, 1, 3), p=_dims(draw, n, 0, 2),
+                         ceil=draw(st.booleans()))
+            if op == "maxpool":
+                layer["d"] = _dims(draw, n, 1, 2)
+            else:
+                layer["cip"] = draw(st.booleans())
+        elif op.startswith("adaptive"):
+            layer["out"] = _dims(draw, n, 1, 5)
         else:
-            cfg["cip"] = draw(st.booleans())
-    elif op.startswith("adaptive"):
-        cfg["out"] = (draw(st.integers(1, 8)), draw(st.integers(1, 8)))
-    else:
-        cfg["scale"] = (draw(small), draw(small))
-    return cfg
+            layer["c"] = channels
+        layers.append(layer)
+    return {"n": n, "c": c, "sizes": sizes, "layers": layers}
 
 
-def _torch_layer(c):
+def _module(layer, n):
     nn = torch.nn
-    op = c["op"]
-    if op == "conv2d":
-        return nn.Conv2d(c["c_in"], c["c_out"], c["k"], c["s"], c["p"], c["d"], c["g"], c["bias"])
-    if op == "conv_transpose2d":
-        return nn.ConvTranspose2d(c["c_in"], c["c_out"], c["k"], c["s"], c["p"], c["op_"], c["g"], c["bias"], c["d"])
-    if op == "maxpool2d":
-        return nn.MaxPool2d(c["k"], c["s"], c["p"], c["d"], ceil_mode=c["ceil"])
-    if op == "avgpool2d":
-        return nn.AvgPool2d(c["k"], c["s"], c["p"], ceil_mode=c["ceil"], count_include_pad=c["cip"])
-    if op == "adaptive_avgpool2d":
-        return nn.AdaptiveAvgPool2d(c["out"])
-    if op == "adaptive_maxpool2d":
-        return nn.AdaptiveMaxPool2d(c["out"])
-    return nn.Upsample(scale_factor=c["scale"], mode="nearest")
+    op = layer["op"]
+    if op == "conv":
+        return getattr(nn, f"Conv{n}d")(layer["c_in"], layer["out"], layer["k"], layer["s"], layer["p"], layer["d"],
+                                        layer["g"], layer["bias"])
+    if op == "conv_transpose":
+        return getattr(nn, f"ConvTranspose{n}d")(layer["c_in"], layer["out"], layer["k"], layer["s"], layer["p"],
+                                                 layer["op_"], layer["g"], layer["bias"], layer["d"])
+    if op == "maxpool":
+        return getattr(nn, f"MaxPool{n}d")(layer["k"], layer["s"], layer["p"], layer["d"], ceil_mode=layer["ceil"])
+    if op == "avgpool":
+        return getattr(nn, f"AvgPool{n}d")(layer["k"], layer["s"], layer["p"], ceil_mode=layer["ceil"],
+                                           count_include_pad=layer["cip"])
+    if op == "adaptive_avgpool":
+        return getattr(nn, f"AdaptiveAvgPool{n}d")(layer["out"])
+    if op == "adaptive_maxpool":
+        return getattr(nn, f"AdaptiveMaxPool{n}d")(layer["out"])
+    return getattr(nn, f"BatchNorm{n}d")(layer["c"])
 
 
-def _spec(c) -> str:
-    op = c["op"]
-    pair = lambda v: f"[{v[0]}, {v[1]}]"  # noqa: E731
-    if op == "conv2d":
-        args = (f"out_channels: {c['c_out']}, kernel_size: {pair(c['k'])}, stride: {pair(c['s'])}, "
-                f"padding: {pair(c['p'])}, dilation: {pair(c['d'])}, groups: {c['g']}, bias: {str(c['bias']).lower()}")
-    elif op == "conv_transpose2d":
-        args = (f"out_channels: {c['c_out']}, kernel_size: {pair(c['k'])}, stride: {pair(c['s'])}, "
-                f"padding: {pair(c['p'])}, dilation: {pair(c['d'])}, groups: {c['g']}, bias: {str(c['bias']).lower()}, "
-                f"output_padding: {pair(c['op_'])}")
-    elif op == "maxpool2d":
-        args = (f"kernel_size: {pair(c['k'])}, stride: {pair(c['s'])}, padding: {pair(c['p'])}, "
-                f"dilation: {pair(c['d'])}, ceil_mode: {str(c['ceil']).lower()}")
-    elif op == "avgpool2d":
-        args = (f"kernel_size: {pair(c['k'])}, stride: {pair(c['s'])}, padding: {pair(c['p'])}, "
-                f"ceil_mode: {str(c['ceil']).lower()}, count_include_pad: {str(c['cip']).lower()}")
+def _yaml(v) -> str:
+    return f"[{', '.join(map(str, v))}]" if isinstance(v, tuple) else str(v)
+
+
+def _spec_layer(layer, n) -> str:
+    op = layer["op"]
+    if op in ("conv", "conv_transpose"):
+        args = (f"out_channels: {layer['out']}, kernel_size: {_yaml(layer['k'])}, stride: {_yaml(layer['s'])}, "
+                f"padding: {_yaml(layer['p'])}, dilation: {_yaml(layer['d'])}, groups: {layer['g']}, "
+                f"bias: {str(layer['bias']).lower()}")
+        if op == "conv_transpose":
+            args += f", output_padding: {_yaml(layer['op_'])}"
+    elif op == "maxpool":
+        args = (f"kernel_size: {_yaml(layer['k'])}, stride: {_yaml(layer['s'])}, padding: {_yaml(layer['p'])}, "
+                f"dilation: {_yaml(layer['d'])}, ceil_mode: {str(layer['ceil']).lower()}")
+    elif op == "avgpool":
+        args = (f"kernel_size: {_yaml(layer['k'])}, stride: {_yaml(layer['s'])}, padding: {_yaml(layer['p'])}, "
+                f"ceil_mode: {str(layer['ceil']).lower()}, count_include_pad: {str(layer['cip']).lower()}")
     elif op.startswith("adaptive"):
-        args = f"output_size: {pair(c['out'])}"
+        args = f"output_size: {_yaml(layer['out'])}"
     else:
-        args = f"scale_factor: {pair(c['scale'])}"
-    return f"name: t\ninput: [{c['c_in']}, {c['h']}, {c['w']}]\nlayers:\n  - {{type: {op}, {args}}}\n"
+        return f"{{type: batchnorm{n}d}}"
+    return f"{{type: {op}{n}d, {args}}}"
 
 
-def _agree(c):
+def _spec(stack) -> str:
+    n = stack["n"]
+    body = "".join(f"  - {_spec_layer(layer, n)}\n" for layer in stack["layers"])
+    return f"name: t\ninput: [{stack['c']}, {', '.join(map(str, stack['sizes']))}]\nlayers:\n{body}"
+
+
+def _torch(stack):
+    """(output shape, trainable, buffers) from PyTorch, or None with the reason when it refuses."""
+    n = stack["n"]
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            layer = _torch_layer(c)
+            net = torch.nn.Sequential(*[_module(layer, n) for layer in stack["layers"]]).eval()
             with torch.no_grad():
-                y = layer(torch.zeros(1, c["c_in"], c["h"], c["w"]))
+                y = net(torch.zeros(1, stack["c"], *stack["sizes"]))
         if y.numel() == 0:
             raise RuntimeError("empty output")
-        expected = tuple(y.shape[1:])
-        params = sum(p.numel() for p in layer.parameters())
     except (RuntimeError, ValueError) as exc:
-        expected, params, torch_error = None, None, str(exc)
-    a = analyze(load_string(_spec(c)))
+        return None, str(exc)
+    trainable = sum(p.numel() for p in net.parameters())
+    buffers = sum(b.numel() for name, b in net.named_buffers() if not name.endswith("num_batches_tracked"))
+    return (tuple(y.shape[1:]), trainable, buffers), None
+
+
+def _agree(stack):
+    expected, why = _torch(stack)
+    try:
+        a = analyze(load_string(_spec(stack)))
+        errors = [d.format() for d in a.errors]
+    except CnnError as e:  # refused while expanding (e.g. a bad argument)
+        a, errors = None, [d.format() for d in e.diagnostics]
     if expected is None:
-        assert not a.ok, f"PyTorch refuses ({torch_error}) but cnncalc accepts {c}"
+        assert errors, f"PyTorch refuses ({why}) but cnncalc accepts:\n{_spec(stack)}"
         return
-    assert a.ok, f"PyTorch gives {expected} but cnncalc reports {[d.format() for d in a.errors]} for {c}"
-    r = a.layers[0]
-    assert r.output_shape == expected, c
-    assert r.trainable == params, c
+    assert not errors, f"PyTorch gives {expected} but cnncalc reports {errors} for:\n{_spec(stack)}"
+    out = a.layers[-1].output_shape
+    assert (out, a.totals.trainable_params, a.totals.non_trainable_params) == expected, _spec(stack)
 
 
-_health = [HealthCheck.too_slow, HealthCheck.filter_too_much]
+_health = [HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large]
 
 
+@pytest.mark.parametrize("rank", [1, 2, 3])
 @settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=_health)
-@given(configs())
-def test_agrees_with_pytorch(cfg):
-    _agree(cfg)
+@given(data=st.data())
+def test_stacks_agree_with_pytorch(rank, data):
+    _agree(data.draw(stacks(rank)))
 
 
 @pytest.mark.torch_agreement
+@pytest.mark.parametrize("rank", [1, 2, 3])
 @settings(max_examples=10_000, deadline=None, suppress_health_check=_health)
-@given(configs())
-def test_agrees_with_pytorch_long(cfg):
-    _agree(cfg)
+@given(data=st.data())
+def test_stacks_agree_with_pytorch_long(rank, data):
+    _agree(data.draw(stacks(rank)))

@@ -28,7 +28,7 @@ def test_output_never_replaces_the_input(cli, spec_file):
 
 
 def test_every_command_leaves_its_inputs_alone(cli, tmp_path):
-    sheet = Path(__file__).resolve().parent.parent / "examples" / "homework_alexnet.yaml"
+    sheet = Path(__file__).resolve().parent.parent.parent / "examples" / "homework_alexnet.yaml"
     copy = tmp_path / "sheet.yaml"
     copy.write_bytes(sheet.read_bytes())
     stat = os.stat(copy)
