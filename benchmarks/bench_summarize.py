@@ -5,9 +5,10 @@ median beside reference runs (a bare interpreter start, and `import typer, rich`
 the cost of cnncalc itself is visible. With `--baseline DIR` (another checkout, e.g.
 `git worktree add /tmp/base origin/main`), the same commands run from that checkout,
 interleaved with ours run by run so both see the same machine load, and the ratio
-ours/baseline is printed:
+ours/baseline is printed. `--tty` runs every command under a pseudo-terminal, as a user
+at a terminal sees it (rich is then imported for colours; a pipe gets plain text):
 
-    python benchmarks/bench_summarize.py [--runs 9] [--baseline DIR] [MODEL ...]
+    python benchmarks/bench_summarize.py [--runs 9] [--baseline DIR] [--tty] [MODEL ...]
 """
 
 from __future__ import annotations
@@ -28,14 +29,38 @@ DEFAULT = ["vgg16", "alexnet", "resnet152", "densenet201", "googlenet"]
 
 
 def _cmd(checkout: Path, model: str) -> tuple:
+    """The command, its environment and its working directory: `python -m` imports the package
+    from the working directory first, so each checkout runs from its own folder."""
     env = {**ENV, "PYTHONPATH": str(checkout)}
-    return [sys.executable, "-m", "cnncalc", "summarize", model], env
+    return [sys.executable, "-m", "cnncalc", "summarize", model], env, str(checkout)
 
 
-def _once(cmd, env) -> float:
+TTY = False
+
+
+def _once(cmd, env, cwd) -> float:
     t0 = time.perf_counter()
-    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, env=env)
+    if TTY:
+        _under_pty(cmd, env, cwd)
+    else:
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, env=env, cwd=cwd)
     return time.perf_counter() - t0
+
+
+def _under_pty(cmd, env, cwd) -> None:
+    import pty
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: a terminal on stdout and stderr
+        os.chdir(cwd)
+        os.execve(cmd[0], cmd, env)
+    while True:
+        try:
+            if not os.read(fd, 1 << 16):
+                break
+        except OSError:
+            break
+    os.waitpid(pid, 0)
 
 
 def interleaved(model: str, baseline: Path, runs: int) -> tuple:
@@ -53,8 +78,12 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("models", nargs="*", default=DEFAULT)
     p.add_argument("--runs", type=int, default=9)
-    p.add_argument("--baseline", type=Path, help="another checkout to compare against, run by run")
+    p.add_argument("--baseline", type=lambda v: Path(v).resolve(), help="another checkout to compare against, "
+                                                                          "run by run")
+    p.add_argument("--tty", action="store_true", help="run under a pseudo-terminal (rich's colours)")
     args = p.parse_args()
+    global TTY
+    TTY = args.tty
     refs = {
         "python -c pass": [sys.executable, "-c", "pass"],
         "python -c 'import typer, rich.table'": [sys.executable, "-c", "import typer, rich.table"],
@@ -79,8 +108,7 @@ def main() -> None:
             t, b = interleaved(model, args.baseline, args.runs)
             print(f"{label:48} {t:9.3f} {t / BUDGET:9.2f} {b:11.3f} {t / b:10.2f}")
         else:
-            cmd, env = _cmd(ROOT, model)
-            t = statistics.median([_once(cmd, env) for _ in range(args.runs + 1)][1:])
+            t = statistics.median([_once(*_cmd(ROOT, model)) for _ in range(args.runs + 1)][1:])
             print(f"{label:48} {t:9.3f} {t / BUDGET:9.2f}")
     print(f"\nmedian of {args.runs} runs each (`python -m cnncalc`, bytecode cached); budget {BUDGET} s; "
           f"'python -c pass' = {base:.3f} s")

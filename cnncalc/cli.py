@@ -7,8 +7,6 @@ generated from their table in cnncalc/ops/calculators.py. Heavy modules (numpy, 
 rich) are imported inside the command that needs them so `cnncalc summarize` stays fast.
 """
 
-from __future__ import annotations
-
 import sys
 from enum import Enum
 from pathlib import Path
@@ -169,8 +167,9 @@ def summarize(
                                      "layer (networks over 1,000 layers: depth 1).")] = None,
     explain: Annotated[bool, typer.Option("--explain", help="Add a column with each layer's size rule and "
                                                             "parameter formula, numbers substituted.")] = False,
-    compare: Annotated[bool, typer.Option("--compare", help="Show the figures the spec's sources publish beside the "
-                                                            "computed ones, and which assumption explains each.")] = False,
+    compare: Annotated[bool, typer.Option(
+        "--compare", help="Show the figures the spec's sources publish beside the computed ones, and which "
+                          "assumption explains each.")] = False,
     output: OutputFile = None,
     max_layers: MaxLayers = 100_000,
 ) -> None:
@@ -374,19 +373,9 @@ def verify(
 
 
 def _run_with_progress(runner, analysis, x, w, batch, dtype, seed):
-    if not sys.stderr.isatty():
-        return runner.run(analysis, x, w, batch=batch, dtype=dtype, seed=seed)
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from .render.progress import progress
 
-    from .render.console import console
-
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console(stderr=True), transient=True) as progress:
-        task = progress.add_task(f"running {analysis.name}", total=len(analysis.layers))
-
-        def tick(idx, total, name):
-            progress.update(task, completed=idx, description=f"running {name}")
-
+    with progress(analysis.name, len(analysis.layers)) as tick:
         return runner.run(analysis, x, w, batch=batch, dtype=dtype, seed=seed, on_layer=tick)
 
 

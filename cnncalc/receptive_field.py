@@ -23,6 +23,7 @@ fraction); there the size is an upper bound: r_l = r_{l−1} + (⌈k'/s⌉ − 1
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -122,10 +123,7 @@ def worked(before: RF, window) -> str:
         j = dims[0]
         k, s, d, p0 = window.kernel[j], window.stride[j], window.dilation[j], window.pad[j][0]
         ext = f"{d}·({k} − 1) + 1" if d != 1 else str(k)
-
-        def name(q: str) -> str:
-            return q if len(groups) == 1 else " = ".join(f"{q}{suffixes[i]}" for i in dims)
-
+        name = functools.partial(_labels, dims=dims, suffixes=suffixes if len(groups) > 1 else None)
         if window.transposed:
             parts.append(f"{name('r')} ≤ {after.size[j]}, {name('S')} = {before.stride[j]}/{s} = {after.stride[j]}")
             continue
@@ -133,3 +131,8 @@ def worked(before: RF, window) -> str:
                      f"{name('S')} = {before.stride[j]}·{s} = {after.stride[j]}, "
                      f"{name('P')} = {before.padding[j]} + {p0}·{before.stride[j]} = {after.padding[j]}")
     return "; ".join(parts)
+
+
+def _labels(q: str, dims: list, suffixes) -> str:
+    """'r', or 'r_h = r_w' for a group of dimensions that read alike."""
+    return q if suffixes is None else " = ".join(f"{q}{suffixes[i]}" for i in dims)

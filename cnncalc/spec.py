@@ -278,7 +278,8 @@ def _parse_item(entry, pos, block_names, c) -> Item | None:
         repeat=parse_value(entry.get("repeat"), entry.at("repeat")),
         repeat_pos=entry.at("repeat") if "repeat" in entry else None,
         when=parse_value(entry.get("when"), entry.at("when")), when_pos=entry.at("when") if "when" in entry else None,
-        otherwise=_otherwise(entry), activation=activation, activation_pos=entry.at("activation") if activation else None,
+        otherwise=_otherwise(entry), activation=activation,
+        activation_pos=entry.at("activation") if activation else None,
         published=entry.get("published"), broken=missing, allow=_allow(entry, c),
     )
 

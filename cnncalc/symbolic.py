@@ -307,19 +307,20 @@ def _mirror(analysis: Analysis, shape: tuple, sym, done: list, sp) -> SizeRange 
     for i, first in enumerate(dims[:j]):
         if is_concrete(first) or first == sym or not any(x.symbol == str(first) for x in done):
             continue
-        swap = {first: sym}
-
-        def alike(a, b) -> bool:
-            return a == b if is_concrete(a) else sp.expand(a.xreplace(swap) - b) == 0
-
-        def same(r) -> bool:
-            out, w = r.output_shape, r.window
-            if len(out) == len(shape) and not alike(out[1 + i], out[1 + j]):
-                return False
-            return w is None or (alike(w.kernel[i], w.kernel[j]) and alike(w.stride[i], w.stride[j])
-                                 and w.pad[i] == w.pad[j] and w.dilation[i] == w.dilation[j])
-
-        if all(same(r) for r in analysis.layers):
+        if all(_alike_in(r, i, j, {first: sym}, len(shape), sp) for r in analysis.layers):
             base = next(x for x in done if x.symbol == str(first))
             return replace(base, symbol=str(sym), failure=None, same_as=str(first))  # failure names the first
     return None
+
+
+def _alike_in(r, i: int, j: int, swap: dict, rank: int, sp) -> bool:
+    """Does layer r treat spatial dimensions i and j alike (sizes equal after renaming, same window)?"""
+
+    def alike(a, b) -> bool:
+        return a == b if is_concrete(a) else sp.expand(a.xreplace(swap) - b) == 0
+
+    out, w = r.output_shape, r.window
+    if len(out) == rank and not alike(out[1 + i], out[1 + j]):
+        return False
+    return w is None or (alike(w.kernel[i], w.kernel[j]) and alike(w.stride[i], w.stride[j])
+                         and w.pad[i] == w.pad[j] and w.dilation[i] == w.dilation[j])

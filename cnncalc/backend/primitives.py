@@ -132,16 +132,6 @@ def adaptive_bins(size: int, out: int):
     return np.minimum(idx, end[:, None] - 1), valid, end - start
 
 
-def window_lengths(size: int, k: int, stride: int, pad: int, out: int, include_pad: bool) -> np.ndarray:
-    """Per-output window length along one axis, clipped to the padded input [−pad, size + pad)
-    (include_pad) or to the input [0, size): average pooling's divisor, one axis at a time."""
-    start = np.arange(out, dtype=np.int64) * stride - pad
-    end = np.minimum(start + k, size + pad)
-    if not include_pad:
-        start, end = np.maximum(start, 0), np.minimum(end, size)
-    return end - start
-
-
 def outer(vectors: list) -> np.ndarray:
     """The outer product of per-axis vectors (a separable divisor for any rank)."""
     out = np.asarray(vectors[0])

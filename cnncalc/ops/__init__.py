@@ -8,4 +8,5 @@ EXAMPLE_LAYER = "{type: conv2d, out_channels: 16, kernel_size: 3}"
 # Keras' `activation:` values that mean "no activation layer".
 NO_ACTIVATION = ("linear", "none")
 
-__all__ = ["EXAMPLE_LAYER", "NO_ACTIVATION", "FAMILIES", "REGISTRY", "Args", "Op", "OpError", "all_spellings", "find_op"]
+__all__ = ["EXAMPLE_LAYER", "NO_ACTIVATION", "FAMILIES", "REGISTRY", "Args", "Op", "OpError", "all_spellings",
+           "find_op"]

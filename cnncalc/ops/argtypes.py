@@ -50,10 +50,6 @@ def positive_int(v):
     return _int(v, "value", 1)
 
 
-def nonneg_int(v):
-    return _int(v, "value", 0)
-
-
 def optional_positive_int(v):
     return None if v is None else positive_int(v)
 
@@ -140,12 +136,6 @@ def positive_number(v):
     v = number(v)
     if v <= 0:
         raise ValueError(f"expected a positive number, got {v}")
-    return v
-
-
-def integer(v):
-    if isinstance(v, bool) or not isinstance(v, int):
-        raise ValueError(f"expected an integer, got {show(v)}")
     return v
 
 

@@ -280,10 +280,6 @@ def numel(shape) -> int:
     return n
 
 
-def shape_text(shape: tuple) -> str:
-    return "×".join(str(d) for d in shape)
-
-
 def product(*factors) -> str:
     """'11·11·3' for the factors of a count."""
     return "·".join(str(f) for f in factors)

@@ -53,7 +53,6 @@ class WindowOp(Op):
     """Ops whose output grid is a sliding window over (C, *spatial): convs and pools."""
 
     window_name = "kernel"
-    min_rank = 1  # spatial dimensions the op needs at least (set per rank by register_ranks)
 
     def out_channels(self, a, ins) -> int:
         return ins[0][0]

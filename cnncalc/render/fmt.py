@@ -69,10 +69,6 @@ def shape(s: tuple, layout: str = "chw") -> str:
     return "×".join(dim(d) for d in s)
 
 
-def shape_list(s: tuple, layout: str = "chw") -> list:
-    return [*s[1:], s[0]] if len(s) > 1 and layout == "hwc" else list(s)
-
-
 def _one(values) -> str:
     texts = [str(v) for v in values]
     return texts[0] if len(set(texts)) == 1 else "×".join(texts)

@@ -37,6 +37,9 @@ def render_models(rows, console) -> None:
     from rich import box
     from rich.table import Table
 
+    from .console import as_rich
+
+    console = as_rich(console)
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     for h, right in (("Model", False), ("Input", False), ("Trainable params", True), ("MACs", True),
                      ("Source", False)):
@@ -53,7 +56,9 @@ def render_ops(registry, families, console) -> None:
     from rich.table import Table
 
     from ..ops.base import REQUIRED
+    from .console import as_rich
 
+    console = as_rich(console)
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     for h in ("Op", "Also accepted", "Arguments (required*)", "What it does"):
         table.add_column(h)

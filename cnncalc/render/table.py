@@ -1,16 +1,13 @@
-"""The rich table of `cnncalc summarize` (the only module that imports rich)."""
+"""The table of `cnncalc summarize`: rows laid out here, rich only for a terminal's colours."""
 
 from __future__ import annotations
 
-from rich import box
-from rich.console import Console
-from rich.table import Table
-
 from . import fmt
+from .console import as_rich
 from .rows import COMPARISON_COLUMNS, columns, comparison_rows, footer, layer_rows, notes
 
 
-def print_aligned(console: Console, title: str, cols: list, rows: list) -> None:
+def print_aligned(console, title: str, cols: list, rows: list) -> None:
     """A column-aligned table in the look of rich's SIMPLE_HEAD box.
 
     rich.Table measures and wraps every cell, which costs about a millisecond per row;
@@ -43,25 +40,30 @@ def layout_name(shape: tuple, layout: str) -> str:
     return name
 
 
-def render_table(analysis, mem, console: Console, layout: str = "chw", extra: tuple = (),
+def render_table(analysis, mem, console, layout: str = "chw", extra: tuple = (),
                  depth: int | None = None, comparisons: tuple = ()) -> None:
-    title = f"{analysis.name} — input {fmt.shape(analysis.input_shape, layout)} ({layout_name(analysis.input_shape, layout)})"
+    shape = analysis.input_shape
+    title = f"{analysis.name} — input {fmt.shape(shape, layout)} ({layout_name(shape, layout)})"
     cols = columns(extra, depth)
     print_aligned(console, title, cols, layer_rows(analysis, mem, layout, depth=depth, wanted=extra))
     console.print()
-    foot = Table.grid(padding=(0, 2))
-    foot.add_column(style="bold")
-    foot.add_column(justify="right")
-    for label, value in footer(analysis, mem):
-        foot.add_row(label, value)
-    console.print(foot)
+    pairs = footer(analysis, mem)
+    left = max(len(label) for label, _ in pairs)
+    right = max(len(value) for _, value in pairs)
+    for label, value in pairs:
+        console.print(label.ljust(left + 2), style="bold", end="", markup=False)
+        console.print(value.rjust(right), markup=False)
     for line in notes(analysis):
         console.print(line, style="dim", markup=False)
     if comparisons:
         render_comparisons(comparisons, console)
 
 
-def render_comparisons(comparisons, console: Console) -> None:
+def render_comparisons(comparisons, console) -> None:
+    from rich import box
+    from rich.table import Table
+
+    console = as_rich(console)
     sources = sorted({c.source for c in comparisons if c.source})
     title = "Published figures" + (f" ({'; '.join(sources)})" if sources else "")
     table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
