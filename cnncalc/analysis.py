@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from .errors import CnnError, Diagnostic, sort_key
 from .graph import INPUT, Graph, Node
 from .layer import Layer, describe_shape
-from .ops.base import SHAPE_NAMES, Args, Ctx, OpError, find_arg
+from .ops import find_arg
+from .ops.base import SHAPE_NAMES, Args, Ctx, OpError
 from .ops.window import is_concrete
 from .receptive_field import input_field, merge, step
 

@@ -17,7 +17,8 @@ from .analysis import analyze
 from .errors import CnnError, Diagnostic, Option, fail
 from .explain import explain_layer
 from .graph import single_layer
-from .ops.base import FAMILIES, REQUIRED, Args, find_arg
+from .ops import FAMILIES, find_arg, find_op
+from .ops.base import REQUIRED, Args
 from .ops.calculators import CALCULATORS
 from .shapes import guess_layout, parse_shape
 
@@ -65,8 +66,6 @@ def calculate(command: str, input_text: str, layout: str, values: dict, kind: st
     shape, used, guessed = read_input(input_text, layout)
     op = family.resolve([shape]) if family is not None else None
     if op is None:
-        from .ops import find_op
-
         op = find_op(family_name)  # a single op (linear): its own rank check reports a wrong input
     args, arg_pos, problems, notes = {}, {}, [], []
     for a in op.args:

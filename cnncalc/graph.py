@@ -22,10 +22,11 @@ from types import MappingProxyType
 
 from .errors import CnnError, Diagnostic, Pos, did_you_mean
 from .expressions import Deferred, is_dynamic, parse_value, substitute
-from .ops.base import REQUIRED, Args, Op, find_op
+from .ops import find_op
+from .ops.base import REQUIRED, Args, Op
+from .names import INPUT, NameTable
 from .spec import Item, Model
 
-INPUT = "input"
 DEFAULT_MAX_LAYERS = 100_000
 DEFAULT_MAX_DEPTH = 32
 MAX_REPEAT = 1_000_000
@@ -85,7 +86,7 @@ class _Run:
     def error(self, code, message, pos, hint=None, context=None) -> None:
         self.diags.append(Diagnostic(code, message, pos, hint, context))
 
-    def add(self, node: Node, names: _Names, name_pos: Pos | None = None) -> str:
+    def add(self, node: Node, names: NameTable, name_pos: Pos | None = None) -> str:
         """Append a node; a name already taken anywhere in the network (a top-level `a.c`
         beside block `a`'s layer `c`) is E105 at the second, which becomes a placeholder."""
         first = self.where.get(node.name)
@@ -98,7 +99,7 @@ class _Run:
         self.nodes.append(node)
         return node.name
 
-    def placeholder(self, names: _Names, item: Item, local: str, ins: tuple = ()) -> str:
+    def placeholder(self, names: NameTable, item: Item, local: str, ins: tuple = ()) -> str:
         """A node standing for a layer that could not be built (already reported)."""
         node = Node(f"{names.prefix}{local}", None, None, ins, item.pos, MappingProxyType({}), names.chain)
         if node.name in self.where:
@@ -115,74 +116,11 @@ class _Run:
         return self._defaults[op.name]
 
 
-class _Names:
-    """Names visible in one block instance; registering also exposes dotted names upward."""
-
-    def __init__(self, prefix: str, input_name: str, parent: _Names | None, rel: str,
-                 items: tuple, chain: tuple, env: dict) -> None:
-        self.prefix, self.input, self.parent, self.rel = prefix, input_name, parent, rel
-        self.items, self.chain, self.env = items, chain, env
-        self.table: dict[str, str] = {}
-        self.where: dict[str, Pos] = {}
-        self.counters: dict[str, int] = {}
-        self.explicit = {str(it.name) for it in items if isinstance(it.name, str)}
-
-    def context(self) -> str | None:
-        if not self.chain:
-            return None
-        inner = self.chain[-1]
-        return f"in {inner.name}, block '{inner.block}' used at line {inner.pos.line}"
-
-    def auto_name(self, base: str) -> str:
-        while True:
-            n = self.counters.get(base, 0) + 1
-            self.counters[base] = n
-            name = f"{base}_{n}"
-            if name not in self.explicit and name not in self.table:
-                return name
-
-    def register(self, local: str, qualified: str, pos: Pos, run: _Run) -> None:
-        if local in self.table:
-            first = self.where.get(local)
-            where = f" (first defined at line {first.line})" if first else ""
-            run.error("E105", f"duplicate layer name '{self.prefix}{local}'{where}", pos,
-                      "give each layer a unique name", self.context())
-            return
-        scope, rel = self, local
-        while scope is not None:
-            scope.table.setdefault(rel, qualified)
-            scope.where.setdefault(rel, pos)
-            if scope.parent is not None:
-                rel = f"{scope.rel}.{rel}"
-            scope = scope.parent
-
-    def resolve(self, ref: str, pos: Pos, current: str, run: _Run) -> str | None:
-        if ref in self.table:
-            return self.table[ref]
-        if ref == INPUT:
-            return self.input
-        later = [it for it in self.items if isinstance(it.name, str) and str(it.name) == ref]
-        if later:
-            target = later[0]
-            refs = [str(v) for v, _ in (target.inputs or ()) if isinstance(v, str)]
-            if current in refs or ref == current:
-                run.error("E107", f"cycle: '{current}' takes '{ref}' as input, which takes '{current}'", pos,
-                          "a network must be acyclic; one of the two must take an earlier layer", self.context())
-            else:
-                run.error("E107", f"'{ref}' is defined later (line {target.pos.line}); a layer can only take "
-                                  f"inputs from earlier layers", pos,
-                          f"move this layer after '{ref}', or take an earlier layer", self.context())
-            return None
-        hint = did_you_mean(ref, [*self.table, INPUT]) or "inputs: names an earlier layer, or `input`"
-        run.error("E106", f"unknown input '{ref}'", pos, hint, self.context())
-        return None
-
-
 def expand(model: Model, max_layers: int = DEFAULT_MAX_LAYERS, max_depth: int = DEFAULT_MAX_DEPTH) -> Graph:
     """Model -> Graph. Problems are kept in Graph.diagnostics, with placeholders (args None)
     for the layers they make unusable, so the analysis can still report everything else."""
     run = _Run(model, max_layers, max_depth)
-    top = _Names("", INPUT, None, "", model.items, (), {})
+    top = NameTable("", INPUT, None, "", model.items, (), {})
     with contextlib.suppress(_Abort):  # a limit was hit; its diagnostic is recorded
         _expand_items(run, top, ())
     return Graph(model.name, model.input_shape, model.input_pos, tuple(run.nodes), model.file,
@@ -204,7 +142,7 @@ def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
     return out
 
 
-def _eval(run: _Run, names: _Names, value, pos: Pos, what: str, env: dict | None = None):
+def _eval(run: _Run, names: NameTable, value, pos: Pos, what: str, env: dict | None = None):
     try:
         v = substitute(value, names.env if env is None else env)
     except CnnError as e:
@@ -218,7 +156,7 @@ def _eval(run: _Run, names: _Names, value, pos: Pos, what: str, env: dict | None
     return v
 
 
-def _expand_items(run: _Run, names: _Names, block_stack: tuple) -> str:
+def _expand_items(run: _Run, names: NameTable, block_stack: tuple) -> str:
     """Expand a layers list; return the qualified name of its last output."""
     prev = names.input
     for item in names.items:
@@ -226,7 +164,7 @@ def _expand_items(run: _Run, names: _Names, block_stack: tuple) -> str:
     return prev
 
 
-def _expand_item(run: _Run, names: _Names, item: Item, prev: str, block_stack: tuple) -> str:
+def _expand_item(run: _Run, names: NameTable, item: Item, prev: str, block_stack: tuple) -> str:
     ctx = names.context()
     if item.when is not None:
         keep = _eval(run, names, item.when, item.when_pos, "when:")
@@ -254,7 +192,7 @@ def _expand_item(run: _Run, names: _Names, item: Item, prev: str, block_stack: t
     out = prev
     group_names = names
     if group is not None and item.block is not None:
-        group_names = _Names(f"{names.prefix}{group}.", prev, names, group, (), names.chain + (
+        group_names = NameTable(f"{names.prefix}{group}.", prev, names, group, (), names.chain + (
             Scope(f"{names.prefix}{group}", item.block, item.pos, repeat=True),), names.env)
         if item.published is not None:
             run.block_published[f"{names.prefix}{group}"] = item.published
@@ -294,7 +232,7 @@ def _expand_item(run: _Run, names: _Names, item: Item, prev: str, block_stack: t
     return out
 
 
-def _drop(run: _Run, names: _Names, item: Item, prev: str) -> str:
+def _drop(run: _Run, names: NameTable, item: Item, prev: str) -> str:
     """A layer dropped by `when: false` stands for its input; one with several inputs says
     which with `else:` (otherwise E113); references to it then mean that layer."""
     ctx = names.context()
@@ -321,7 +259,7 @@ def _drop(run: _Run, names: _Names, item: Item, prev: str) -> str:
     return stand_in
 
 
-def _item_name(run, names: _Names, item: Item, i: int, env: dict, group: str | None) -> str | None:
+def _item_name(run, names: NameTable, item: Item, i: int, env: dict, group: str | None) -> str | None:
     if item.name is None:
         base = item.op.name if item.op is not None else item.block or "layer"
         return names.auto_name(base)
@@ -335,14 +273,14 @@ def _item_name(run, names: _Names, item: Item, i: int, env: dict, group: str | N
     return str(item.name)
 
 
-def _check_limits(run: _Run, pos: Pos, names: _Names) -> None:
+def _check_limits(run: _Run, pos: Pos, names: NameTable) -> None:
     if len(run.nodes) >= run.max_layers:
         run.error("E301", f"the network expands to more than {run.max_layers:,} layers", pos,
                   "use --max-layers to raise the limit", names.context())
         raise _Abort
 
 
-def _add_node(run: _Run, names: _Names, item: Item, local: str, ins: list, env: dict) -> str:
+def _add_node(run: _Run, names: NameTable, item: Item, local: str, ins: list, env: dict) -> str:
     _check_limits(run, item.pos, names)
     op = item.op
     qualified = f"{names.prefix}{local}"
@@ -388,7 +326,7 @@ def _add_node(run: _Run, names: _Names, item: Item, local: str, ins: list, env: 
     return qualified
 
 
-def _expand_block(run: _Run, names: _Names, parent: _Names, item: Item, local: str, ins: list, env: dict,
+def _expand_block(run: _Run, names: NameTable, parent: NameTable, item: Item, local: str, ins: list, env: dict,
                   block_stack: tuple) -> str:
     bdef = run.model.blocks[item.block]
     if item.block in block_stack:
@@ -415,7 +353,7 @@ def _expand_block(run: _Run, names: _Names, parent: _Names, item: Item, local: s
     scope = Scope(qualified, item.block, item.pos)
     if bdef.published is not None or item.published is not None:
         run.block_published[qualified] = item.published if item.published is not None else bdef.published
-    inner = _Names(f"{qualified}.", ins[0], parent, local, bdef.items, parent.chain + (scope,), benv)
+    inner = NameTable(f"{qualified}.", ins[0], parent, local, bdef.items, parent.chain + (scope,), benv)
     out = _expand_items(run, inner, block_stack + (item.block,))
     if bdef.output is not None:
         out = inner.table.get(bdef.output)

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field, replace
 
 from .errors import CnnError, Diagnostic, Pos, did_you_mean, fail
 from .expressions import parse_value
-from .ops import EXAMPLE_LAYER, NO_ACTIVATION, REGISTRY, all_spellings, find_op
-from .ops.base import REQUIRED, find_arg
+from .ops import EXAMPLE_LAYER, NO_ACTIVATION, REGISTRY, all_spellings, find_arg, find_op
+from .ops.base import REQUIRED
 from .shapes import parse_shape
 from .yamlsource import LList, LMap
 

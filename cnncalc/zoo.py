@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import Pos, did_you_mean, fail
+from .errors import Option, Pos, did_you_mean, fail
 
 
 @lru_cache(maxsize=1)
@@ -37,4 +37,4 @@ def resolve(ref: str) -> tuple[Path, str]:
     if bundled.exists():
         return bundled, f"{ref}.yaml"
     hint = did_you_mean(ref, bundled_names()) or "run `cnncalc list` to see the bundled models"
-    raise fail("E001", f"'{ref}' is neither a file nor a bundled model", Pos("<command line>", 1, 1), hint)
+    raise fail("E001", f"'{ref}' is neither a file nor a bundled model", Option("SPEC"), hint)

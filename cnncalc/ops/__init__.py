@@ -1,7 +1,8 @@
 """The op registry. Importing this package registers every op exactly once."""
 
 from . import activations, adaptive, conv, lenet, linear, merge, norm, pool, resize  # noqa: F401  (registration)
-from .base import FAMILIES, REGISTRY, Args, Op, OpError, all_spellings, find_op
+from .base import Args, Op, OpError
+from .registry import FAMILIES, REGISTRY, all_spellings, find_arg, find_op
 
 # The layer hints show when a spec lacks one (spec.py never names an op itself).
 EXAMPLE_LAYER = "{type: conv2d, out_channels: 16, kernel_size: 3}"
@@ -9,4 +10,4 @@ EXAMPLE_LAYER = "{type: conv2d, out_channels: 16, kernel_size: 3}"
 NO_ACTIVATION = ("linear", "none")
 
 __all__ = ["EXAMPLE_LAYER", "NO_ACTIVATION", "FAMILIES", "REGISTRY", "Args", "Op", "OpError", "all_spellings",
-           "find_op"]
+           "find_arg", "find_op"]

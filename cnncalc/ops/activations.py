@@ -11,7 +11,8 @@ from __future__ import annotations
 import math
 
 from . import argtypes as t
-from .base import Arg, Op, register
+from .base import Arg, Op
+from .registry import register
 
 
 class Elementwise(Op):

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from . import argtypes as t
 from .argtypes import per_dim
-from .base import Arg, Op, register_ranks
+from .base import Arg, Op
+from .registry import register_ranks
 from .window import Window, is_concrete
 
 

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from . import argtypes as t
 from .argtypes import per_dim
-from .base import Arg, Formula, Op, OpError, Weight, Worked, numel, product, register_ranks
+from .base import Arg, Formula, Op, OpError, Weight, Worked, numel, product
+from .registry import register_ranks
 from .window import SIZE_LABELS, Window, grouped_dims, is_concrete, transposed_out_size
 from .windowed import WindowOp, bind_window
 
@@ -50,6 +51,14 @@ def _with_bias(weights: dict, a, c_out: int) -> dict:
     if a.bias:
         weights["bias"] = Weight((c_out,), init="zeros", bias=True)
     return weights
+
+
+def _counts(op, a, ins, out, shared: int, kernels: int, positions: tuple) -> tuple:
+    """params = (Πk·shared/groups)·kernels + bias, MACs = Π positions·(Πk·shared/groups), written out."""
+    per = product(*a.kernel_size, shared if a.groups == 1 else f"{shared}/{a.groups}")
+    bias = f" + {a.out_channels}" if a.bias else ""
+    return (Formula("params", (f"({per})·{kernels}{bias}",), sum(op.params(a, ins, out))),
+            Formula("MACs", (f"{product(*positions)}·({per})",), op.macs(a, ins, out)))
 
 
 def _variants(a) -> dict:
@@ -91,11 +100,7 @@ class Conv(WindowOp):
 
     def worked(self, a, ins, out):
         shape = super().worked(a, ins, out).shape
-        c_in, g, c_out = ins[0][0], a.groups, a.out_channels
-        per = product(*a.kernel_size, c_in if g == 1 else f"{c_in}/{g}")
-        bias = f" + {c_out}" if a.bias else ""
-        return Worked(shape, Formula("params", (f"({per})·{c_out}{bias}",), sum(self.params(a, ins, out))),
-                      Formula("MACs", (f"{product(*out[1:], c_out)}·({per})",), self.macs(a, ins, out)))
+        return Worked(shape, *_counts(self, a, ins, out, ins[0][0], a.out_channels, (*out[1:], a.out_channels)))
 
     def forward(self, a, xs, w):
         import numpy as np
@@ -185,11 +190,7 @@ class ConvTranspose(Op):
                   f"{a.output_padding[j]} + 1", out[1 + j]) for j in range(len(sizes))]
         shape = tuple(Formula(" = ".join(labels[j] for j in dims), (text[0],), text[1], grouped=False)
                       for dims, text in grouped_dims(steps))
-        c_in, g, c_out = ins[0][0], a.groups, a.out_channels
-        per = product(*a.kernel_size, c_out if g == 1 else f"{c_out}/{g}")
-        bias = f" + {c_out}" if a.bias else ""
-        return Worked(shape, Formula("params", (f"({per})·{c_in}{bias}",), sum(self.params(a, ins, out))),
-                      Formula("MACs", (f"{product(*sizes, c_in)}·({per})",), self.macs(a, ins, out)))
+        return Worked(shape, *_counts(self, a, ins, out, a.out_channels, ins[0][0], (*sizes, ins[0][0])))
 
     def forward(self, a, xs, w):
         import numpy as np

@@ -25,7 +25,8 @@ y_i = Σⱼ (x_j − w_ij)², with fixed (non-trainable) parameter vectors.
 from __future__ import annotations
 
 from . import argtypes as t
-from .base import REGISTRY, Arg, Op, OpError, Weight, register
+from .base import Arg, Op, OpError, Weight
+from .registry import REGISTRY, register
 from .window import is_concrete
 from .windowed import WindowOp
 

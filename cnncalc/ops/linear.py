@@ -12,7 +12,8 @@ so its receptive-field step is a window over all of it.
 from __future__ import annotations
 
 from . import argtypes as t
-from .base import Arg, Formula, Op, OpError, Weight, Worked, numel, register
+from .base import Arg, Formula, Op, OpError, Weight, Worked, numel
+from .registry import register
 from .window import Window, is_concrete
 
 

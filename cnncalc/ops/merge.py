@@ -7,7 +7,8 @@ No parameters, no MACs (additions are not multiply-accumulates).
 
 from __future__ import annotations
 
-from .base import Formula, Op, OpError, Worked, register
+from .base import Formula, Op, OpError, Worked
+from .registry import register
 
 
 def _describe(names, shapes) -> str:

@@ -17,7 +17,8 @@ size 5, alpha 1e-4, beta 0.75, k 2:
 from __future__ import annotations
 
 from . import argtypes as t
-from .base import Arg, Formula, Op, OpError, Weight, Worked, register, register_family, register_ranks
+from .base import Arg, Formula, Op, OpError, Weight, Worked
+from .registry import register, register_family, register_ranks
 
 
 class BatchNorm(Op):

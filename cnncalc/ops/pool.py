@@ -13,7 +13,8 @@ Average divisor (PyTorch avg_poolNd): the window clipped to the padded input
 from __future__ import annotations
 
 from . import argtypes as t
-from .base import Arg, OpError, register_ranks
+from .base import Arg, OpError
+from .registry import register_ranks
 from .window import DIM_NAMES, is_concrete
 from .windowed import WindowOp
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from . import argtypes as t
 from .argtypes import pad_pairs, per_dim
-from .base import Arg, Op, OpError, register, register_ranks
+from .base import Arg, Op, OpError
+from .registry import register, register_ranks
 from .window import Window
 
 

@@ -1,0 +1,193 @@
+"""The command line's shared parts: the typer app, the options (declared once), the
+pipeline call every command makes, and the entry point that turns errors into exit codes.
+
+Kept thin on purpose: no formula, no op name and no output formatting appear in
+cnncalc/cli. Each command resolves its inputs with `analysis_for` (numeric or symbolic
+sizes alike), then hands the result to a renderer in cnncalc/render. Heavy modules
+(numpy, sympy, rich) are imported inside the command that needs them so `cnncalc
+summarize` stays fast.
+"""
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from typing_extensions import Annotated
+
+from ..errors import EXIT_INTERNAL, EXIT_INVALID, CnnError, Option, fail
+
+app = typer.Typer(
+    name="cnncalc",
+    help="A calculator for convolutional neural networks: shapes, parameters, MACs and receptive fields "
+         "from a YAML spec or a bundled model (alexnet, vgg16, resnet50, ...).",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+COLLAPSE_ABOVE = 1000  # layers; bigger networks are summarised per block unless --depth is given
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+    csv = "csv"
+
+
+class Layout(str, Enum):
+    chw = "chw"
+    hwc = "hwc"
+
+
+class InputLayout(str, Enum):
+    auto = "auto"
+    chw = "chw"
+    hwc = "hwc"
+
+
+class Optimizer(str, Enum):
+    sgd = "sgd"
+    momentum = "momentum"
+    adam = "adam"
+
+
+class DType(str, Enum):
+    float32 = "float32"
+    float16 = "float16"
+    bfloat16 = "bfloat16"
+    float64 = "float64"
+    int8 = "int8"
+
+
+# -- options, declared once -----------------------------------------------------------
+Spec = Annotated[str, typer.Argument(help="A YAML spec file or a bundled model name (see `cnncalc list`).")]
+InputShape = Annotated[Optional[str], typer.Option(
+    "--input", "-i", help="Override the input shape, channels first: CxHxW (3x224x224), CxL (1x16000), "
+                          "CxDxHxW, F; letters for symbolic sizes (3xHxW).")]
+LayoutOpt = Annotated[Layout, typer.Option("--layout", help="Show shapes channels first (C×H×W, PyTorch) or last "
+                                                            "(H×W×C, papers and Keras).")]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+TextOrJson = Annotated[Format, typer.Option("--format", "-f", help="table (text) or json.")]
+MaxLayers = Annotated[int, typer.Option("--max-layers", min=1, help="Refuse specs that expand beyond this.")]
+OutputFile = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file (atomically).")]
+
+
+def analysis_for(spec: str, input: Optional[str], layout: str = "chw", max_layers: int = 100_000,
+              strict: bool = False):
+    """Load and analyse `spec` for --input: numbers, or letters for symbolic sizes (sympy, only then)."""
+    from ..pipeline import load
+    from ..shapes import has_symbols, parse_shape
+
+    graph = load(spec, max_layers)
+    if input and has_symbols(input):
+        from ..symbolic import analyze_symbolic, parse_symbolic_shape
+
+        return analyze_symbolic(graph, parse_symbolic_shape(input, layout), strict)
+    from ..analysis import analyze
+
+    shape = parse_shape(input, Option("--input"), layout=layout, code="E004", what="--input") if input else None
+    return analyze(graph, shape, strict)
+
+
+def no_symbols(analysis, *given) -> None:
+    names = [name for name, value in given if value]
+    if analysis.symbols and names:
+        raise fail("E004", f"{', '.join(names)} cannot be used with a symbolic --input", Option(names[0]),
+                   "give the input size as numbers, e.g. 3x224x224")
+
+
+def report(analysis) -> None:
+    """Warnings and errors to stderr; exit 1 for an invalid design."""
+    from ..render.console import print_diagnostics
+
+    shown = [d for d in analysis.diagnostics if d.severity != "note"]
+    if shown:
+        print_diagnostics(shown)
+    if not analysis.ok:
+        raise typer.Exit(EXIT_INVALID)
+
+
+def extra_columns(values: Optional[List[str]]) -> tuple:
+    from ..render.rows import OPTIONAL_COLUMNS
+
+    out = []
+    for v in values or []:
+        for c in v.split(","):
+            c = c.strip().lower()
+            if c == "all":
+                out.extend(OPTIONAL_COLUMNS)
+            elif c in OPTIONAL_COLUMNS:
+                out.append(c)
+            elif c:
+                raise fail("E004", f"unknown column '{c}'", Option("--columns"),
+                           f"choose from {', '.join(OPTIONAL_COLUMNS)}, all")
+    return tuple(dict.fromkeys(out))
+
+
+def write_output(text: str, output: Optional[Path], protected: tuple = ()) -> None:
+    """Print, or write atomically (temp file + rename) without ever replacing an input file."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    import os
+    import tempfile
+
+    target = output.resolve()
+    for p in protected:
+        if p is not None and Path(p).exists() and Path(p).resolve() == target:
+            raise fail("E004", f"{output} is an input file; cnncalc never overwrites its inputs", Option("--output"),
+                       "choose another output path")
+    fd, tmp = tempfile.mkstemp(dir=str(target.parent), prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise fail("E004", f"cannot write {output}: {exc.strerror}", Option("--output")) from None
+
+
+def parse_bytes(text: str) -> int:
+    """'2GiB', '512MiB', '1.5G', '1000000' -> bytes (KiB/MiB/GiB binary, K/M/G decimal)."""
+    import re
+    from fractions import Fraction
+
+    m = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([KMGT]?)(i?)B?\s*", text, re.IGNORECASE)
+    if not m:
+        raise fail("E004", f"'{text}' is not a size", Option("--max-memory"), "write e.g. 2GiB, 512MiB or 4G")
+    num, unit, binary = m.groups()
+    power = "KMGT".index(unit.upper()) + 1 if unit else 0
+    return int(Fraction(num) * (1024 if binary else 1000) ** power)
+
+
+
+def main() -> None:
+    """Console entry point: no traceback ever reaches the user."""
+    try:
+        rc = app(standalone_mode=False)  # returns the code of a typer.Exit
+        sys.exit(rc if isinstance(rc, int) else 0)
+    except CnnError as e:
+        from ..render.console import print_diagnostics
+
+        print_diagnostics(e.diagnostics)
+        sys.exit(e.exit_code)
+    except typer.Exit as e:
+        sys.exit(e.exit_code)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        sys.exit(130)
+    except typer.Abort:
+        sys.exit(130)
+    except Exception as e:  # noqa: BLE001 - the last line of defence
+        if isinstance(e, typer.TyperException) and hasattr(e, "show"):
+            e.show()  # usage errors: bad option, missing argument (exit 2)
+            sys.exit(getattr(e, "exit_code", 2))
+        sys.stderr.write(f"cnncalc: internal error: {type(e).__name__}: {e}\n"
+                         "This is a bug in cnncalc; please report it with the command and spec you ran.\n")
+        sys.exit(EXIT_INTERNAL)

@@ -1,0 +1,63 @@
+"""The one-layer calculators as commands: one per entry of cnncalc/ops/calculators.py."""
+
+import inspect
+from typing import Optional
+
+import typer
+
+from .app import Format, InputLayout, app
+from .commands import print_explanation
+
+
+_LAYOUT_HELP = ("How --input is read: auto (the odd one out of a square image's numbers is the channel count; "
+                "otherwise channels last when the last number is ≤ 4), chw or hwc.")
+
+
+def _calculator(calc) -> None:
+    """One typer command per entry of ops/calculators.py: its options, then the shared ones."""
+    def run(**values) -> None:
+        from ..calculator import calculate
+        from ..render.explain import reading_line
+
+        text = values.pop("input")
+        layout = values.pop("layout", InputLayout.auto)
+        fmt = values.pop("fmt")
+        kind = values.pop("kind", None)
+        flags = {o.flags[0]: values[o.arg] for o in calc.options}
+        e, shape, used, guessed, notes = calculate(calc.command, text, getattr(layout, "value", layout), flags,
+                                                   kind)
+        print_explanation(e, used, fmt, (reading_line(text, shape, used, guessed), *notes, ""))
+
+    kw = inspect.Parameter.KEYWORD_ONLY
+    params = [inspect.Parameter("input", kw, annotation=str, default=typer.Option(
+        ..., "--input", "-i", help="Input shape, e.g. 32x32x3 or 3x32x32 (see --layout); 1x16000 for a sequence."
+                                   if calc.layout else "Number of input features."))]
+    if calc.kinds:
+        params.append(inspect.Parameter("kind", kw, annotation=str, default=typer.Option(
+            calc.kinds[0][0], "--kind", help=" or ".join(k for k, _ in calc.kinds) + ".")))
+    for o in calc.options:
+        default = ... if o.required else None
+        if o.boolean:
+            params.append(inspect.Parameter(o.arg, kw, annotation=Optional[bool],
+                                            default=typer.Option(default, *o.flags, help=o.help)))
+        else:
+            params.append(inspect.Parameter(o.arg, kw, annotation=Optional[str] if default is None else str,
+                                            default=typer.Option(default, *o.flags, help=o.help, metavar=o.metavar)))
+    if calc.layout:
+        params.append(inspect.Parameter("layout", kw, annotation=InputLayout,
+                                        default=typer.Option(InputLayout.auto, "--layout", help=_LAYOUT_HELP)))
+    params.append(inspect.Parameter("fmt", kw, annotation=Format,
+                                    default=typer.Option(Format.table, "--format", help="table (text) or json.")))
+    run.__signature__ = inspect.Signature(params)
+    run.__doc__ = calc.help
+    app.command(calc.command)(run)
+
+
+def _register_calculators() -> None:
+    from ..ops.calculators import CALCULATORS
+
+    for calc in CALCULATORS:
+        _calculator(calc)
+
+
+_register_calculators()

@@ -1,0 +1,193 @@
+"""The commands that read a spec: summarize, validate, list, explain, check, ops."""
+
+import sys
+from typing import List, Optional
+
+import typer
+from typing_extensions import Annotated
+
+from ..errors import EXIT_INVALID, CnnError
+from .app import (COLLAPSE_ABOVE, DType, Format, FormatOpt, InputShape, Layout, LayoutOpt, MaxLayers, Optimizer,
+                  OutputFile, Spec, TextOrJson, analysis_for, app, extra_columns, no_symbols, report, write_output)
+
+
+@app.command()
+def summarize(
+    spec: Spec,
+    input: InputShape = None,
+    layout: LayoutOpt = Layout.chw,
+    fmt: FormatOpt = Format.table,
+    batch: Annotated[int, typer.Option("--batch", min=1, help="Batch size for activation memory.")] = 1,
+    dtype: Annotated[DType, typer.Option("--dtype", help="Element type for memory figures.")] = DType.float32,
+    optimizer: Annotated[Optimizer, typer.Option("--optimizer", help="Optimizer state in the training memory "
+                                                                     "estimate.")] = Optimizer.adam,
+    columns: Annotated[Optional[List[str]], typer.Option(
+        "--columns", "-c", help="Extra columns: kernel, input, trainable, memory, rf (receptive field), all.")] = None,
+    depth: Annotated[Optional[int], typer.Option(
+        "--depth", "-d", min=1, help="One row per block, opened to this depth (paper-style table); default: every "
+                                     "layer (networks over 1,000 layers: depth 1).")] = None,
+    explain: Annotated[bool, typer.Option("--explain", help="Add a column with each layer's size rule and "
+                                                            "parameter formula, numbers substituted.")] = False,
+    compare: Annotated[bool, typer.Option(
+        "--compare", help="Show the figures the spec's sources publish beside the computed ones, and which "
+                          "assumption explains each.")] = False,
+    output: OutputFile = None,
+    max_layers: MaxLayers = 100_000,
+) -> None:
+    """Print every layer's output shape, parameters and MACs, with totals."""
+    from ..render.console import console
+
+    analysis = analysis_for(spec, input, layout.value, max_layers)
+    no_symbols(analysis, ("--columns", columns), ("--explain", explain), ("--depth", depth), ("--compare", compare))
+    report(analysis)
+    extra = extra_columns(columns) + (("formula",) if explain else ())
+    mem = None
+    if not analysis.symbols:
+        from ..memory import memory
+
+        mem = memory(analysis, batch, dtype.value, optimizer.value)
+    if depth is None and len(analysis.layers) > COLLAPSE_ABOVE:
+        depth = 1
+        console(stderr=True).print(f"note: {len(analysis.layers):,} layers; showing one row per top-level block "
+                                   f"(--depth N to open blocks)", markup=False)
+    comparisons = ()
+    if compare:
+        from ..compare import compare as compare_published
+
+        comparisons = compare_published(analysis)
+        if not comparisons:
+            console(stderr=True).print(f"note: {spec} records no published figures (published: keys)", markup=False)
+    if fmt is Format.table and output is None:
+        from ..render.table import render_table
+
+        render_table(analysis, mem, console(), layout.value, extra, depth, comparisons)
+        return
+    from ..render import text
+
+    rendered = {
+        Format.json: lambda: text.to_json(analysis, comparisons if compare else None, mem),
+        Format.markdown: lambda: text.to_markdown(analysis, mem, layout.value, extra, depth, comparisons),
+        Format.csv: lambda: text.to_csv(analysis, mem, layout.value, extra, depth),
+        Format.table: lambda: text.to_markdown(analysis, mem, layout.value, extra, depth, comparisons),
+    }[fmt]()
+    write_output(rendered, output, (spec,))
+
+
+@app.command()
+def validate(spec: Spec, input: InputShape = None, fmt: TextOrJson = Format.table,
+             max_layers: MaxLayers = 100_000) -> None:
+    """Check a design: exit 0 when valid, 1 with every problem found (FILE:LINE:COL: error: ...)."""
+    from ..render import reports
+    from ..render.console import console, print_diagnostics, print_lines
+
+    try:
+        analysis = analysis_for(spec, input, max_layers=max_layers)
+        report = None
+        if analysis.symbols:
+            from ..symbolic import size_report
+
+            report = size_report(analysis.graph, analysis.input_shape, analysis)
+    except CnnError as e:
+        if fmt is Format.json:
+            sys.stdout.write(reports.diagnostics_json(False, e.diagnostics))
+            raise typer.Exit(e.exit_code) from None
+        raise
+    if report is not None:
+        from ..render import symbolic
+
+        if fmt is Format.json:
+            sys.stdout.write(symbolic.report_json(report))
+        else:
+            print_diagnostics(analysis.diagnostics)
+            print_lines(symbolic.report_lines(spec, report), console(stderr=not report.ok))
+        if not report.ok:
+            raise typer.Exit(EXIT_INVALID)
+        return
+    if fmt is Format.json:
+        sys.stdout.write(reports.diagnostics_json(analysis.ok, analysis.diagnostics))
+    else:
+        print_diagnostics(analysis.diagnostics)
+        print_lines([reports.validate_line(spec, analysis)], console(stderr=not analysis.ok))
+    if not analysis.ok:
+        raise typer.Exit(EXIT_INVALID)
+
+
+@app.command("list")
+def list_models(fmt: TextOrJson = Format.table) -> None:
+    """List the bundled architectures with their parameters, MACs and source."""
+    from ..pipeline import summarize as summarize_model
+    from ..render import reports
+    from ..render.console import console
+    from ..zoo import bundled_names
+
+    rows = reports.model_rows((name, summarize_model(name)) for name in bundled_names())
+    if fmt is Format.json:
+        sys.stdout.write(reports.models_json(rows))
+    else:
+        reports.render_models(rows, console())
+
+
+@app.command()
+def explain(
+    spec: Spec,
+    layer: Annotated[str, typer.Argument(help="The layer's name, as `summarize` prints it.")],
+    input: InputShape = None,
+    layout: LayoutOpt = Layout.chw,
+    fmt: TextOrJson = Format.table,
+) -> None:
+    """Show one layer's formulas with its numbers substituted: output size, params, MACs, receptive field."""
+    from ..explain import explain_layer
+
+    analysis = analysis_for(spec, input, layout.value)
+    no_symbols(analysis, ("--input", True))
+    analysis.raise_for_errors()
+    print_explanation(explain_layer(analysis, layer), layout.value, fmt)
+
+
+def print_explanation(e, layout: str, fmt: Format, preface: tuple = ()) -> None:
+    import json
+
+    from ..render.console import console, print_diagnostics, print_lines
+    from ..render.explain import explanation_dict, explanation_lines
+
+    if fmt is Format.json:
+        sys.stdout.write(json.dumps(explanation_dict(e), indent=2) + "\n")
+        return
+    out = console()
+    print_lines([*preface, *explanation_lines(e, layout)], out)
+    if e.diagnostics:
+        out.print()
+        print_diagnostics(e.diagnostics, out)
+
+
+@app.command()
+def check(
+    answers: Annotated[str, typer.Argument(help="An answer sheet (YAML): model, answers per layer and totals.")],
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="table (text) or json (for "
+                                                               "autograders).")] = Format.table,
+) -> None:
+    """Grade answers (output shapes, params, MACs, receptive fields): ✓/✗ each, the right value and its
+    worked formula, a score; exit 0 only when every answer is right."""
+    import json
+
+    from ..grading import grade
+    from ..render.console import print_lines
+    from ..render.grading import grade_dict, grade_lines
+
+    g = grade(answers)
+    if fmt is Format.json:
+        sys.stdout.write(json.dumps(grade_dict(g), indent=2, ensure_ascii=False) + "\n")
+    else:
+        print_lines(grade_lines(g))
+    if not g.passed:
+        raise typer.Exit(EXIT_INVALID)
+
+
+@app.command()
+def ops() -> None:
+    """List the ops a spec can use, with their aliases and arguments."""
+    from ..ops import FAMILIES, REGISTRY
+    from ..render.console import console
+    from ..render.reports import render_ops
+
+    render_ops(REGISTRY, FAMILIES, console())

@@ -1,0 +1,78 @@
+"""The names visible inside one block instance, and how a reference resolves to a layer.
+
+A spec names layers locally (`conv1` inside a block); the network knows them by their
+qualified names (`layer1.0.conv1`). Each block instance has a table of the names it can
+see: its own layers, and, through its parent's table, the dotted names of nested
+instances (`layer1.0.conv1` from the top). Registering a layer exposes it upward under
+every prefix. A reference that is not visible is an error that says what is wrong: an
+unknown name (with a "did you mean"), a layer defined later, or a cycle.
+"""
+
+from __future__ import annotations
+
+from .errors import Pos, did_you_mean
+
+INPUT = "input"
+
+
+class NameTable:
+    """Names visible in one block instance; registering also exposes dotted names upward."""
+
+    def __init__(self, prefix: str, input_name: str, parent: NameTable | None, rel: str,
+                 items: tuple, chain: tuple, env: dict) -> None:
+        self.prefix, self.input, self.parent, self.rel = prefix, input_name, parent, rel
+        self.items, self.chain, self.env = items, chain, env
+        self.table: dict[str, str] = {}
+        self.where: dict[str, Pos] = {}
+        self.counters: dict[str, int] = {}
+        self.explicit = {str(it.name) for it in items if isinstance(it.name, str)}
+
+    def context(self) -> str | None:
+        if not self.chain:
+            return None
+        inner = self.chain[-1]
+        return f"in {inner.name}, block '{inner.block}' used at line {inner.pos.line}"
+
+    def auto_name(self, base: str) -> str:
+        while True:
+            n = self.counters.get(base, 0) + 1
+            self.counters[base] = n
+            name = f"{base}_{n}"
+            if name not in self.explicit and name not in self.table:
+                return name
+
+    def register(self, local: str, qualified: str, pos: Pos, run) -> None:
+        if local in self.table:
+            first = self.where.get(local)
+            where = f" (first defined at line {first.line})" if first else ""
+            run.error("E105", f"duplicate layer name '{self.prefix}{local}'{where}", pos,
+                      "give each layer a unique name", self.context())
+            return
+        scope, rel = self, local
+        while scope is not None:
+            scope.table.setdefault(rel, qualified)
+            scope.where.setdefault(rel, pos)
+            if scope.parent is not None:
+                rel = f"{scope.rel}.{rel}"
+            scope = scope.parent
+
+    def resolve(self, ref: str, pos: Pos, current: str, run) -> str | None:
+        if ref in self.table:
+            return self.table[ref]
+        if ref == INPUT:
+            return self.input
+        later = [it for it in self.items if isinstance(it.name, str) and str(it.name) == ref]
+        if later:
+            target = later[0]
+            refs = [str(v) for v, _ in (target.inputs or ()) if isinstance(v, str)]
+            if current in refs or ref == current:
+                run.error("E107", f"cycle: '{current}' takes '{ref}' as input, which takes '{current}'", pos,
+                          "a network must be acyclic; one of the two must take an earlier layer", self.context())
+            else:
+                run.error("E107", f"'{ref}' is defined later (line {target.pos.line}); a layer can only take "
+                                  f"inputs from earlier layers", pos,
+                          f"move this layer after '{ref}', or take an earlier layer", self.context())
+            return None
+        hint = did_you_mean(ref, [*self.table, INPUT]) or "inputs: names an earlier layer, or `input`"
+        run.error("E106", f"unknown input '{ref}'", pos, hint, self.context())
+        return None
