@@ -11,10 +11,10 @@ summarize` stays fast.
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import List, Optional
+
+from typing import Annotated, List, Optional
 
 import typer
-from typing_extensions import Annotated
 
 from ..errors import EXIT_INTERNAL, EXIT_INVALID, CnnError, Option, fail
 

@@ -1,10 +1,10 @@
 """The commands that read a spec: summarize, validate, list, explain, check, ops."""
 
 import sys
-from typing import List, Optional
+
+from typing import Annotated, List, Optional
 
 import typer
-from typing_extensions import Annotated
 
 from ..errors import EXIT_INVALID, CnnError
 from .app import (COLLAPSE_ABOVE, DType, Format, FormatOpt, InputShape, Layout, LayoutOpt, MaxLayers, Optimizer,

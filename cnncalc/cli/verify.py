@@ -2,10 +2,10 @@
 
 import sys
 from pathlib import Path
-from typing import Optional
+
+from typing import Annotated, Optional
 
 import typer
-from typing_extensions import Annotated
 
 from ..errors import EXIT_INVALID, Option, fail
 from .app import Format, Spec, TextOrJson, analysis_for, app, no_symbols, parse_bytes
