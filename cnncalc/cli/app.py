@@ -11,7 +11,6 @@ summarize` stays fast.
 import sys
 from enum import Enum
 from pathlib import Path
-
 from typing import Annotated, List, Optional
 
 import typer

@@ -1,7 +1,6 @@
 """The commands that read a spec: summarize, validate, list, explain, check, ops."""
 
 import sys
-
 from typing import Annotated, List, Optional
 
 import typer

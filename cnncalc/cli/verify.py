@@ -2,7 +2,6 @@
 
 import sys
 from pathlib import Path
-
 from typing import Annotated, Optional
 
 import typer
