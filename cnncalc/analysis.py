@@ -23,7 +23,7 @@ from .graph import INPUT, Graph, Node
 from .layer import Layer, describe_shape
 from .ops import find_arg
 from .ops.base import SHAPE_NAMES, Args, Ctx, OpError
-from .ops.window import is_concrete
+from .ops.window import DIM_NAMES, is_concrete
 from .receptive_field import input_field, merge, step
 
 
@@ -88,8 +88,7 @@ def shape_env(shape: tuple) -> dict:
     """The names an expression may use for a layer's input: in_channels, in_height, …"""
     if len(shape) == 1:
         return {"in_features": shape[0], "in_channels": shape[0]}
-    names = {2: ("in_length",), 3: ("in_height", "in_width"), 4: ("in_depth", "in_height", "in_width")}[len(shape)]
-    return {"in_channels": shape[0], **dict(zip(names, shape[1:]))}
+    return {"in_channels": shape[0], **{f"in_{name}": d for name, d in zip(DIM_NAMES[len(shape) - 1], shape[1:])}}
 
 
 def _resolve_pending(node: Node, op, ins: list, diags: list) -> Args | None:

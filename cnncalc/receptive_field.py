@@ -27,6 +27,8 @@ import functools
 from dataclasses import dataclass
 from fractions import Fraction
 
+from .ops.window import DIM_SUFFIXES
+
 
 def _one(values) -> str:
     """'7' when every dimension agrees, else '7×5'."""
@@ -117,7 +119,7 @@ def worked(before: RF, window) -> str:
         key = (window.kernel[j], window.stride[j], window.pad[j], window.dilation[j], before.size[j], before.stride[j],
                before.padding[j])
         groups.setdefault(key, []).append(j)
-    suffixes = {1: ("",), 2: ("_h", "_w"), 3: ("_d", "_h", "_w")}[n]
+    suffixes = DIM_SUFFIXES[n]
     parts = []
     for dims in groups.values():
         j = dims[0]

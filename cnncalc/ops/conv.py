@@ -19,7 +19,7 @@ from . import argtypes as t
 from .argtypes import per_dim
 from .base import Arg, Formula, Op, OpError, Weight, Worked, numel, product
 from .registry import register_ranks
-from .window import SIZE_LABELS, Window, grouped_dims, is_concrete, transposed_out_size
+from .window import DIM_NAMES, SIZE_LABELS, Window, grouped_dims, is_concrete, transposed_out_size
 from .windowed import WindowOp, bind_window
 
 
@@ -147,10 +147,8 @@ class ConvTranspose(Op):
     def infer(self, a, ins, ctx):
         c_in, sizes = ins[0][0], ins[0][1:]
         check_channels(a, c_in, a.out_channels)
-        names = ("length",) if len(sizes) == 1 else ("height", "width") if len(sizes) == 2 else \
-            ("depth", "height", "width")
         out = []
-        for j, dim in enumerate(names):
+        for j, dim in enumerate(DIM_NAMES[len(sizes)]):
             k, s, d, p, op_ = a.kernel_size[j], a.stride[j], a.dilation[j], a.padding[j], a.output_padding[j]
             if op_ >= max(s, d):
                 raise OpError("E104", f"output_padding {op_} must be smaller than stride or dilation "

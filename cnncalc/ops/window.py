@@ -34,7 +34,8 @@ from .base import Ctx, OpError
 DIM_NAMES = {1: ("length",), 2: ("height", "width"), 3: ("depth", "height", "width")}
 _LINES = {1: (("position", "positions"),), 2: (("row", "rows"), ("column", "columns")),
           3: (("slice", "slices"), ("row", "rows"), ("column", "columns"))}
-SIZE_LABELS = {1: ("O",), 2: ("O_h", "O_w"), 3: ("O_d", "O_h", "O_w")}
+DIM_SUFFIXES = {1: ("",), 2: ("_h", "_w"), 3: ("_d", "_h", "_w")}  # O_h, r_w, …; one dimension needs none
+SIZE_LABELS = {n: tuple(f"O{s}" for s in suffixes) for n, suffixes in DIM_SUFFIXES.items()}
 
 
 @dataclass(frozen=True)
