@@ -1,13 +1,12 @@
 """NumPy forward pass (cnncalc.run) beside PyTorch's CPU forward, and their peak memory.
 
-Time: ResNet-50, VGG-16 and DenseNet-121 at 224×224, batch 1, float32; both backends run
-the same layers with the same weights in this process (PyTorch through
-tests/oracle/torch_model.py, i.e. torch.nn.functional, under torch.no_grad), median of
-several runs after a warm-up. The target is NumPy ≤ 1.5× PyTorch for ResNet-50.
+Time: ResNet-50, VGG-16 and DenseNet-121 at 224×224, batch 1, float32; PyTorch runs the
+same network as a torch.nn module (benchmarks/torch_nets.py) under torch.no_grad, cnncalc
+its NumPy forward pass; median of several runs after a warm-up, in this process. The
+target is NumPy ≤ 1.5× PyTorch for ResNet-50.
 
 Memory: peak resident memory (ru_maxrss) of `cnncalc verify resnet50` as a user runs it,
-beside a process that imports torch, creates the same weights in torch and runs the same
-forward pass, freeing each activation after its last use as cnncalc does; target ≤ 2×.
+beside a process that imports torch, builds the same module and runs one forward pass.
 
     python benchmarks/bench_forward.py [--runs 7] [--models resnet50 vgg16 densenet121]
 """
@@ -23,26 +22,16 @@ from pathlib import Path
 from timing import median_time
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests" / "oracle"))
+BENCH = Path(__file__).resolve().parent
 
 TORCH_FORWARD = r"""
 import sys
-sys.path.insert(0, {oracle!r})
+sys.path.insert(0, {bench!r})
 import torch
-import cnncalc
-from torch_model import FORWARD
-a = cnncalc.summarize({model!r})
-weights = {{r.name: {{n: torch.randn(shape) for n, (shape, _) in
-                     r.node.op.weights(r.args, list(r.input_shapes), r.output_shape).items()}}
-           for r in a.layers}}
-values = {{"input": torch.randn(1, *a.input_shape)}}
-last = {{i: k for k, r in enumerate(a.layers) for i in r.inputs}}
+from torch_nets import build
+net = build({model!r})
 with torch.no_grad():
-    for k, r in enumerate(a.layers):
-        values[r.name] = FORWARD[r.op](r, [values[i] for i in r.inputs], weights[r.name])
-        for i in set(r.inputs):
-            if last[i] == k:
-                del values[i]
+    net(torch.randn(1, 3, 224, 224))
 """
 
 # ru_maxrss survives fork + exec on Linux, so a process started from this (large) one would
@@ -68,7 +57,7 @@ def main() -> None:
     args = p.parse_args()
     import numpy as np
     import torch
-    from torch_model import torch_forward
+    from torch_nets import build
 
     import cnncalc
     from cnncalc.backend.runner import init_weights, run
@@ -80,12 +69,17 @@ def main() -> None:
         w = init_weights(a, 0, "float32")
         x = np.random.default_rng(1).standard_normal((1, *a.input_shape)).astype("float32")
         t_np = median_time(lambda: run(a, x, w), args.runs, warmup=True)  # noqa: B023
-        t_torch = median_time(lambda: torch_forward(a, x, w), args.runs, warmup=True)  # noqa: B023
+        net, tx = build(model), torch.as_tensor(x)
+
+        def torch_forward():
+            with torch.no_grad():
+                net(tx)  # noqa: B023
+
+        t_torch = median_time(torch_forward, args.runs, warmup=True)
         print(f"{model:12} {t_np:9.3f} {t_torch:9.3f} {t_np / t_torch:12.2f} {a.totals.macs / t_np / 1e9:13.1f}")
     if not args.no_memory:
-        oracle = str(ROOT / "tests" / "oracle")
         ours = peak([sys.executable, "-m", "cnncalc", "verify", "resnet50"])
-        theirs = peak([sys.executable, "-c", TORCH_FORWARD.format(model="resnet50", oracle=oracle)])
+        theirs = peak([sys.executable, "-c", TORCH_FORWARD.format(model="resnet50", bench=str(BENCH))])
         print(f"\npeak RSS, resnet50 forward: cnncalc verify {ours / 2**20:.0f} MiB, "
               f"PyTorch {theirs / 2**20:.0f} MiB, ratio {ours / theirs:.2f}")
     print(f"median of {args.runs} runs after a warm-up; batch 1, 224×224, float32")

@@ -1,4 +1,4 @@
-"""Benchmark cnncalc's NumPy conv2d against PyTorch's CPU conv2d.
+"""Benchmark cnncalc's NumPy conv2d forward (the conv2d op's own forward pass) against PyTorch's CPU conv2d.
 
 Run from the repository root:
 
@@ -29,7 +29,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from cnncalc.backend.kernels import conv2d  # noqa: E402
+import cnncalc  # noqa: E402
 
 try:
     import torch
@@ -75,11 +75,19 @@ def flops(c_in, c_out, k, s, p, h) -> int:
     return 2 * c_in * c_out * k * k * oh * oh
 
 
+def conv_layer(c_in, c_out, k, s, p, h):
+    """The bound conv2d layer of a one-layer spec: its forward is what `cnncalc verify` runs."""
+    spec = (f"name: bench\ninput: [{c_in}, {h}, {h}]\nlayers:\n  - {{type: conv2d, out_channels: {c_out}, "
+            f"kernel_size: {k}, stride: {s}, padding: {p}, bias: false}}\n")
+    return cnncalc.analyze(cnncalc.load_string(spec)).layers[0]
+
+
 def make_case(c_in, c_out, k, s, p, h, rng):
     x = rng.standard_normal((1, c_in, h, h), dtype=np.float32)
     w = rng.standard_normal((c_out, c_in, k, k), dtype=np.float32)
     w *= np.float32(1 / np.sqrt(c_in * k * k))
-    run_np = lambda: conv2d(x, w, None, stride=(s, s), padding=(p, p, p, p))  # noqa: E731
+    layer = conv_layer(c_in, c_out, k, s, p, h)
+    run_np = lambda: layer.forward([x], {"weight": w})  # noqa: E731
     if torch is None:
         return run_np, None
     tx, tw = torch.from_numpy(x), torch.from_numpy(w)

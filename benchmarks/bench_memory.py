@@ -1,11 +1,10 @@
 """cnncalc's training-memory estimate beside PyTorch's real peak for one training step.
 
 For ResNet-18 and VGG-11 at batch 8, 224×224, float32, on the CPU: each measurement runs
-in a fresh process that imports torch, notes its resident memory, builds the network
-from cnncalc's analysis (tests/oracle/torch_model.py: the same layers, torch.nn.functional)
-with parameters created directly in torch, runs forward + backward + one optimizer step,
-and reports the peak resident memory above that starting point (ru_maxrss). The estimate
-is `summarize --batch 8 --optimizer …`'s "Training estimate".
+in a fresh process that imports torch, notes its resident memory, builds the same
+network as a torch.nn module (benchmarks/torch_nets.py), runs forward + backward + one
+optimizer step, and reports the peak resident memory above that starting point
+(ru_maxrss). The estimate is `summarize --batch 8 --optimizer …`'s "Training estimate".
 
     python benchmarks/bench_memory.py [--models resnet18 vgg11] [--batch 8] [--optimizer adam]
 """
@@ -22,35 +21,19 @@ ROOT = Path(__file__).resolve().parent.parent
 
 CHILD = r"""
 import json, resource, sys
-sys.path.insert(0, {oracle!r})
+sys.path.insert(0, {bench!r})
 import torch
 torch.manual_seed(0)
 def rss():
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * resource.getpagesize()
-import cnncalc
-from torch_model import FORWARD
-a = cnncalc.summarize({model!r})
+from torch_nets import build
 base = rss()
 base_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-params, weights = [], {{}}
-for r in a.layers:
-    w = {{}}
-    for name, (shape, trainable) in r.node.op.weights(r.args, list(r.input_shapes), r.output_shape).items():
-        t = torch.randn(shape) * 0.01
-        if trainable:
-            t.requires_grad_(True)
-            params.append(t)
-        w[name] = t
-    weights[r.name] = w
+net = build({model!r}).train()
 opt = {{"sgd": lambda p: torch.optim.SGD(p, lr=0.01), "momentum": lambda p: torch.optim.SGD(p, lr=0.01, momentum=0.9),
-        "adam": lambda p: torch.optim.Adam(p)}}[{optimizer!r}](params)
-x = torch.randn({batch}, *a.input_shape)
-values = {{"input": x}}
-for r in a.layers:
-    values[r.name] = FORWARD[r.op](r, [values[i] for i in r.inputs], weights.get(r.name, {{}}))
-loss = values[a.layers[-1].name].sum()
-del values
+        "adam": lambda p: torch.optim.Adam(p)}}[{optimizer!r}](net.parameters())
+loss = net(torch.randn({batch}, 3, 224, 224)).sum()
 loss.backward()
 opt.step()
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
@@ -70,8 +53,7 @@ def main() -> None:
     print(f"{'model':10} {'optimizer':9} {'estimate MiB':>13} {'PyTorch peak MiB':>17} {'estimate/PyTorch':>17}")
     for model in args.models:
         est = memory(cnncalc.summarize(model), args.batch, "float32", args.optimizer).training_bytes
-        code = CHILD.format(oracle=str(ROOT / "tests" / "oracle"), model=model, optimizer=args.optimizer,
-                            batch=args.batch)
+        code = CHILD.format(bench=str(ROOT / "benchmarks"), model=model, optimizer=args.optimizer, batch=args.batch)
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
         real = json.loads(out.stdout.strip().splitlines()[-1])["peak_above_start"]
         print(f"{model:10} {args.optimizer:9} {est / 2**20:13.1f} {real / 2**20:17.1f} {est / real:17.2f}")

@@ -3,19 +3,19 @@
 This is what the analysis returns and what every consumer talks to: the renderers,
 explain, compare, grading, memory, the symbolic sizes and the NumPy runner. It holds
 the counts the analysis computed and asks its op for everything else, so no module
-outside cnncalc/ops reads an op's arguments or knows an op by name. Frozen; it never
-prints.
+outside cnncalc/ops reads an op's arguments or knows an op by name. Immutable (a named
+tuple: a network of 10,000 layers builds 10,000 of them, and a frozen dataclass costs
+twice as much to construct); it never prints.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .ops.base import Args, Op, Weight, Worked, numel
 
 
-@dataclass(frozen=True)
-class Layer:
+class Layer(NamedTuple):
     name: str
     op: Op
     args: Args  # bound: one value per spatial dimension, 'same' resolved

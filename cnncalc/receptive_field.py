@@ -24,8 +24,8 @@ fraction); there the size is an upper bound: r_l = r_{l−1} + (⌈k'/s⌉ − 1
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from fractions import Fraction
+from typing import NamedTuple
 
 from .ops.window import DIM_SUFFIXES
 
@@ -36,8 +36,7 @@ def _one(values) -> str:
     return texts[0] if len(set(texts)) == 1 else "×".join(texts)
 
 
-@dataclass(frozen=True)
-class RF:
+class RF(NamedTuple):
     size: tuple  # one per spatial dimension
     stride: tuple
     padding: tuple
@@ -73,7 +72,7 @@ def merge(fields: list) -> tuple:
         starts = [-f.padding[j] for f in fields]
         ends = [-f.padding[j] + f.size[j] - 1 for f in fields]
         strides = {f.stride[j] for f in fields}
-        centres = {Fraction(s + e, 2) for s, e in zip(starts, ends)}
+        centres = {s + e for s, e in zip(starts, ends)}  # twice the centre: equal iff the centres are
         if len(strides) > 1 or len(centres) > 1:
             aligned = False
         start, end = min(starts), max(ends)

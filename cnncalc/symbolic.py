@@ -162,7 +162,7 @@ def analyze_symbolic(graph: Graph, shape: tuple, strict: bool = False) -> Analys
     except TypeError as exc:  # sympy: "cannot determine truth value of Relational"
         raise fail("E104", f"{graph.name}: this network's size rules cannot be written as formulas ({exc})",
                    _CLI, "give the input size as numbers, e.g. 3x224x224") from None
-    layers = tuple(replace(r, input_shapes=tuple(tuple(map(simplify, s)) for s in r.input_shapes),
+    layers = tuple(r._replace(input_shapes=tuple(tuple(map(simplify, s)) for s in r.input_shapes),
                            output_shape=tuple(map(simplify, r.output_shape)), trainable=simplify(r.trainable),
                            non_trainable=simplify(r.non_trainable), macs=simplify(r.macs))
                    for r in a.layers)

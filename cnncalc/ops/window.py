@@ -25,8 +25,8 @@ Kernels, strides, paddings and dilations are always ints.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from fractions import Fraction
+from typing import NamedTuple
 
 from .base import Ctx, OpError
 
@@ -38,8 +38,7 @@ DIM_SUFFIXES = {1: ("",), 2: ("_h", "_w"), 3: ("_d", "_h", "_w")}  # O_h, r_w, â
 SIZE_LABELS = {n: tuple(f"O{s}" for s in suffixes) for n, suffixes in DIM_SUFFIXES.items()}
 
 
-@dataclass(frozen=True)
-class Window:
+class Window(NamedTuple):
     """Sliding-window geometry, one entry per spatial dimension.
 
     `pad` holds (begin, end) per dimension, already resolved from 'same'/'valid'. The

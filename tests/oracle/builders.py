@@ -199,14 +199,15 @@ class GoogLeNet(nn.Module):
 
 # -- VGG (torchvision vgg.py, batch_norm=True) ----------------------------------------------------
 class VGG(nn.Module):
-    def __init__(self, cfg):
+    def __init__(self, cfg, batch_norm: bool = True):
         super().__init__()
         layers, c = [], 3
         for v in cfg:
             if v == "M":
                 layers.append(nn.MaxPool2d(2, 2))
             else:
-                layers += [nn.Conv2d(c, v, 3, padding=1), nn.BatchNorm2d(v), nn.ReLU(inplace=True)]
+                layers += [nn.Conv2d(c, v, 3, padding=1), *([nn.BatchNorm2d(v)] if batch_norm else []),
+                           nn.ReLU(inplace=True)]
                 c = v
         self.features = nn.Sequential(*layers)
         self.avgpool = nn.AdaptiveAvgPool2d((7, 7))
