@@ -47,6 +47,7 @@ class Analysis:
     layers: tuple  # of Layer
     totals: Totals
     diagnostics: tuple
+    output: str = ""  # the layer whose output is the model's (the last, or what stands for it)
 
     @property
     def name(self) -> str:
@@ -66,8 +67,13 @@ class Analysis:
         return tuple(dict.fromkeys(d for d in self.input_shape if not is_concrete(d)))
 
     @property
+    def output_layer(self) -> Layer | None:
+        return self.layer(self.output) if self.output else (self.layers[-1] if self.layers else None)
+
+    @property
     def output_shape(self) -> tuple:
-        return self.layers[-1].output_shape if self.layers else self.input_shape
+        last = self.output_layer
+        return last.output_shape if last is not None else self.input_shape
 
     def layer(self, name: str) -> Layer | None:
         return next((r for r in self.layers if r.name == name), None)
@@ -113,6 +119,20 @@ def _resolve_pending(node: Node, op, ins: list, diags: list) -> Args | None:
     return args.replace(**changes)
 
 
+def _decide(node: Node, ins: list, diags: list):
+    """A `when:` that reads the input size, now that it is known: True, False, or None (reported)."""
+    try:
+        keep = node.when.resolve(shape_env(ins[0]))
+    except CnnError as e:
+        diags.extend(Diagnostic(d.code, d.message, d.pos, d.hint, _context(node)) for d in e.diagnostics)
+        return None
+    if not isinstance(keep, bool):
+        diags.append(Diagnostic("E104", f"when: must be true or false, got {keep!r}", node.when.expr.pos, None,
+                                _context(node)))
+        return None
+    return keep
+
+
 def _op_for(node: Node, ins: list, diags: list):
     """The op serving these inputs (a family's member for their rank), or None after reporting why not."""
     op = node.op.resolve(ins)
@@ -143,11 +163,23 @@ def analyze(graph: Graph, input_shape: tuple | None = None, strict: bool = False
     shape0 = tuple(input_shape) if input_shape is not None else graph.input_shape
     shapes = {INPUT: shape0}
     fields = {INPUT: input_field(shape0)}
+    alias: dict = {}  # a layer dropped by a `when:` on its input size -> the layer standing for it
     results, diags = [], []
     for node in graph.nodes:
         if node.args is None or any(i not in shapes for i in node.inputs):
             continue  # already reported, or downstream of a reported problem
-        ins = [shapes[i] for i in node.inputs]
+        names = tuple(alias.get(i, i) for i in node.inputs)
+        ins = [shapes[i] for i in names]
+        if node.when is not None:
+            keep = _decide(node, ins, diags)
+            if keep is None:
+                continue
+            if not keep:
+                target = alias.get(node.stand_in, node.stand_in)
+                if target in shapes:
+                    alias[node.name] = target
+                    shapes[node.name], fields[node.name] = shapes[target], fields[target]
+                continue
         op = _op_for(node, ins, diags)
         if op is None:
             continue
@@ -175,9 +207,9 @@ def analyze(graph: Graph, input_shape: tuple | None = None, strict: bool = False
             pos = node.arg_pos.get(arg, node.pos) if arg else node.pos
             diags.append(Diagnostic(code, f"{node.name}: {message}", pos, hint, _context(node)))
         shapes[node.name] = out
-        rf = _field(node, [fields[i] for i in node.inputs], rf_step, diags)
+        rf = _field(node, [fields[i] for i in names][:op.field_inputs(len(names))], rf_step, diags)
         fields[node.name] = rf
-        results.append(Layer(node.name, op, args, node.inputs, tuple(ins), out, trainable, non_trainable, macs,
+        results.append(Layer(node.name, op, args, names, tuple(ins), out, trainable, non_trainable, macs,
                              window, node, rf))
     totals = Totals(
         params=sum(r.params for r in results),
@@ -185,16 +217,19 @@ def analyze(graph: Graph, input_shape: tuple | None = None, strict: bool = False
         non_trainable_params=sum(r.non_trainable for r in results),
         macs=sum(r.macs for r in results),
     )
-    everything = [*graph.diagnostics, *_dedupe(diags), *_unused(graph, results)]
+    last = graph.nodes[-1].name if graph.nodes else INPUT
+    output = alias.get(last, last) if alias.get(last, last) in {r.name for r in results} else \
+        (results[-1].name if results else "")
+    everything = [*graph.diagnostics, *_dedupe(diags), *_unused(graph, results, output)]
     everything.sort(key=sort_key)
-    return Analysis(graph, shape0, tuple(results), totals, tuple(everything))
+    return Analysis(graph, shape0, tuple(results), totals, tuple(everything), output)
 
 
-def _unused(graph: Graph, results: list) -> list:
-    """W104 for each layer no path to the model output reads (the output is the last layer)."""
+def _unused(graph: Graph, results: list, output: str) -> list:
+    """W104 for each layer no path to the model output reads."""
     if not results or any(d.severity == "error" for d in graph.diagnostics):
         return []
-    needed = {results[-1].name}
+    needed = {output}
     for r in reversed(results):
         if r.name in needed:
             needed.update(r.inputs)
@@ -202,7 +237,7 @@ def _unused(graph: Graph, results: list) -> list:
     for r in results:
         if r.name not in needed and "W104" not in r.node.allow:
             out.append(Diagnostic("W104", f"{r.name}: its output is never used on the way to the model output "
-                                          f"({results[-1].name})", r.pos,
+                                          f"({output})", r.pos,
                                   "name it in a later layer's inputs:, drop it, or add allow: [W104]",
                                   _context(r.node)))
     return _dedupe(out)

@@ -3,33 +3,52 @@
 A string value that starts with `$` is an expression (`$planes * 4`,
 `$2 if i == 0 else 1`, `$in_channels // 2`); `${...}` inside a longer string is
 interpolated (`"denselayer${i + 1}"`). Expressions are parsed with `ast` and evaluated
-by a small whitelist interpreter: integers, booleans, strings, arithmetic with `//`
-(never `/`, sizes stay exact integers), comparisons, `and/or/not`, `a if c else b`,
-and `min`, `max`, `abs`. There is no attribute access, no call of anything else.
+by a small whitelist interpreter: integers, booleans, strings, lists, arithmetic,
+comparisons, `and/or/not`, `a if c else b`, and the functions `min`, `max`, `abs`,
+`floor`, `ceil` and `make_divisible`. There is no attribute access and no other call.
+
+Arithmetic is exact. `/` gives a fraction, not a float (7/2 is 7/2), and a decimal
+such as 1.1 (written in the spec or passed as a block argument) is 11/10. A value that
+comes out whole is an int again; a size that does not is an error at its argument, so
+EfficientNet's widths are written as torchvision computes them, exactly:
+`make_divisible(32 * width, 8)` with `width: 1.1`.
+
+    make_divisible(v, d=8, min=d) = max(min, ⌊v + d/2⌋ // d · d), plus d if that is below 0.9·v
+        (torchvision's and TensorFlow's _make_divisible: MobileNet, EfficientNet, RegNet)
 
 Names that are not known when a block is expanded but describe the layer's input
-(`in_channels`, `in_length`, `in_depth`, `in_height`, `in_width`, `in_features`) make the value *deferred*:
-it is evaluated by the analysis once the input shape is known. That is how a
-DenseNet transition says "half the channels it receives".
+(`in_channels`, `in_length`, `in_depth`, `in_height`, `in_width`, `in_features`) make the
+value *deferred*: it is evaluated by the analysis once the input shape is known. That is
+how a DenseNet transition says "half the channels it receives".
+
+Cost is charged before the work: literals and results are bounded in size, `**` is
+refused when its result would be too large before it is computed, repeating a string
+or list is bounded, and an expression has at most 500 nodes, nested at most 50 deep.
 """
 
 from __future__ import annotations
 
 import ast
+import math
 import operator
 import re
 from dataclasses import dataclass, field
+from fractions import Fraction
 from types import MappingProxyType
 
 from .errors import Pos, fail
 
 SHAPE_NAMES = ("in_channels", "in_length", "in_depth", "in_height", "in_width", "in_features")
 MAX_INT_BITS = 256  # beyond this no size is meaningful; fail instead of computing forever
+MAX_ITEMS = 10_000  # length of a string or list an expression may build
+MAX_NODES = 500
+MAX_DEPTH = 50
 
 _BINOPS = {
     ast.Add: operator.add,
     ast.Sub: operator.sub,
     ast.Mult: operator.mul,
+    ast.Div: lambda a, b: Fraction(a) / Fraction(b),  # exact: 7/2 is 7/2, never 3.5000000001
     ast.FloorDiv: operator.floordiv,
     ast.Mod: operator.mod,
     ast.Pow: operator.pow,
@@ -42,14 +61,48 @@ _CMPOPS = {
     ast.Gt: operator.gt,
     ast.GtE: operator.ge,
 }
-_FUNCS = {"min": min, "max": max, "abs": abs}
 _INTERP = re.compile(r"\$\{([^}]*)\}")
+
+
+def make_divisible(v, divisor=8, min_value=None):
+    """torchvision's _make_divisible, in exact arithmetic (see the module docstring)."""
+    v, d = Fraction(v), divisor
+    if isinstance(d, bool) or not isinstance(d, int) or d < 1:
+        raise TypeError(f"make_divisible's divisor must be a whole number ≥ 1, got {d!r}")
+    new_v = max(d if min_value is None else min_value, math.floor(v + Fraction(d, 2)) // d * d)
+    return new_v + d if new_v < Fraction(9, 10) * v else new_v
+
+
+def _minmax(fn):
+    def call(*args):
+        values = args[0] if len(args) == 1 and isinstance(args[0], list) else args
+        if not values:
+            raise TypeError(f"{fn.__name__}() of nothing")
+        return fn(values)
+
+    return call
+
+
+_FUNCS = {"min": _minmax(min), "max": _minmax(max), "abs": abs, "floor": math.floor, "ceil": math.ceil,
+          "make_divisible": make_divisible}
 
 
 class Unbound(Exception):
     def __init__(self, name: str) -> None:
         super().__init__(name)
         self.name = name
+
+
+class LayerRef(str):
+    """A block argument naming a layer outside the block (`{block: up, skip: enc4}`): the name as
+    written, and the layer it named where the block was used."""
+
+    qualified: str
+
+    def __new__(cls, text: str, qualified: str) -> LayerRef:
+        ref = super().__new__(cls, text)
+        ref.qualified = qualified
+        return ref
 
 
 @dataclass(frozen=True)
@@ -84,11 +137,34 @@ def _parse(text: str, pos: Pos) -> Expr:
     except SyntaxError as exc:
         raise fail("E110", f"cannot parse expression '{text.strip()}': {exc.msg}", pos,
                    "expressions use Python syntax: $planes * 4, $2 if i == 0 else 1") from None
+    except (RecursionError, MemoryError):
+        raise fail("E110", f"expression '{text.strip()[:40]}…' is nested too deeply", pos) from None
+    except ValueError as exc:  # e.g. an integer literal of thousands of digits
+        raise fail("E303", f"expression '{text.strip()[:40]}…' cannot be read: {exc}", pos) from None
+    count, depth = _size(tree.body)
+    if count > MAX_NODES or depth > MAX_DEPTH:
+        raise fail("E110", f"expression '{text.strip()[:40]}…' is too long ({count} parts, {depth} deep; at most "
+                           f"{MAX_NODES} parts, {MAX_DEPTH} deep)", pos, "split it over several block arguments")
     return Expr(text.strip(), pos, tree.body)
 
 
+def _size(node) -> tuple:
+    """(nodes, depth) of a tree, without recursion (a deep tree is refused, not a crash)."""
+    count, deepest, stack = 0, 0, [(node, 1)]
+    while stack:
+        n, d = stack.pop()
+        count, deepest = count + 1, max(deepest, d)
+        if count > MAX_NODES:
+            break
+        stack.extend((c, d + 1) for c in ast.iter_child_nodes(n))
+    return count, deepest
+
+
 def parse_value(value, pos: Pos):
-    """Turn `$...` strings into Expr/Template; leave every other value alone."""
+    """Turn `$...` strings into Expr/Template, inside lists too; leave every other value alone."""
+    if isinstance(value, list):
+        at = getattr(value, "at", None)
+        return [parse_value(v, at(i) if at else pos) for i, v in enumerate(value)]
     if not isinstance(value, str) or "$" not in value:
         return value
     if value.startswith("$") and not value.startswith("${"):
@@ -103,6 +179,8 @@ def parse_value(value, pos: Pos):
 
 
 def is_dynamic(value) -> bool:
+    if isinstance(value, list):
+        return any(is_dynamic(v) for v in value)
     return isinstance(value, (Expr, Template))
 
 
@@ -127,8 +205,21 @@ def substitute(value, env: dict):
                 out.append(part)
         return "".join(out)
     if isinstance(value, list):
-        return [substitute(v, env) for v in value]
+        items = [substitute(v, env) for v in value]
+        deferred = [v for v in items if isinstance(v, Deferred)]
+        if deferred:  # a list waiting for the input shape is deferred as a whole
+            return Deferred(_ListExpr(value), MappingProxyType(dict(env)))
+        return items
     return value
+
+
+class _ListExpr:
+    """A list with deferred items, evaluated as one (Deferred.resolve calls evaluate on it)."""
+
+    def __init__(self, items: list) -> None:
+        self.items = items
+        self.text = "[" + ", ".join(v.text if isinstance(v, Expr) else str(v) for v in items) + "]"
+        self.pos = next(v.pos for v in items if isinstance(v, Expr))
 
 
 def _unknown_name(name: str, expr: Expr, env: dict):
@@ -140,44 +231,91 @@ def _unknown_name(name: str, expr: Expr, env: dict):
     return fail("E110", f"unknown name '{name}' in expression '{expr.text}'", expr.pos, hint)
 
 
-def evaluate(expr: Expr, env: dict):
+def evaluate(expr, env: dict):
+    if isinstance(expr, _ListExpr):
+        return [evaluate(v, env) if isinstance(v, Expr) else v for v in expr.items]
     try:
-        return _eval(expr.tree, env, expr)
+        return _whole(_eval(expr.tree, env, expr))
     except Unbound:
         raise
     except ZeroDivisionError:
         raise fail("E110", f"division by zero in '{expr.text}'", expr.pos) from None
     except RecursionError:
         raise fail("E110", f"expression '{expr.text}' is nested too deeply", expr.pos) from None
-    except TypeError as exc:
+    except (TypeError, ValueError, OverflowError) as exc:
         raise fail("E110", f"cannot evaluate '{expr.text}': {exc}", expr.pos) from None
 
 
-def _check_int(v, expr: Expr):
-    if isinstance(v, int) and v.bit_length() > MAX_INT_BITS:
+def _whole(v):
+    """A fraction that is whole is an int; lists are normalised item by item."""
+    if isinstance(v, Fraction) and v.denominator == 1:
+        return int(v)
+    if isinstance(v, list):
+        return [_whole(x) for x in v]
+    return v
+
+
+def _exact(v):
+    """Floats (YAML's 1.1) become the exact decimal they were written as."""
+    if isinstance(v, float):
+        if not math.isfinite(v):
+            raise ValueError(f"{v} is not a number an expression can use")
+        return Fraction(repr(v))
+    return v
+
+
+def _bits(v) -> int:
+    if isinstance(v, bool):
+        return 1
+    if isinstance(v, int):
+        return v.bit_length()
+    if isinstance(v, Fraction):
+        return max(v.numerator.bit_length(), v.denominator.bit_length())
+    return 0
+
+
+def _check(v, expr: Expr):
+    if _bits(v) > MAX_INT_BITS:
         raise fail("E303", f"expression '{expr.text}' gives a number with more than {MAX_INT_BITS} bits",
                    expr.pos, "sizes and counts must be reasonable integers")
+    if isinstance(v, (str, list)) and len(v) > MAX_ITEMS:
+        raise fail("E303", f"expression '{expr.text}' builds a value of {len(v):,} items (at most {MAX_ITEMS:,})",
+                   expr.pos)
     return v
+
+
+def _binop(op, left, right, expr: Expr):
+    """Charge the cost of an operation before doing it."""
+    if isinstance(op, ast.Pow):
+        if not isinstance(right, int) or isinstance(right, bool):
+            raise TypeError("the exponent of ** must be a whole number")
+        if abs(right) > MAX_INT_BITS or _bits(left) * abs(right) > MAX_INT_BITS:
+            raise fail("E303", f"'{ast.unparse(expr.tree)[:60]}' would give a number with more than {MAX_INT_BITS} "
+                               f"bits", expr.pos, "sizes and counts must be reasonable integers")
+    if isinstance(op, ast.Mult):
+        for seq, n in ((left, right), (right, left)):
+            if isinstance(seq, (str, list)) and isinstance(n, int) and len(seq) * max(n, 0) > MAX_ITEMS:
+                raise fail("E303", f"'{expr.text}' would build a value of {len(seq) * n:,} items (at most "
+                                   f"{MAX_ITEMS:,})", expr.pos)
+    if isinstance(op, ast.Mod) and isinstance(left, str):
+        raise TypeError("% formats strings in Python; here it is only the remainder of numbers")
+    return _check(_BINOPS[type(op)](left, right), expr)
 
 
 def _eval(node, env, expr: Expr):
     if isinstance(node, ast.Constant):
-        if isinstance(node.value, (int, float, str, bool)) or node.value is None:
-            return node.value
+        v = node.value
+        if isinstance(v, (int, float, str, bool)) or v is None:
+            return _check(_exact(v), expr)
     elif isinstance(node, ast.Name):
         if node.id in ("True", "False", "None"):
             return {"True": True, "False": False, "None": None}[node.id]
         if node.id not in env:
             raise Unbound(node.id)
-        return env[node.id]
+        return _exact(env[node.id])
     elif isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
         left, right = _eval(node.left, env, expr), _eval(node.right, env, expr)
-        if isinstance(node.op, ast.Pow) and isinstance(right, int) and abs(right) > MAX_INT_BITS:
-            raise fail("E303", f"exponent {right} is too large in '{expr.text}'", expr.pos)
-        return _check_int(_BINOPS[type(node.op)](left, right), expr)
-    elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
-        raise fail("E110", f"'/' is not allowed in '{expr.text}'", expr.pos,
-                    "sizes are exact integers: use // for floor division")
+        return _binop(node.op, left, right, expr)
     elif isinstance(node, ast.UnaryOp):
         v = _eval(node.operand, env, expr)
         if isinstance(node.op, ast.USub):
@@ -187,17 +325,10 @@ def _eval(node, env, expr: Expr):
         if isinstance(node.op, ast.Not):
             return not v
     elif isinstance(node, ast.BoolOp):
-        if isinstance(node.op, ast.And):
-            result = True
-            for v in node.values:
-                result = _eval(v, env, expr)
-                if not result:
-                    return result
-            return result
-        result = False
+        result = isinstance(node.op, ast.And)
         for v in node.values:
             result = _eval(v, env, expr)
-            if result:
+            if bool(result) != isinstance(node.op, ast.And):
                 return result
         return result
     elif isinstance(node, ast.Compare):
@@ -215,8 +346,9 @@ def _eval(node, env, expr: Expr):
         return _eval(node.body if _eval(node.test, env, expr) else node.orelse, env, expr)
     elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _FUNCS \
             and not node.keywords:
-        return _FUNCS[node.func.id](*[_eval(a, env, expr) for a in node.args])
+        return _check(_FUNCS[node.func.id](*[_eval(a, env, expr) for a in node.args]), expr)
     elif isinstance(node, (ast.List, ast.Tuple)):
-        return [_eval(e, env, expr) for e in node.elts]
+        return _check([_eval(e, env, expr) for e in node.elts], expr)
     raise fail("E110", f"'{ast.unparse(node)}' is not allowed in an expression ('{expr.text}')", expr.pos,
-               "allowed: numbers, names, + - * // % **, comparisons, and/or/not, a if c else b, min/max/abs")
+               "allowed: numbers, names, + - * / // % **, comparisons, and/or/not, a if c else b, "
+               "min/max/abs/floor/ceil/make_divisible")

@@ -21,11 +21,11 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 from .errors import CnnError, Diagnostic, Pos, did_you_mean
-from .expressions import Deferred, is_dynamic, parse_value, substitute
-from .ops import find_op
+from .expressions import Deferred, LayerRef, is_dynamic, parse_value, substitute
+from .ops import all_spellings, find_op
 from .ops.base import REQUIRED, Args, Op
 from .names import INPUT, NameTable
-from .spec import Item, Model
+from .spec import Item, Model, match_args
 
 DEFAULT_MAX_LAYERS = 100_000
 DEFAULT_MAX_DEPTH = 32
@@ -54,6 +54,8 @@ class Node:
     pending: tuple = ()  # ((arg name, Deferred), ...) resolved by the analysis
     published: object = None
     allow: tuple = ()  # warning codes acknowledged in the spec
+    when: object = None  # a `when:` that reads the input size (Deferred), decided by the analysis
+    stand_in: str | None = None  # the layer that stands for this one when that `when:` is false
 
 
 @dataclass(frozen=True)
@@ -164,15 +166,60 @@ def _expand_items(run: _Run, names: NameTable, block_stack: tuple) -> str:
     return prev
 
 
+def _condition(run: _Run, names: NameTable, item: Item):
+    """`when:` as True, False or (reading the input size) a Deferred the analysis decides."""
+    try:
+        keep = substitute(item.when, names.env)
+    except CnnError as e:
+        for d in e.diagnostics:
+            run.error(d.code, d.message, d.pos, d.hint, names.context())
+        return True
+    if isinstance(keep, Deferred):
+        if item.block is None:
+            return keep
+        run.error("E110", f"when: of a block call cannot depend on the input size ('{keep.expr.text}')",
+                  item.when_pos, "put the condition on the layers inside the block", names.context())
+        return True
+    if not isinstance(keep, bool):
+        run.error("E104", f"when: must be true or false, got {keep!r}", item.when_pos, None, names.context())
+        return True
+    return keep
+
+
+def _typed(run: _Run, names: NameTable, item: Item, env: dict) -> Item | None:
+    """A layer whose `type:` is an expression, with its op chosen and its keys matched to the op's arguments."""
+    value = _eval(run, names, item.type_expr, item.type_pos, "type:", env)
+    op = find_op(value) if isinstance(value, str) else None
+    if op is None:
+        if value is not None:
+            run.error("E101", f"unknown op {value!r} (from type: {getattr(item.type_expr, 'text', '')})",
+                      item.type_pos, did_you_mean(str(value), all_spellings()) or "run `cnncalc ops`",
+                      names.context())
+        return None
+    c = _Reporter(run, names.context())
+    args, arg_pos, missing = match_args(op, item.raw_args, item.pos, c)
+    return replace(item, op=op, args=args, arg_pos=arg_pos, broken=missing or c.failed, type_expr=None)
+
+
+class _Reporter:
+    """spec.match_args reports through this, inside the block instance being expanded."""
+
+    def __init__(self, run: _Run, context: str | None) -> None:
+        self.run, self.context, self.failed = run, context, False
+
+    def add(self, code, message, pos, hint=None) -> None:
+        self.failed = True
+        self.run.error(code, message, pos, hint, self.context)
+
+
 def _expand_item(run: _Run, names: NameTable, item: Item, prev: str, block_stack: tuple) -> str:
     ctx = names.context()
+    deferred_when = None
     if item.when is not None:
-        keep = _eval(run, names, item.when, item.when_pos, "when:")
-        if not isinstance(keep, bool):
-            if keep is not None:
-                run.error("E104", f"when: must be true or false, got {keep!r}", item.when_pos, None, ctx)
-            keep = True
-        if not keep:
+        keep = _condition(run, names, item)
+        if isinstance(keep, Deferred):
+            deferred_when = keep
+        elif not keep:
             return _drop(run, names, item, prev)
     count, repeated = 1, item.repeat is not None
     if repeated:
@@ -201,11 +248,18 @@ def _expand_item(run: _Run, names: NameTable, item: Item, prev: str, block_stack
         local = _item_name(run, names, item, i, env, group)
         if local is None:
             continue
+        layer = item
+        if item.type_expr is not None:
+            layer = _typed(run, names, item, env)
+            if layer is None:
+                out = run.placeholder(names, item, local)
+                names.register(local, out, item.name_pos or item.pos, run)
+                continue
         if i == 0 and item.inputs:
             ins = []
             for value, pos in item.inputs:
                 ref = _eval(run, names, value, pos, "inputs")
-                q = names.resolve(str(ref), pos, local, run) if ref is not None else None
+                q = names.resolve(_ref(ref), pos, local, run) if ref is not None else None
                 if q is None:  # reported; a placeholder keeps the layers that read this one quiet
                     out = run.placeholder(names, item, local)
                     names.register(local, out, item.name_pos or item.pos, run)
@@ -213,15 +267,16 @@ def _expand_item(run: _Run, names: NameTable, item: Item, prev: str, block_stack
                 ins.append(q)
         else:
             ins = [out]
-        if item.op is None and item.block is None:  # placeholder for a reported problem
-            out = run.placeholder(names, item, local, tuple(ins))
-            names.register(local, out, item.name_pos or item.pos, run)
-        elif item.block is not None:
-            out = _expand_block(run, names, group_names, item, local, ins, env, block_stack)
+        if layer.op is None and layer.block is None:  # placeholder for a reported problem
+            out = run.placeholder(names, layer, local, tuple(ins))
+            names.register(local, out, layer.name_pos or layer.pos, run)
+        elif layer.block is not None:
+            out = _expand_block(run, names, group_names, layer, local, ins, env, block_stack)
         else:
-            out = _add_node(run, names, item, local, ins, env)
-            if item.activation:
-                act = find_op(item.activation)
+            stand_in = _stand_in(run, names, layer, prev, ins) if deferred_when is not None else None
+            out = _add_node(run, names, layer, local, ins, env, deferred_when, stand_in)
+            if layer.activation:
+                act = find_op(layer.activation)
                 act_local = f"{local}_{act.name}"
                 qualified = run.add(Node(f"{names.prefix}{act_local}", act, Args(run.coerced_defaults(act)), (out,),
                                          item.activation_pos, MappingProxyType({}), names.chain), names)
@@ -232,26 +287,37 @@ def _expand_item(run: _Run, names: NameTable, item: Item, prev: str, block_stack
     return out
 
 
-def _drop(run: _Run, names: NameTable, item: Item, prev: str) -> str:
-    """A layer dropped by `when: false` stands for its input; one with several inputs says
-    which with `else:` (otherwise E113); references to it then mean that layer."""
-    ctx = names.context()
+def _ref(value):
+    """A name to resolve: a block argument naming a layer keeps where it points (expressions.LayerRef)."""
+    return value if isinstance(value, LayerRef) else str(value)
+
+
+def _stand_in(run: _Run, names: NameTable, item: Item, prev: str, ins: list | None = None) -> str | None:
+    """The layer that stands for `item` when its `when:` is false: `else:`, or its one input."""
     if item.otherwise is not None:
         value, pos = item.otherwise
         ref = _eval(run, names, value, pos, "else:")
-        stand_in = names.resolve(str(ref), pos, "", run) if ref is not None else None
-    elif item.inputs and len(item.inputs) > 1:
-        shown = ", ".join(str(v) for v, _ in item.inputs)
+        return names.resolve(_ref(ref), pos, "", run) if ref is not None else None
+    if item.inputs and len(item.inputs) > 1:
+        shown = ", ".join(f"${v.text}" if hasattr(v, "text") else str(v) for v, _ in item.inputs)
         run.error("E113", f"this layer has several inputs ({shown}); when it is dropped, which one stands in for it "
-                          f"is not said", item.when_pos, f"add else: <name> (e.g. else: {item.inputs[-1][0]}), "
-                                                         f"the layer that replaces it when `when:` is false", ctx)
-        stand_in = None
-    elif item.inputs:
+                          f"is not said", item.when_pos, f"add else: <name> (e.g. else: {shown.split(', ')[-1]}), "
+                                                         f"the layer that replaces it when `when:` is false",
+                  names.context())
+        return None
+    if ins:
+        return ins[0]
+    if item.inputs:
         value, pos = item.inputs[0]
         ref = _eval(run, names, value, pos, "inputs")
-        stand_in = names.resolve(str(ref), pos, "", run) if ref is not None else None
-    else:
-        stand_in = prev
+        return names.resolve(_ref(ref), pos, "", run) if ref is not None else None
+    return prev
+
+
+def _drop(run: _Run, names: NameTable, item: Item, prev: str) -> str:
+    """A layer dropped by `when: false` stands for its input; one with several inputs says
+    which with `else:` (otherwise E113); references to it then mean that layer."""
+    stand_in = _stand_in(run, names, item, prev)
     if stand_in is None:  # reported: later references are quiet
         stand_in = run.placeholder(names, item, item.name if isinstance(item.name, str) else "dropped")
     if isinstance(item.name, str):
@@ -280,7 +346,8 @@ def _check_limits(run: _Run, pos: Pos, names: NameTable) -> None:
         raise _Abort
 
 
-def _add_node(run: _Run, names: NameTable, item: Item, local: str, ins: list, env: dict) -> str:
+def _add_node(run: _Run, names: NameTable, item: Item, local: str, ins: list, env: dict, when=None,
+              stand_in: str | None = None) -> str:
     _check_limits(run, item.pos, names)
     op = item.op
     qualified = f"{names.prefix}{local}"
@@ -320,8 +387,8 @@ def _add_node(run: _Run, names: NameTable, item: Item, local: str, ins: list, en
             run.error("E104", f"{arg.name}: {e}", pos, None, names.context())
             ok = False
     qualified = run.add(Node(qualified, op, Args(values) if ok and not item.broken else None, tuple(ins),
-                             item.pos, MappingProxyType(dict(item.arg_pos)),
-                             names.chain, tuple(pending), item.published, item.allow), names, item.name_pos)
+                             item.pos, MappingProxyType(dict(item.arg_pos)), names.chain, tuple(pending),
+                             item.published, item.allow, when, stand_in), names, item.name_pos)
     names.register(local, qualified, item.name_pos or item.pos, run)
     return qualified
 
@@ -344,6 +411,9 @@ def _expand_block(run: _Run, names: NameTable, parent: NameTable, item: Item, lo
     for p, default in bdef.params.items():
         if p in item.args:
             benv[p] = _eval(run, names, item.args[p], item.arg_pos[p], f"argument '{p}'", env)
+            target = names.lookup(benv[p]) if isinstance(benv[p], str) else None
+            if target is not None:  # names a layer where the block is used: `{block: up, skip: enc4}`
+                benv[p] = LayerRef(benv[p], target)
         elif default is not REQUIRED:
             benv[p] = _eval(run, names, parse_value(default, bdef.param_pos.get(p, bdef.pos)),
                             bdef.param_pos.get(p, bdef.pos), f"default of '{p}'", benv)

@@ -56,7 +56,16 @@ class NameTable:
                 rel = f"{scope.rel}.{rel}"
             scope = scope.parent
 
+    def lookup(self, ref: str) -> str | None:
+        """The qualified layer a name means here, or None (nothing reported)."""
+        if ref in self.table:
+            return self.table[ref]
+        return self.input if ref == INPUT else None
+
     def resolve(self, ref: str, pos: Pos, current: str, run) -> str | None:
+        qualified = getattr(ref, "qualified", None)  # a block argument that named a layer where it was used
+        if qualified is not None:
+            return qualified
         if ref in self.table:
             return self.table[ref]
         if ref == INPUT:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from .errors import CnnError, Diagnostic, Pos, did_you_mean, fail
-from .expressions import parse_value
+from .expressions import is_dynamic, parse_value
 from .ops import EXAMPLE_LAYER, NO_ACTIVATION, REGISTRY, all_spellings, find_arg, find_op
 from .ops.base import REQUIRED
 from .shapes import parse_shape
@@ -50,6 +50,9 @@ class Item:
     when: object = None
     when_pos: Pos | None = None
     otherwise: tuple | None = None  # `else:` (value, Pos): the layer standing in when `when:` is false
+    type_expr: object = None  # `type: $expr`: the op is chosen when the block is expanded
+    type_pos: Pos | None = None
+    raw_args: tuple = ()  # with type_expr: (key, value, key Pos, value Pos) to match once the op is known
     activation: str | None = None
     activation_pos: Pos | None = None
     published: dict | None = None
@@ -224,41 +227,20 @@ def _parse_item(entry, pos, block_names, c) -> Item | None:
         c.add("E103", "this layer has no `type:`", entry.pos, f"e.g. {EXAMPLE_LAYER}")
         return _placeholder(entry, c)
     type_name = entry["type"]
-    op = find_op(type_name) if isinstance(type_name, str) else None
-    if op is None:
-        if isinstance(type_name, str) and type_name in block_names:
-            c.add("E101", f"'{type_name}' is a block, not an op", entry.at("type"),
-                  f"write {{block: {type_name}, ...}}")
-        else:
-            _unknown_type(type_name, entry.at("type"), block_names, c)
-        return _placeholder(entry, c)
-    args, arg_pos, seen = {}, {}, {}
-    for key, value in entry.items():
-        if key in LAYER_KEYS:
-            continue
-        arg = find_arg(op, key)
-        if arg is None:
-            names = [a.name for a in op.args] + [al for a in op.args for al in a.aliases] + list(LAYER_KEYS)
-            hint = did_you_mean(key, names)
-            if not hint:
-                hint = (f"{op.name} takes {', '.join(a.name for a in op.args)}" if op.args
-                        else f"{op.name} takes no arguments")
-            c.add("E102", f"unknown key '{key}' for {op.name}", entry.key_at(key), hint)
-            continue
-        if arg.name in seen:
-            c.add("E102", f"'{key}' repeats '{seen[arg.name]}' (both mean {arg.name})", entry.key_at(key),
-                  "keep one of them")
-            continue
-        seen[arg.name] = key
-        args[arg.name] = parse_value(value, entry.at(key))
-        arg_pos[arg.name] = entry.at(key)
-    missing = False
-    for arg in op.args:
-        if arg.default is REQUIRED and arg.name not in args:
-            alias = f" (Keras: {arg.aliases[0]})" if arg.aliases else ""
-            c.add("E103", f"{op.name} needs '{arg.name}'{alias}", entry.pos,
-                  f"add {arg.name}: ... to this layer")
-            missing = True
+    type_value = parse_value(type_name, entry.at("type")) if isinstance(type_name, str) else type_name
+    raw = [(k, v, entry.key_at(k), entry.at(k)) for k, v in entry.items() if k not in LAYER_KEYS]
+    if is_dynamic(type_value):  # `type: $act`: the op, and so its arguments, are known once expanded
+        op, args, arg_pos, missing = None, {}, {}, False
+    else:
+        op = find_op(type_name) if isinstance(type_name, str) else None
+        if op is None:
+            if isinstance(type_name, str) and type_name in block_names:
+                c.add("E101", f"'{type_name}' is a block, not an op", entry.at("type"),
+                      f"write {{block: {type_name}, ...}}")
+            else:
+                _unknown_type(type_name, entry.at("type"), block_names, c)
+            return _placeholder(entry, c)
+        args, arg_pos, missing = match_args(op, raw, entry.pos, c)
     activation = entry.get("activation")
     if activation is not None and not isinstance(activation, str):
         c.add("E104", "activation must be an op name such as relu", entry.at("activation"))
@@ -274,7 +256,8 @@ def _parse_item(entry, pos, block_names, c) -> Item | None:
         activation = None
     return Item(
         pos=entry.pos, op=op, name=_name_value(entry), name_pos=entry.at("name") if "name" in entry else None,
-        args=args, arg_pos=arg_pos, inputs=_inputs(entry, c),
+        args=args, arg_pos=arg_pos, inputs=_inputs(entry, c), type_expr=type_value if op is None else None,
+        type_pos=entry.at("type"), raw_args=tuple(raw) if op is None else (),
         repeat=parse_value(entry.get("repeat"), entry.at("repeat")),
         repeat_pos=entry.at("repeat") if "repeat" in entry else None,
         when=parse_value(entry.get("when"), entry.at("when")), when_pos=entry.at("when") if "when" in entry else None,
@@ -289,6 +272,35 @@ def _otherwise(entry: LMap) -> tuple | None:
         return None
     v = entry["else"]
     return parse_value(v if isinstance(v, str) else str(v), entry.at("else")), entry.at("else")
+
+
+def match_args(op, raw, pos, c) -> tuple:
+    """The layer's keys matched to the op's arguments (PyTorch and Keras names): (args, arg_pos,
+    missing); unknown and repeated keys and missing required arguments are reported to c."""
+    args, arg_pos, seen = {}, {}, {}
+    for key, value, key_pos, value_pos in raw:
+        arg = find_arg(op, key)
+        if arg is None:
+            names = [a.name for a in op.args] + [al for a in op.args for al in a.aliases] + list(LAYER_KEYS)
+            hint = did_you_mean(key, names)
+            if not hint:
+                hint = (f"{op.name} takes {', '.join(a.name for a in op.args)}" if op.args
+                        else f"{op.name} takes no arguments")
+            c.add("E102", f"unknown key '{key}' for {op.name}", key_pos, hint)
+            continue
+        if arg.name in seen:
+            c.add("E102", f"'{key}' repeats '{seen[arg.name]}' (both mean {arg.name})", key_pos, "keep one of them")
+            continue
+        seen[arg.name] = key
+        args[arg.name] = parse_value(value, value_pos)
+        arg_pos[arg.name] = value_pos
+    missing = False
+    for arg in op.args:
+        if arg.default is REQUIRED and arg.name not in args:
+            alias = f" (Keras: {arg.aliases[0]})" if arg.aliases else ""
+            c.add("E103", f"{op.name} needs '{arg.name}'{alias}", pos, f"add {arg.name}: ... to this layer")
+            missing = True
+    return args, arg_pos, missing
 
 
 def _allow(entry: LMap, c) -> tuple:

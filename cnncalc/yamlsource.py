@@ -5,6 +5,12 @@ plain Python values from them ourselves so that (1) only safe scalar types exist
 (2) each mapping remembers where its keys and values are, for messages that point at
 the offending node, and (3) alias expansion, nesting depth and document size are
 bounded, so a billion-laughs document is an error rather than an out-of-memory kill.
+
+(4) `$expressions` survive flow collections. YAML ends a plain scalar at ", " inside
+{…} and […], so `{out_channels: $max(1, c // 4)}` would reach us as `$max(1` and a
+stray key `c // 4)`. An expression whose brackets do not balance is read again from
+the source text up to the comma or brace that closes it, and the pieces YAML split off
+are dropped.
 """
 
 from __future__ import annotations
@@ -56,11 +62,59 @@ def _pos(mark, filename: str) -> Pos:
     return Pos(filename, mark.line + 1, mark.column + 1)
 
 
+_OPEN, _CLOSE = "([{", ")]}"
+
+
+def _unbalanced(text: str) -> bool:
+    depth, quote = 0, None
+    for ch in text:
+        if quote:
+            quote = None if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth -= 1
+    return depth > 0
+
+
+def _expression_end(text: str, start: int) -> int:
+    """Index where the expression starting at `start` ends: the first , ] or } outside its brackets."""
+    depth, quote, i = 0, None, start
+    while i < len(text):
+        ch = text[i]
+        if quote:
+            quote = None if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            if depth == 0:
+                return i
+            depth -= 1
+        elif depth == 0 and (ch == "," or (ch == "#" and text[i - 1].isspace())):
+            return i
+        i += 1
+    return i
+
+
 class _Builder:
-    def __init__(self, filename: str) -> None:
+    def __init__(self, filename: str, text: str = "") -> None:
         self.filename = filename
+        self.text = text
         self.count = 0
         self.active: set[int] = set()
+
+    def _whole_expression(self, node):
+        """(text, end index) of a plain `$…` scalar YAML cut at a comma in a flow collection, else None."""
+        if not (self.text and isinstance(node, yaml.ScalarNode) and not node.style
+                and isinstance(node.value, str) and node.value.startswith("$") and _unbalanced(node.value)):
+            return None
+        start = node.start_mark.index
+        end = _expression_end(self.text, start)
+        return self.text[start:end].strip(), end
 
     def build(self, node, depth: int = 0):
         self.count += 1
@@ -85,8 +139,16 @@ class _Builder:
                 out = LList()
                 out.pos = pos
                 out.item_pos = []
+                skip_until = -1
                 for item in node.value:
-                    out.append(self.build(item, depth + 1))
+                    if item.start_mark.index < skip_until:
+                        continue  # a piece of the expression before it
+                    whole = self._whole_expression(item) if node.flow_style else None
+                    if whole is not None:
+                        out.append(whole[0])
+                        skip_until = whole[1]
+                    else:
+                        out.append(self.build(item, depth + 1))
                     out.item_pos.append(_pos(item.start_mark, self.filename))
                 return out
             if isinstance(node, yaml.MappingNode):
@@ -98,7 +160,10 @@ class _Builder:
     def _mapping(self, node, pos: Pos, depth: int) -> LMap:
         out = LMap()
         out.pos, out.key_pos, out.val_pos = pos, {}, {}
+        skip_until = -1
         for key_node, value_node in node.value:
+            if key_node.start_mark.index < skip_until:
+                continue  # a piece of the expression before it, split off by YAML at a comma
             if key_node.tag == "tag:yaml.org,2002:merge":  # `<<: *defaults`
                 merged = self.build(value_node, depth + 1)
                 sources = merged if isinstance(merged, list) else [merged]
@@ -117,7 +182,11 @@ class _Builder:
             if key in out and key in out.key_pos and out.key_pos[key] != kpos:
                 raise fail("E003", f"duplicate key '{key}' (first at line {out.key_pos[key].line})", kpos,
                            "remove one of the two")
-            out[key] = self.build(value_node, depth + 1)
+            whole = self._whole_expression(value_node) if node.flow_style else None
+            if whole is not None:
+                out[key], skip_until = whole
+            else:
+                out[key] = self.build(value_node, depth + 1)
             out.key_pos[key] = kpos
             out.val_pos[key] = _pos(value_node.start_mark, self.filename)
         return out
@@ -136,15 +205,17 @@ def load_text(text: str, filename: str = "<input>"):
         mark = exc.problem_mark or exc.context_mark
         pos = _pos(mark, filename) if mark else Pos(filename, 1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
-        raise fail("E003", f"invalid YAML: {problem}", pos,
-                   "check indentation, and quote values that contain ': ', '{', '[' or ','") from None
+        line = text.splitlines()[pos.line - 1] if 0 < pos.line <= len(text.splitlines()) else ""
+        hint = ("a $expression that contains ': ' or ' #' must be quoted in YAML: key: '$a if b else c'"
+                if "$" in line else "check indentation, and quote values that contain ': ', '{', '[' or ','")
+        raise fail("E003", f"invalid YAML: {problem}", pos, hint) from None
     except yaml.YAMLError as exc:
         raise fail("E003", f"invalid YAML: {exc}", Pos(filename, 1, 1)) from None
     except RecursionError:
         raise fail("E005", "the document is nested too deeply", Pos(filename, 1, 1)) from None
     if node is None:
         return None
-    return _Builder(filename).build(node)
+    return _Builder(filename, text).build(node)
 
 
 def load_file(path: str | Path, display_name: str | None = None):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+import cnncalc
+
 from cnncalc import CnnError, load_string
 from cnncalc.analysis import analyze
 
@@ -186,9 +188,10 @@ layers:
 def test_bad_expressions():
     errs = _errors("name: x\ninput: [3, 8, 8]\nlayers:\n"
                    "  - {type: conv2d, out_channels: $width * 2, kernel_size: 3}\n"
-                   "  - {type: conv2d, out_channels: $8 / 2, kernel_size: 3}\n")
+                   "  - {type: conv2d, out_channels: $7 / 2, kernel_size: 3}\n")
     assert errs == [("E110", 4, "unknown name 'width' in expression 'width * 2'"),
-                    ("E110", 5, "'/' is not allowed in '8 / 2'")]
+                    ("E104", 5, "out_channels: value must be a whole number, got 7/2 (= 3.5): round it with //, "
+                                "floor(), ceil() or make_divisible()")]
 
 
 def test_layer_limit():
@@ -200,3 +203,110 @@ def test_huge_integer_is_an_error_not_an_overflow():
     errs = _errors("name: x\ninput: [3, 8, 8]\nlayers:\n"
                    "  - {type: conv2d, out_channels: 8, kernel_size: 1000000000000000000000000000000}\n")
     assert errs[0][:2] == ("E303", 4)
+
+
+# -- the language features modern networks need (issue: MobileNet, EfficientNet, U-Net specs) -----
+def _net(text: str):
+    import textwrap
+
+    return cnncalc.analyze(cnncalc.load_string(textwrap.dedent(text).lstrip("\n"), "net.yaml"))
+
+
+def test_a_block_argument_may_name_a_layer_outside_the_block():
+    a = _net("""
+        name: t
+        input: [4, 16, 16]
+        blocks:
+          up:
+            args: {skip: null}
+            layers:
+              - {type: conv2d, name: conv, out_channels: 4, kernel_size: 1}
+              - {type: concat, name: cat, inputs: [$skip, conv]}
+        layers:
+          - {type: conv2d, name: enc, out_channels: 4, kernel_size: 3, padding: 1}
+          - {type: maxpool2d, name: down, kernel_size: 1}
+          - {block: up, name: dec, skip: enc}
+        """)
+    assert a.ok, [d.format() for d in a.diagnostics]
+    assert a.layer("dec.cat").inputs == ("enc", "dec.conv") and a.output_shape == (8, 16, 16)
+
+
+def test_expressions_inside_lists_and_flow_mappings_need_no_quotes():
+    a = _net("""
+        name: t
+        input: [8, 16, 16]
+        blocks:
+          b:
+            args: {c: 16}
+            layers:
+              - {type: conv2d, out_channels: $max(1, c // 4), kernel_size: [1, $c // 8], padding: [0, $c // 16]}
+        layers:
+          - {block: b}
+        """)
+    r = a.layers[0]
+    assert a.ok and r.args.kernel_size == (1, 2) and r.output_shape == (4, 16, 17)
+
+
+def test_where_yaml_itself_forces_quotes_the_error_says_so():
+    with pytest.raises(CnnError) as info:
+        cnncalc.load_string("name: t\ninput: [3, 8, 8]\nlayers:\n  - {type: relu, when: $a: b}\n")
+    (d,) = info.value.diagnostics
+    assert d.code == "E003" and "must be quoted in YAML" in d.hint
+
+
+def test_type_may_be_an_expression_and_its_keys_are_checked_for_that_op():
+    text = """
+        name: t
+        input: [8, 4, 4]
+        blocks:
+          act:
+            args: {kind: relu}
+            layers: [{type: $kind, name: a}]
+        layers:
+          - {block: act, name: x, kind: hardswish}
+          - {block: act, name: y}
+        """
+    a = _net(text)
+    assert [r.type for r in a.layers] == ["hardswish", "relu"]
+    bad = _net(text.replace("layers: [{type: $kind, name: a}]", "layers: [{type: $kind, name: a, slope: 2}]"))
+    assert [(d.code, d.message) for d in bad.errors][0] == ("E102", "unknown key 'slope' for hardswish")
+    bad = _net(text.replace("kind: hardswish}", "kind: relu7}"))
+    assert [(d.code, d.message) for d in bad.errors] == [("E101", "unknown op 'relu7' (from type: kind)")]
+
+
+def test_when_may_read_the_input_size_and_not_works():
+    spec = """
+        name: t
+        input: [%d, 8, 8]
+        blocks:
+          res:
+            args: {out: 8, plain: false}
+            layers:
+              - {type: conv2d, name: conv, out_channels: $out, kernel_size: 3, padding: 1}
+              - {type: add, name: sum, inputs: [input, conv], when: $in_channels == out and not plain, else: conv}
+        layers:
+          - {block: res, name: r}
+        """
+    same = _net(spec % 8)
+    assert [r.name for r in same.layers] == ["r.conv", "r.sum"]
+    other = _net(spec % 3)  # 3 channels in, 8 out: no residual
+    assert [r.name for r in other.layers] == ["r.conv"] and other.output_shape == (8, 8, 8)
+    plain = _net((spec % 8).replace("- {block: res, name: r}", "- {block: res, name: r, plain: true}"))
+    assert [r.name for r in plain.layers] == ["r.conv"]
+
+
+def test_exact_rational_widths_as_torchvision_computes_them():
+    # torchvision efficientnet_b2 (width 1.1): stem 32·1.1 = 35.2 → 32; stage 3 40·1.1 = 44 → 48
+    a = _net("""
+        name: t
+        input: [3, 32, 32]
+        blocks:
+          w:
+            args: {c: null, width: 1.1}
+            layers: [{type: conv2d, out_channels: $make_divisible(c * width, 8), kernel_size: 1}]
+        layers:
+          - {block: w, c: 32}
+          - {block: w, c: 40}
+          - {type: conv2d, out_channels: $ceil(3 * 1.1 * 10) // 10, kernel_size: 1}
+        """)
+    assert [r.output_shape[0] for r in a.layers] == [32, 48, 3]

@@ -175,6 +175,8 @@ def run(analysis, x=None, weights=None, *, batch: int = 1, dtype: str = "float32
     for idx, r in enumerate(analysis.layers):
         for i in r.inputs:
             last_use[i] = idx
+    output = analysis.output_layer.name if analysis.layers else INPUT
+    last_use[output] = len(analysis.layers)  # the model's output is kept to the end
     values = {INPUT: x}
     checks = []
     t_start = time.perf_counter()
@@ -192,5 +194,5 @@ def run(analysis, x=None, weights=None, *, batch: int = 1, dtype: str = "float32
         for i in set(r.inputs):
             if last_use.get(i) == idx and i != INPUT:
                 del values[i]
-    out = values[analysis.layers[-1].name] if analysis.layers else x
+    out = values[output]
     return RunResult(tuple(checks), out, time.perf_counter() - t_start, int(x.shape[0]), dtype)

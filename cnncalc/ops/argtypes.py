@@ -13,6 +13,8 @@ list becomes a tuple. The op expands them once it is bound to its input (`per_di
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from .base import OpError
 
 MAX_SIZE = 2**40  # any size or count beyond this is a typo, not a network
@@ -23,6 +25,9 @@ def _int(v, what: str, minimum: int) -> int:
     if isinstance(v, bool) or not isinstance(v, int):
         if isinstance(v, float) and v.is_integer():
             raise ValueError(f"{what} must be an integer, got {v!r} (write {int(v)})")
+        if isinstance(v, Fraction):
+            raise ValueError(f"{what} must be a whole number, got {show(v)}: round it with //, floor(), ceil() or "
+                             f"make_divisible()")
         raise ValueError(f"{what} must be an integer, got {show(v)}")
     if v < minimum:
         raise ValueError(f"{what} must be ≥ {minimum}, got {v}")
@@ -33,6 +38,8 @@ def _int(v, what: str, minimum: int) -> int:
 
 def show(v) -> str:
     """A value as the user wrote it, for messages."""
+    if isinstance(v, Fraction):
+        return f"{v.numerator}/{v.denominator} (= {float(v):g})"
     if isinstance(v, str):
         return f"'{v}'"
     if isinstance(v, bool):
@@ -121,15 +128,15 @@ def boolean(v):
 
 
 def probability(v):
-    if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 1:
+    if isinstance(v, bool) or not isinstance(v, (int, float, Fraction)) or not 0 <= v <= 1:
         raise ValueError(f"expected a probability between 0 and 1, got {show(v)}")
-    return v
+    return float(v) if isinstance(v, Fraction) else v
 
 
 def number(v):
-    if isinstance(v, bool) or not isinstance(v, (int, float)):
+    if isinstance(v, bool) or not isinstance(v, (int, float, Fraction)):
         raise ValueError(f"expected a number, got {show(v)}")
-    return v
+    return float(v) if isinstance(v, Fraction) else v
 
 
 def positive_number(v):

@@ -241,6 +241,10 @@ class Op:
         return Worked((shape,), Formula("params", (), trainable + non_trainable),
                       Formula("MACs", (), self.macs(a, ins, out), note=MACS_NOT_COUNTED))
 
+    def field_inputs(self, n: int) -> int:
+        """How many of its n inputs its receptive field follows (a crop reading another's size: 1)."""
+        return n
+
     def resolve(self, ins: list):
         return self
 
