@@ -363,10 +363,23 @@ def _add_node(run: _Run, names: NameTable, item: Item, local: str, ins: list, en
                   item.pos, hint, names.context())
     values = dict(run.coerced_defaults(op))
     pending, ok = [], True
+    ins = list(ins)
     for arg in op.args:
         if arg.name not in item.args:
             continue
         pos = item.arg_pos[arg.name]
+        if arg.ref:  # `like: enc4`: a layer whose shape the op reads, passed as one more input
+            ref = _eval(run, names, item.args[arg.name], pos, arg.name, env)
+            target = names.resolve(_ref(ref), pos, local, run) if isinstance(ref, str) else None
+            if target is None:
+                if ref is not None and not isinstance(ref, str):
+                    run.error("E104", f"{arg.name}: expected the name of a layer, got {ref!r}", pos, None,
+                              names.context())
+                ok = False
+                continue
+            values[arg.name] = target
+            ins.append(target)
+            continue
         try:
             raw = substitute(item.args[arg.name], env)
         except CnnError as e:

@@ -79,10 +79,16 @@ class Layer(NamedTuple):
         return self.op.scratch(self.args, self._ins(), self.output_shape)
 
 
+def state_dict_key(layer: str, weight: str) -> str:
+    """'conv1' + 'weight' -> 'conv1.weight'; a weight with no name is the layer's own parameter
+    (torchvision's `features.1.0.layer_scale`)."""
+    return f"{layer}.{weight}" if weight else layer
+
+
 def describe_shape(shape: tuple) -> str:
     if len(shape) == 1:
         return f"a {shape[0]:,}-feature vector"
     return "a " + "×".join(map(str, shape)) + " tensor"
 
 
-__all__ = ["Layer", "Weight", "describe_shape"]
+__all__ = ["Layer", "Weight", "describe_shape", "state_dict_key"]

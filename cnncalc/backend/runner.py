@@ -26,6 +26,7 @@ from pathlib import Path
 
 from ..errors import Pos, fail
 from ..graph import INPUT
+from ..layer import state_dict_key
 from ..memory import DTYPE_BYTES, numel
 
 DTYPES = ("float32", "float64")
@@ -97,6 +98,8 @@ def _init_array(rng, w):
     if w.init == "he":
         fan_in = max(numel(w.shape[1:]), 1)
         return rng.standard_normal(w.shape, dtype=np.float64) * np.sqrt(2.0 / fan_in)
+    if isinstance(w.init, (int, float)):
+        return np.full(w.shape, float(w.init))
     if w.init == "ones":
         return np.ones(w.shape)
     if w.init == "zeros":
@@ -123,7 +126,7 @@ def load_weights(path: str, analysis, dtype: str, seed: int = 0) -> tuple:
     missing, used = [], set()
     for layer, arrays in weights.items():
         for name, arr in arrays.items():
-            key = f"{layer}.{name}"
+            key = state_dict_key(layer, name)
             if key not in data.files:
                 missing.append(key)
                 continue

@@ -1,6 +1,7 @@
 """The op registry. Importing this package registers every op exactly once."""
 
-from . import activations, adaptive, conv, lenet, linear, merge, norm, pool, resize  # noqa: F401  (registration)
+from . import (  # noqa: F401  (registration)
+    activations, adaptive, channels, conv, layernorm, lenet, linear, merge, norm, pool, resize, separable, upsample)
 from .base import Args, Op, OpError
 from .registry import FAMILIES, REGISTRY, all_spellings, find_arg, find_op
 

@@ -74,6 +74,33 @@ def _sizes(v, minimum: int):
     return _int(v, "value", minimum)
 
 
+def number_int(v):
+    """Any integer (an index may be negative)."""
+    if isinstance(v, bool) or not isinstance(v, int):
+        raise ValueError(f"expected an integer, got {show(v)}")
+    return v
+
+
+def optional_int(v):
+    return None if v is None else number_int(v)
+
+
+def positive_sizes_any(v):
+    """A size ≥ 1, or a list of any length of sizes ≥ 1 (split's sections)."""
+    if isinstance(v, (list, tuple)):
+        if not v:
+            raise ValueError("expected a size or a non-empty list of sizes")
+        return tuple(_int(x, "each value", 1) for x in v)
+    return _int(v, "value", 1)
+
+
+def layer_name(v):
+    """The name of a layer (resolved by the graph: `like: enc4`)."""
+    if not isinstance(v, str) or not v:
+        raise ValueError(f"expected the name of a layer, got {show(v)}")
+    return v
+
+
 def positive_sizes(v):
     """kernel_size, stride, dilation, scale_factor: an int ≥ 1 or one per dimension."""
     return _sizes(v, 1)
@@ -125,6 +152,10 @@ def boolean(v):
     if isinstance(v, bool):
         return v
     raise ValueError(f"expected true or false, got {show(v)}")
+
+
+def optional_boolean(v):
+    return None if v is None else boolean(v)
 
 
 def probability(v):

@@ -42,6 +42,7 @@ class Arg:
     default: Any = REQUIRED
     aliases: tuple = ()
     doc: str = ""
+    ref: bool = False  # names a layer: the graph resolves it and passes that layer's shape as one more input
 
 
 class Args:
@@ -85,7 +86,8 @@ class Weight:
     """One array a layer owns, in PyTorch's layout.
 
     init: how `verify` fills it when no real weights are given — "he" (normal, std
-    √(2/fan_in), fan_in = Π shape[1:]), "zeros", "ones" or "uniform" (in [−1, 1]).
+    √(2/fan_in), fan_in = Π shape[1:]), "zeros", "ones", "uniform" (in [−1, 1]), or a
+    number every element starts at (PReLU's 0.25, ConvNeXt's layer scale 1e-6).
     bias: an additive term, left out by the "weights only" count some papers print.
     """
 

@@ -5,6 +5,11 @@ linear (PyTorch Linear, Keras Dense) on a feature vector F_in:
     MACs    F_in·F_out                      bias excluded
 An input with spatial dimensions is an error with the size flatten would give (E205),
 because PyTorch's Linear would silently act on the last axis only.
+pointwise_linear: a Linear applied to the channel vector at every position — ConvNeXt's
+MLP (torchvision permutes to channels-last, then nn.Linear), and what Keras' Dense does
+to a feature map. Weights as nn.Linear: (out_features, in_features).
+    params  C_in·C_out + C_out·bias
+    MACs    (positions)·C_in·C_out
 flatten: C×… → C·… features, any rank; every feature may depend on the whole input,
 so its receptive-field step is a window over all of it.
 """
@@ -36,7 +41,8 @@ class Linear(Op):
             n = f"{n:,}" if is_concrete(n) else str(n)
             raise OpError("E205", f"linear receives a {dims} tensor; it needs a feature vector",
                           f"add {{type: flatten}} before it (it would give {dims} = {n} features), "
-                          f"or a global_avgpool{len(shape) - 1}d ({shape[0]} features)")
+                          f"or a global_avgpool{len(shape) - 1}d ({shape[0]} features); pointwise_linear "
+                          f"applies it at every position")
         # A symbolic feature count (after a flatten) cannot be checked against a declared number.
         if a.in_features is not None and is_concrete(shape[0]) and a.in_features != shape[0]:
             raise OpError("E203", f"in_features is {a.in_features} but the input has {shape[0]} features",
@@ -70,6 +76,48 @@ class Linear(Op):
         if "bias" in w:
             y += P.param(w["bias"], x.dtype)
         return y
+
+
+@register
+class PointwiseLinear(Linear):
+    name = "pointwise_linear"
+    aliases = ("channel_linear",)
+    summary = "a linear layer on the channels at every position (ConvNeXt; Keras Dense on a feature map)"
+
+    def accepts(self, shape):
+        return len(shape) >= 2
+
+    def expected_input(self):
+        return "C×L, C×H×W or C×D×H×W"
+
+    def infer(self, a, ins, ctx):
+        c = ins[0][0]
+        if a.in_features is not None and a.in_features != c:
+            raise OpError("E203", f"in_features is {a.in_features} but the input has {c} channels",
+                          f"set in_features: {c}, or remove it (it is inferred)", arg="in_features")
+        return (a.out_features, *ins[0][1:])
+
+    def macs(self, a, ins, out):
+        return numel(ins[0][1:]) * ins[0][0] * a.out_features
+
+    def worked(self, a, ins, out):
+        f_in, f_out = ins[0][0], a.out_features
+        bias = f" + {f_out}" if a.bias else ""
+        positions = "·".join(map(str, ins[0][1:]))
+        return Worked((Formula("output", ("out_features × the input's positions",), out, grouped=False),),
+                      Formula("params", (f"{f_in}·{f_out}{bias}",), sum(self.params(a, ins, out))),
+                      Formula("MACs", (f"{positions}·{f_in}·{f_out}",), self.macs(a, ins, out)))
+
+    def forward(self, a, xs, w):
+        import numpy as np
+
+        from ..backend import primitives as P
+
+        x = xs[0]
+        y = np.moveaxis(np.moveaxis(x, 1, -1) @ P.param(w["weight"], x.dtype).T, -1, 1)
+        if "bias" in w:
+            y = y + P.param(w["bias"], x.dtype).reshape(P.channel_shape(y.shape[1], y.ndim - 2))
+        return np.ascontiguousarray(y)
 
 
 @register

@@ -1,8 +1,14 @@
 """Ops that merge several inputs (named with `inputs:`), any rank.
 
-add: elementwise sum; every input must have the same shape (ResNet shortcuts).
+add, multiply: elementwise, with PyTorch's broadcasting for inputs of the same rank:
+every dimension is equal or 1 in all but one input, so squeeze-and-excitation's
+C×1×1 scale multiplies a C×H×W map (output: the largest size in each dimension).
+Inputs of different ranks are an error (C against C×H×W would align C with W, as
+NumPy and PyTorch do, which is never what a network means; keep the pool's dims with
+keepdims: true). A channel or size mismatch other than 1 is an error naming both.
 concat: along the channel axis; every other dimension must agree (Inception, DenseNet).
-No parameters, no MACs (additions are not multiply-accumulates).
+No parameters, no MACs (additions and elementwise products are not multiply-accumulates
+of a conv or linear layer).
 """
 
 from __future__ import annotations
@@ -17,32 +23,56 @@ def _describe(names, shapes) -> str:
 
 def _same_rank(what: str, ins, ctx) -> None:
     if any(len(s) != len(ins[0]) for s in ins[1:]):
-        raise OpError("E206", f"{what} inputs have different ranks: " + _describe(ctx.input_names, ins))
+        raise OpError("E206", f"{what} inputs have different ranks: " + _describe(ctx.input_names, ins),
+                      "a global pool with keepdims: true keeps C×1×1 for broadcasting" if what != "concat" else None)
 
 
-@register
-class Add(Op):
-    name = "add"
-    aliases = ("Add", "sum", "residual")
-    summary = "elementwise sum of its inputs"
+def broadcast(what: str, ins, ctx) -> tuple:
+    """The broadcast shape of same-rank inputs (each dimension equal, or 1)."""
+    _same_rank(what, ins, ctx)
+    out = []
+    for j in range(len(ins[0])):
+        sizes = {s[j] for s in ins} - {1}
+        if len(sizes) > 1:
+            kind = "channels" if j == 0 else "sizes"
+            code = "E203" if j == 0 else "E204"
+            hint = ("a 1×1 conv on the shortcut can match the channels (as in ResNet's downsample)" if j == 0 else
+                    "a strided 1×1 conv or a pool on the shortcut can match the sizes")
+            raise OpError(code, f"{what} inputs have different {kind}: " + _describe(ctx.input_names, ins), hint)
+        out.append(sizes.pop() if sizes else 1)
+    return tuple(out)
+
+
+class _Elementwise2(Op):
     min_inputs, max_inputs = 2, None
 
     def infer(self, a, ins, ctx):
-        _same_rank("add", ins, ctx)
-        first = ins[0]
-        for s in ins[1:]:
-            if s[0] != first[0]:
-                raise OpError("E203", "add inputs have different channels: " + _describe(ctx.input_names, ins),
-                              "a 1×1 conv on the shortcut can match the channels (as in ResNet's downsample)")
-            if s != first:
-                raise OpError("E204", "add inputs have different sizes: " + _describe(ctx.input_names, ins),
-                              "a strided 1×1 conv or a pool on the shortcut can match the sizes")
-        return first
+        return broadcast(self.name, ins, ctx)
+
+
+@register
+class Add(_Elementwise2):
+    name = "add"
+    aliases = ("Add", "sum", "residual")
+    summary = "elementwise sum of its inputs (broadcasting dimensions of size 1)"
 
     def forward(self, a, xs, w):
         y = xs[0] + xs[1]
         for x in xs[2:]:
             y = y + x
+        return y
+
+
+@register
+class Multiply(_Elementwise2):
+    name = "multiply"
+    aliases = ("Multiply", "mul", "prod", "scale")
+    summary = "elementwise product of its inputs, broadcasting (squeeze-and-excitation's C×1×1 scale)"
+
+    def forward(self, a, xs, w):
+        y = xs[0] * xs[1]
+        for x in xs[2:]:
+            y = y * x
         return y
 
 

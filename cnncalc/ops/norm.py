@@ -8,6 +8,10 @@ takes a feature vector (F) or a sequence (C, L), like PyTorch's BatchNorm1d; the
 rank-free spellings (`BatchNormalization`, `batch_norm`, `bn`) pick by the input.
 Inference uses the running statistics:
     y = (x − mean)/√(var + eps)·γ + β, folded into one scale and shift per channel.
+instance_normNd (InstanceNorm1d/2d/3d): each channel of each sample normalised over its
+positions (Ulyanov et al. 2016); PyTorch's defaults: no affine weights, no running
+statistics. affine: γ, β (2·C trainable); track_running_stats: running mean and variance
+(2·C non-trainable), which inference then uses instead of the sample's statistics.
 local_response_norm (Krizhevsky et al. 2012, §3.3): no parameters; AlexNet uses
 size 5, alpha 1e-4, beta 0.75, k 2:
     b_c = a_c / (k + α/n·Σ_{c' ∈ window(c)} a_c'²)^β, the window c − n//2 … c + (n−1)//2,
@@ -17,8 +21,9 @@ size 5, alpha 1e-4, beta 0.75, k 2:
 from __future__ import annotations
 
 from . import argtypes as t
-from .base import Arg, Formula, Op, OpError, Weight, Worked
+from .base import Arg, Formula, Op, OpError, Weight, Worked, numel
 from .registry import register, register_family, register_ranks
+from .window import is_concrete
 
 
 class BatchNorm(Op):
@@ -78,6 +83,52 @@ class BatchNorm(Op):
 
 _BN = register_ranks(BatchNorm, {n: (f"batchnorm{n}d", f"BatchNorm{n}d", f"batch_norm{n}d") for n in (1, 2, 3)})
 register_family("batch_norm", {1: _BN[2], **_BN}, ("BatchNormalization", "bn"))
+
+
+class InstanceNorm(Op):
+    summary = "{n}-D instance normalisation (per sample and channel)"
+    args = (
+        Arg("eps", t.positive_number, 1e-5, aliases=("epsilon",)),
+        Arg("momentum", t.probability, 0.1),
+        Arg("affine", t.boolean, False),
+        Arg("track_running_stats", t.boolean, False),
+        Arg("num_features", t.optional_positive_int, None),
+    )
+
+    def infer(self, a, ins, ctx):
+        positions = numel(ins[0][1:])
+        if not a.track_running_stats and is_concrete(positions) and positions == 1:
+            raise OpError("E104", "instance norm of a single position normalises one value per channel (it gives 0)",
+                          "normalise a larger map, or set track_running_stats: true", arg="track_running_stats")
+        return BatchNorm.infer(self, a, ins, ctx)
+
+    def weights(self, a, ins, out):
+        c = ins[0][0]
+        w = {"weight": Weight((c,), init="ones"), "bias": Weight((c,), init="zeros", bias=True)} if a.affine else {}
+        if a.track_running_stats:
+            w.update(running_mean=Weight((c,), False, "zeros"), running_var=Weight((c,), False, "ones"))
+        return w
+
+    def forward(self, a, xs, w):
+        import numpy as np
+
+        from ..backend import primitives as P
+
+        if a.track_running_stats:
+            return BatchNorm.forward(self, a, xs, w)
+        x = xs[0]
+        axes = tuple(range(2, x.ndim))
+        mean = x.mean(axis=axes, keepdims=True)
+        var = ((x - mean) ** 2).mean(axis=axes, keepdims=True)
+        y = (x - mean) / np.sqrt(var + x.dtype.type(a.eps))
+        shape = P.channel_shape(x.shape[1], x.ndim - 2)
+        if "weight" in w:
+            y = y * P.param(w["weight"], x.dtype).reshape(shape) + P.param(w["bias"], x.dtype).reshape(shape)
+        return y
+
+
+register_ranks(InstanceNorm, {n: (f"instance_norm{n}d", f"InstanceNorm{n}d", f"instancenorm{n}d") for n in (1, 2, 3)},
+               family=("instance_norm", "InstanceNormalization"))
 
 
 @register

@@ -1,53 +1,31 @@
-"""Ops that change the spatial size without weights: nearest upsampling and zero padding, any rank.
+"""Ops that add or remove borders: zero padding, crops, the centre crop of U-Net. Any rank.
 
-upsample: O = I·scale_factor per dimension (integer factors; nearest neighbour, as
-nn.Upsample(mode='nearest') and Keras UpSamplingND). Its receptive-field step divides
-the effective stride by the factor.
-zeropadNd: O = I + P_begin + P_end per dimension. Note the order used everywhere in
-cnncalc, begin then end per dimension ([top, bottom, left, right] in 2-D); PyTorch's
-ZeroPad2d takes (left, right, top, bottom).
+zeropadNd: O = I + P_begin + P_end per dimension. The order used everywhere in cnncalc
+    is begin then end per dimension ([top, bottom, left, right] in 2-D); PyTorch's
+    ZeroPad2d takes (left, right, top, bottom).
+cropNd (Keras CroppingND): O = I − C_begin − C_end; `cropping` as Keras takes it: an int,
+    one per dimension, or (begin, end) pairs.
+center_crop: the middle `size` of every spatial dimension, or the size of another layer
+    (`like: enc4`: U-Net's crop-and-concat, Ronneberger et al. 2015). The crop starts at
+    round((I − O)/2) (round half to even, as torchvision.transforms.functional.center_crop).
+No parameters, no MACs. Their receptive-field step moves the field's start (padding
+before it, or a crop of the first rows).
 """
 
 from __future__ import annotations
+
+from fractions import Fraction
 
 from . import argtypes as t
 from .argtypes import pad_pairs, per_dim
 from .base import Arg, Op, OpError
 from .registry import register, register_ranks
-from .window import Window
+from .window import DIM_NAMES, Window, is_concrete
 
 
-@register
-class Upsample(Op):
-    name = "upsample"
-    aliases = ("Upsample", "UpSampling1D", "UpSampling2D", "UpSampling3D", "upsample_nearest", "UpsamplingNearest2d")
-    summary = "nearest-neighbour upsampling by integer factors"
-    args = (Arg("scale_factor", t.positive_sizes, 2, aliases=("size",)),)
-
-    def accepts(self, shape):
-        return len(shape) >= 2
-
-    def expected_input(self):
-        return "C×L, C×H×W or C×D×H×W"
-
-    def bind(self, a, ins):
-        return a.replace(scale_factor=per_dim(a.scale_factor, len(ins[0]) - 1, "scale_factor"))
-
-    def infer(self, a, ins, ctx):
-        return (ins[0][0], *(i * s for i, s in zip(ins[0][1:], a.scale_factor)))
-
-    def rf_window(self, a, ins):
-        n = len(a.scale_factor)
-        return Window((1,) * n, a.scale_factor, ((0, 0),) * n, (1,) * n, transposed=True)
-
-    def forward(self, a, xs, w):
-        import numpy as np
-
-        y = xs[0]
-        for axis, s in enumerate(a.scale_factor, start=2):
-            if s != 1:
-                y = np.repeat(y, s, axis=axis)
-        return y
+def _shift_window(pairs) -> Window:
+    n = len(pairs)
+    return Window((1,) * n, (1,) * n, tuple((b, 0) for b, _ in pairs), (1,) * n)
 
 
 class ZeroPad(Op):
@@ -64,8 +42,7 @@ class ZeroPad(Op):
         return (ins[0][0], *(i + b + e for i, (b, e) in zip(ins[0][1:], a.padding)))
 
     def rf_window(self, a, ins):
-        n = len(a.padding)
-        return Window((1,) * n, (1,) * n, tuple((b, 0) for b, _ in a.padding), (1,) * n)
+        return _shift_window(a.padding)
 
     def forward(self, a, xs, w):
         from ..backend import primitives as P
@@ -73,5 +50,88 @@ class ZeroPad(Op):
         return P.crop_pad(xs[0], a.padding)
 
 
+class Crop(Op):
+    summary = "{n}-D crop, (begin, end) per dimension (Keras Cropping{n}D)"
+    args = (Arg("cropping", t.padding, 1, aliases=("crop",)),)
+
+    def bind(self, a, ins):
+        if a.cropping == "same":
+            raise OpError("E104", "a crop needs explicit amounts", "give an integer, one per dimension, or "
+                                                                   "(begin, end) pairs", arg="cropping")
+        return a.replace(cropping=pad_pairs(a.cropping, len(ins[0]) - 1, "cropping"))
+
+    def infer(self, a, ins, ctx):
+        out = []
+        for dim, i, (b, e) in zip(DIM_NAMES[len(ins[0]) - 1], ins[0][1:], a.cropping):
+            o = i - b - e
+            if is_concrete(o) and o <= 0:
+                raise OpError("E202", f"cropping {b} + {e} leaves nothing of the input {dim} {i}",
+                              f"crop less than {i} in all", arg="cropping")
+            out.append(o)
+        return (ins[0][0], *out)
+
+    def rf_window(self, a, ins):
+        return _shift_window(tuple((-b, -e) for b, e in a.cropping))
+
+    def forward(self, a, xs, w):
+        from ..backend import primitives as P
+
+        return P.crop_pad(xs[0], tuple((-b, -e) for b, e in a.cropping))
+
+
+@register
+class CenterCrop(Op):
+    name = "center_crop"
+    aliases = ("CenterCrop", "crop_like")
+    summary = "the middle of each spatial dimension, to a size or to another layer's size (U-Net)"
+    args = (Arg("size", t.optional_positive_sizes, None, aliases=("output_size",)),
+            Arg("like", t.layer_name, None, ref=True))
+
+    def accepts(self, shape):
+        return len(shape) >= 2
+
+    def expected_input(self):
+        return "C×L, C×H×W or C×D×H×W"
+
+    def field_inputs(self, n):
+        return 1  # `like` lends its size, not its pixels
+
+    def bind(self, a, ins):
+        n = len(ins[0]) - 1
+        if (a.size is None) == (a.like is None):
+            raise OpError("E103", "center_crop takes a size or the name of a layer to match (like:), not both"
+                          if a.size is not None else "center_crop needs a size or like: <layer>",
+                          "e.g. like: enc4 (the size of layer enc4) or size: [392, 392]",
+                          arg="size" if a.size is not None else None)
+        if a.like is not None:
+            if len(ins) < 2 or len(ins[1]) != len(ins[0]):
+                got = "×".join(map(str, ins[1])) if len(ins) > 1 else "nothing"
+                raise OpError("E206", f"like: {a.like} is {got}; it needs the rank of the input to crop",
+                              "name a feature map with the same number of dimensions", arg="like")
+            return a.replace(size=tuple(ins[1][1:]))
+        return a.replace(size=per_dim(a.size, n, "size"))
+
+    def offsets(self, a, sizes) -> tuple:
+        return tuple(round(Fraction(i - o, 2)) for i, o in zip(sizes, a.size))
+
+    def infer(self, a, ins, ctx):
+        for dim, i, o in zip(DIM_NAMES[len(ins[0]) - 1], ins[0][1:], a.size):
+            if is_concrete(i) and is_concrete(o) and o > i:
+                raise OpError("E201", f"crop {dim} {o} is larger than the input {dim} {i}",
+                              "a centre crop can only make a map smaller", arg="like" if a.like else "size")
+        return (ins[0][0], *a.size)
+
+    def rf_window(self, a, ins):
+        if not all(is_concrete(d) for d in (*ins[0][1:], *a.size)):
+            return None
+        return _shift_window(tuple((-b, 0) for b in self.offsets(a, ins[0][1:])))
+
+    def forward(self, a, xs, w):
+        x = xs[0]
+        index = tuple(slice(b, b + o) for b, o in zip(self.offsets(a, x.shape[2:]), a.size))
+        return x[(slice(None), slice(None), *index)]
+
+
 register_ranks(ZeroPad, {n: (f"zeropad{n}d", f"ZeroPad{n}d", f"ZeroPadding{n}D") for n in (1, 2, 3)},
                family=("pad", "zero_padding", "ZeroPad"))
+register_ranks(Crop, {n: (f"crop{n}d", f"Cropping{n}D", f"Crop{n}d") for n in (1, 2, 3)}, family=("crop", "Cropping"))

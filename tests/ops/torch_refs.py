@@ -101,3 +101,58 @@ def rbf(torch, units: int, features: int):
             return ((x[:, None, :] - self.weight[None]) ** 2).sum(-1)
 
     return RBF()
+
+
+def channels_last(torch, module):
+    """`module` applied with the channels last (nn.LayerNorm, nn.Linear on each position), as torchvision's
+    LayerNorm2d and ConvNeXt's Permute–Linear–Permute do; the module's own weight names are kept."""
+
+    class ChannelsLast(type(module)):
+        def forward(self, x):
+            return super().forward(x.movedim(1, -1)).movedim(-1, 1)
+
+    module.__class__ = ChannelsLast
+    return module
+
+
+def layer_scale(torch, channels: int, rank: int):
+    """ConvNeXt's per-channel scale (torchvision CNBlock.layer_scale, shaped C×1×…)."""
+
+    class LayerScale(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.weight = torch.nn.Parameter(torch.ones(channels, *(1,) * rank))
+
+        def forward(self, x):
+            return x * self.weight
+
+    return LayerScale()
+
+
+def separable(torch, c_in: int, c_out: int, kernel: int, rank: int = 2, multiplier: int = 1, padding: int = 0):
+    """Keras' SeparableConv: a depthwise conv (groups = C_in, no bias), then a 1×1 conv with bias."""
+    conv = getattr(torch.nn, f"Conv{rank}d")
+
+    class Separable(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.depthwise = conv(c_in, c_in * multiplier, kernel, padding=padding, groups=c_in, bias=False)
+            self.pointwise = conv(c_in * multiplier, c_out, 1)
+
+        def forward(self, x):
+            return self.pointwise(self.depthwise(x))
+
+    return Separable()
+
+
+def center_crop(torch, size: tuple):
+    """torchvision.transforms.functional.center_crop's offsets, int(round((I − O)/2.0)), on any rank."""
+
+    def crop(x):
+        index = [slice(None), slice(None)]
+        for i, o in zip(x.shape[2:], size):
+            start = int(round((i - o) / 2.0))
+            index.append(slice(start, start + o))
+        return x[tuple(index)]
+
+    return function(torch, crop)

@@ -17,6 +17,7 @@ torch = pytest.importorskip("torch")
 
 import cnncalc  # noqa: E402
 from cnncalc.backend.runner import init_weights, run  # noqa: E402
+from cnncalc.layer import state_dict_key  # noqa: E402
 
 from . import builders as B  # noqa: E402
 
@@ -35,7 +36,8 @@ MODELS = [
 
 
 def _state_dict(weights: dict) -> dict:
-    return {f"{layer}.{name}": torch.as_tensor(a) for layer, arrays in weights.items() for name, a in arrays.items()}
+    return {state_dict_key(layer, name): torch.as_tensor(a) for layer, arrays in weights.items()
+            for name, a in arrays.items()}
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])

@@ -3,7 +3,9 @@
 Random stacks of one to four layers — convolutions (groups, dilation, padding, 'same'
 at stride 1, bias on/off), transposed convolutions (output_padding, dilation, groups),
 max and average pools (padding, dilation, ceil_mode, count_include_pad), adaptive
-pools and batch norm — on random input sizes: the inferred output shape and the
+pools, batch, layer, group and instance norm, PReLU, channel and pixel shuffles,
+upsampling (every mode, size or factor, align_corners), crops, centre crops and
+depthwise convolutions — on random input sizes: the inferred output shape and the
 trainable and non-trainable counts equal PyTorch's nn.Sequential of the same layers,
 and where PyTorch refuses the stack (at construction or in the forward pass), cnncalc
 reports an error too. A few hundred stacks per rank run by default;
@@ -24,7 +26,10 @@ from cnncalc import load_string  # noqa: E402
 from cnncalc.analysis import analyze  # noqa: E402
 from cnncalc.errors import CnnError  # noqa: E402
 
-OPS = ("conv", "conv", "conv_transpose", "maxpool", "avgpool", "adaptive_avgpool", "adaptive_maxpool", "batchnorm")
+OPS = ("conv", "conv", "conv_transpose", "maxpool", "avgpool", "adaptive_avgpool", "adaptive_maxpool", "batchnorm",
+       "layer_norm", "group_norm", "instance_norm", "prelu", "channel_shuffle", "pixel_shuffle", "upsample", "crop",
+       "center_crop", "depthwise")
+MODES = {1: ("nearest", "linear"), 2: ("nearest", "bilinear", "bicubic"), 3: ("nearest", "trilinear")}
 MAX_SIZE = {1: 40, 2: 16, 3: 8}
 
 
@@ -68,6 +73,30 @@ def stacks(draw, n: int):
                 layer["cip"] = draw(st.booleans())
         elif op.startswith("adaptive"):
             layer["out"] = _dims(draw, n, 1, 5)
+        elif op == "group_norm":
+            layer.update(c=channels, g=draw(st.integers(1, 4)))
+        elif op == "instance_norm":
+            layer.update(c=channels, affine=draw(st.booleans()), track=draw(st.booleans()))
+        elif op == "prelu":
+            layer.update(c=channels, p=draw(st.sampled_from([1, channels, channels + 1])))
+        elif op in ("channel_shuffle", "pixel_shuffle"):
+            layer["g"] = draw(st.integers(1, 3))
+            if op == "pixel_shuffle" and n == 2 and channels % (layer["g"] ** 2) == 0:
+                channels //= layer["g"] ** 2
+        elif op == "upsample":
+            layer["mode"] = draw(st.sampled_from(MODES[n]))
+            layer["align"] = None if layer["mode"] == "nearest" else draw(st.sampled_from([None, True, False]))
+            if draw(st.booleans()):
+                layer["size"] = _dims(draw, n, 1, 12)
+            else:
+                layer["scale"] = _dims(draw, n, 1, 3)
+        elif op == "crop":
+            layer["crop"] = _dims(draw, n, 0, 3)
+        elif op == "center_crop":
+            layer["size"] = _dims(draw, n, 1, 10)
+        elif op == "depthwise":
+            layer.update(c=channels, dm=draw(st.integers(1, 2)), k=_dims(draw, n, 1, 3), s=_dims(draw, n, 1, 2))
+            channels *= layer["dm"]
         else:
             layer["c"] = channels
         layers.append(layer)
@@ -92,7 +121,62 @@ def _module(layer, n):
         return getattr(nn, f"AdaptiveAvgPool{n}d")(layer["out"])
     if op == "adaptive_maxpool":
         return getattr(nn, f"AdaptiveMaxPool{n}d")(layer["out"])
+    if op == "layer_norm":
+        return _channels_last(nn.LayerNorm(layer.get("c", 1)))
+    if op == "group_norm":
+        return nn.GroupNorm(layer["g"], layer["c"])
+    if op == "instance_norm":
+        return getattr(nn, f"InstanceNorm{n}d")(layer["c"], affine=layer["affine"],
+                                                track_running_stats=layer["track"])
+    if op == "prelu":
+        return nn.PReLU(layer["p"])
+    if op == "channel_shuffle":
+        return nn.ChannelShuffle(layer["g"])
+    if op == "pixel_shuffle":
+        if n != 2:
+            raise ValueError("pixel_shuffle is 2-D")
+        return nn.PixelShuffle(layer["g"])
+    if op == "upsample":
+        kw = {"size": layer["size"]} if "size" in layer else {"scale_factor": layer["scale"]}
+        return nn.Upsample(mode=layer["mode"], align_corners=layer["align"], **kw)
+    if op == "crop":
+        return _Fn(lambda x: _crop(x, _tuple(layer["crop"], n)))
+    if op == "center_crop":
+        return _Fn(lambda x: _center(x, _tuple(layer["size"], n)))
+    if op == "depthwise":
+        return getattr(nn, f"Conv{n}d")(layer["c"], layer["c"] * layer["dm"], layer["k"], layer["s"],
+                                        groups=layer["c"])
     return getattr(nn, f"BatchNorm{n}d")(layer["c"])
+
+
+class _Fn(torch.nn.Module):
+    def __init__(self, fn):
+        super().__init__()
+        self.fn = fn
+
+    def forward(self, x):
+        return self.fn(x)
+
+
+def _channels_last(module):
+    from ..ops.torch_refs import channels_last
+
+    return channels_last(torch, module)
+
+
+def _crop(x, amounts):
+    return x[(slice(None), slice(None), *(slice(c, x.shape[2 + j] - c) for j, c in enumerate(amounts)))]
+
+
+def _center(x, size):
+    """torchvision's center_crop offsets; a crop larger than the input is refused (torchvision would pad)."""
+    index = [slice(None), slice(None)]
+    for i, o in zip(x.shape[2:], size):
+        if o > i:
+            raise ValueError("crop larger than the input")
+        start = int(round((i - o) / 2.0))
+        index.append(slice(start, start + o))
+    return x[tuple(index)]
 
 
 def _yaml(v) -> str:
@@ -115,6 +199,30 @@ def _spec_layer(layer, n) -> str:
                 f"ceil_mode: {str(layer['ceil']).lower()}, count_include_pad: {str(layer['cip']).lower()}")
     elif op.startswith("adaptive"):
         args = f"output_size: {_yaml(layer['out'])}"
+    elif op == "layer_norm":
+        return "{type: layer_norm}"
+    elif op == "group_norm":
+        return f"{{type: group_norm, num_groups: {layer['g']}}}"
+    elif op == "instance_norm":
+        return (f"{{type: instance_norm{n}d, affine: {str(layer['affine']).lower()}, "
+                f"track_running_stats: {str(layer['track']).lower()}}}")
+    elif op == "prelu":
+        return f"{{type: prelu, num_parameters: {layer['p']}}}"
+    elif op == "channel_shuffle":
+        return f"{{type: channel_shuffle, groups: {layer['g']}}}"
+    elif op == "pixel_shuffle":
+        return f"{{type: pixel_shuffle, upscale_factor: {layer['g']}}}"
+    elif op == "upsample":
+        what = f"size: {_yaml(layer['size'])}" if "size" in layer else f"scale_factor: {_yaml(layer['scale'])}"
+        align = "" if layer["align"] is None else f", align_corners: {str(layer['align']).lower()}"
+        return f"{{type: upsample, {what}, mode: {layer['mode']}{align}}}"
+    elif op == "crop":
+        return f"{{type: crop{n}d, cropping: {_yaml(layer['crop'])}}}"
+    elif op == "center_crop":
+        return f"{{type: center_crop, size: {_yaml(layer['size'])}}}"
+    elif op == "depthwise":
+        return (f"{{type: depthwise_conv{n}d, kernel_size: {_yaml(layer['k'])}, stride: {_yaml(layer['s'])}, "
+                f"depth_multiplier: {layer['dm']}}}")
     else:
         return f"{{type: batchnorm{n}d}}"
     return f"{{type: {op}{n}d, {args}}}"

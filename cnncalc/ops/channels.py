@@ -1,0 +1,176 @@
+"""Ops that rearrange channels: shuffle, pieces of a split, a slice, pixel (un)shuffle. Any rank.
+
+channel_shuffle (ChannelShuffle, ShuffleNet; Zhang et al. 2018): C = g·n channels read as
+    g×n, transposed to n×g; groups must divide C.
+chunk (torch.chunk along channels; `index` picks the piece): pieces of ⌈C/chunks⌉
+    channels, the last smaller; there may be fewer than `chunks` pieces (torch's rule).
+split (torch.split along channels): pieces of split_size channels (the last smaller), or
+    the listed sizes, which must add up to C; `index` picks the piece.
+channel_slice: channels start … end − 1, Python's slice rule (negative counts from the end).
+pixel_shuffle (PixelShuffle, Shi et al. 2016), 2-D: C·r² × H × W → C × rH × rW;
+pixel_unshuffle: C × rH × rW → C·r² × H × W (H and W must be multiples of r).
+No parameters, no MACs. ShuffleNetV2's channel split is two chunk layers (index 0 and 1).
+"""
+
+from __future__ import annotations
+
+from . import argtypes as t
+from .base import Arg, Op, OpError
+from .registry import register
+from .window import Window, is_concrete
+
+
+def _pieces(c: int, sizes: list, index: int, what: str) -> tuple:
+    """(start, end) of piece `index` among pieces of the given sizes."""
+    if index >= len(sizes) or index < -len(sizes):
+        raise OpError("E104", f"{what} gives {len(sizes)} piece{'s' if len(sizes) != 1 else ''} of the {c} channels "
+                              f"({', '.join(map(str, sizes))}); there is no piece {index}",
+                      f"index counts from 0 to {len(sizes) - 1}", arg="index")
+    index %= len(sizes)
+    start = sum(sizes[:index])
+    return start, start + sizes[index]
+
+
+class _Piece(Op):
+    """Channels start … end − 1 of the input (the rule chunk, split and channel_slice share)."""
+
+    def span(self, a, c: int) -> tuple:
+        raise NotImplementedError
+
+    def infer(self, a, ins, ctx):
+        c = ins[0][0]
+        if not is_concrete(c):  # pragma: no cover - channel counts are never symbolic
+            return ins[0]
+        start, end = self.span(a, c)
+        return (end - start, *ins[0][1:])
+
+    def forward(self, a, xs, w):
+        start, end = self.span(a, xs[0].shape[1])
+        return xs[0][:, start:end]
+
+
+@register
+class Chunk(_Piece):
+    name = "chunk"
+    aliases = ("Chunk",)
+    summary = "one of the pieces of torch.chunk along channels (ShuffleNetV2's channel split)"
+    args = (Arg("chunks", t.positive_int), Arg("index", t.number_int, 0))
+
+    def span(self, a, c):
+        size = -(-c // a.chunks)
+        sizes = [min(size, c - s) for s in range(0, c, size)]
+        return _pieces(c, sizes, a.index, f"chunk({a.chunks})")
+
+
+@register
+class Split(_Piece):
+    name = "split"
+    aliases = ("Split",)
+    summary = "one of the pieces of torch.split along channels (a size, or a list of sizes)"
+    args = (Arg("split_size_or_sections", t.positive_sizes_any, aliases=("sections", "split_size")),
+            Arg("index", t.number_int, 0))
+
+    def span(self, a, c):
+        v = a.split_size_or_sections
+        if isinstance(v, tuple):
+            if sum(v) != c:
+                raise OpError("E203", f"split sizes {', '.join(map(str, v))} add up to {sum(v)}, the input has {c} "
+                                      f"channels", "the sections must add up to the channels",
+                              arg="split_size_or_sections")
+            sizes = list(v)
+        else:
+            sizes = [min(v, c - s) for s in range(0, c, v)]
+        return _pieces(c, sizes, a.index, f"split({v if not isinstance(v, tuple) else list(v)})")
+
+
+@register
+class ChannelSlice(_Piece):
+    name = "channel_slice"
+    aliases = ("slice_channels", "narrow")
+    summary = "channels start … end − 1 (Python's slice: negative counts from the end)"
+    args = (Arg("start", t.number_int, 0), Arg("end", t.optional_int, None))
+
+    def span(self, a, c):
+        start, end, _ = slice(a.start, a.end).indices(c)
+        if end <= start:
+            raise OpError("E202", f"channels {a.start} … {a.end} of {c} select nothing",
+                          f"choose start < end within 0 … {c}", arg="start")
+        return start, end
+
+
+@register
+class ChannelShuffle(Op):
+    name = "channel_shuffle"
+    aliases = ("ChannelShuffle", "shuffle")
+    summary = "interleaves the channels of groups (ShuffleNet)"
+    args = (Arg("groups", t.positive_int),)
+
+    def infer(self, a, ins, ctx):
+        c = ins[0][0]
+        if c % a.groups:
+            raise OpError("E207", f"input channels {c} are not divisible by groups {a.groups}",
+                          "channel_shuffle needs groups dividing the channels", arg="groups")
+        return ins[0]
+
+    def forward(self, a, xs, w):
+        x = xs[0]
+        n, c = x.shape[:2]
+        g = a.groups
+        return x.reshape(n, g, c // g, *x.shape[2:]).swapaxes(1, 2).reshape(x.shape)
+
+
+@register
+class PixelShuffle(Op):
+    name = "pixel_shuffle"
+    aliases = ("PixelShuffle", "depth_to_space")
+    summary = "C·r²×H×W → C×rH×rW (sub-pixel convolution, Shi et al. 2016)"
+    spatial = 2
+    args = (Arg("upscale_factor", t.positive_int, aliases=("block_size",)),)
+
+    def infer(self, a, ins, ctx):
+        c, h, w = ins[0]
+        r2 = a.upscale_factor ** 2
+        if c % r2:
+            raise OpError("E207", f"input channels {c} are not divisible by upscale_factor² = {r2}",
+                          "pixel_shuffle needs C·r² channels", arg="upscale_factor")
+        return (c // r2, h * a.upscale_factor, w * a.upscale_factor)
+
+    def rf_window(self, a, ins):
+        r = a.upscale_factor
+        return Window((1, 1), (r, r), ((0, 0), (0, 0)), (1, 1), transposed=True)
+
+    def forward(self, a, xs, w):
+        x = xs[0]
+        n, c, h, wd = x.shape
+        r = a.upscale_factor
+        return x.reshape(n, c // (r * r), r, r, h, wd).transpose(0, 1, 4, 2, 5, 3).reshape(n, c // (r * r), h * r,
+                                                                                           wd * r)
+
+
+@register
+class PixelUnshuffle(Op):
+    name = "pixel_unshuffle"
+    aliases = ("PixelUnshuffle", "space_to_depth")
+    summary = "C×rH×rW → C·r²×H×W (the inverse of pixel_shuffle)"
+    spatial = 2
+    args = (Arg("downscale_factor", t.positive_int, aliases=("block_size",)),)
+
+    def infer(self, a, ins, ctx):
+        c, h, w = ins[0]
+        r = a.downscale_factor
+        for dim, size in (("height", h), ("width", w)):
+            if is_concrete(size) and size % r:
+                raise OpError("E204", f"input {dim} {size} is not a multiple of downscale_factor {r}",
+                              f"pixel_unshuffle needs sizes divisible by {r}", arg="downscale_factor")
+        return (c * r * r, h // r, w // r)
+
+    def rf_window(self, a, ins):
+        r = a.downscale_factor
+        return Window((r, r), (r, r), ((0, 0), (0, 0)), (1, 1))
+
+    def forward(self, a, xs, w):
+        x = xs[0]
+        n, c, h, wd = x.shape
+        r = a.downscale_factor
+        return x.reshape(n, c, h // r, r, wd // r, r).transpose(0, 1, 3, 5, 2, 4).reshape(n, c * r * r, h // r,
+                                                                                          wd // r)

@@ -1,0 +1,137 @@
+"""Normalisation within one sample, and layer scale. Any rank.
+
+layer_norm (LayerNorm; LayerNorm2d, torchvision's for ConvNeXt; Keras LayerNormalization):
+    over the channel axis at every position of a feature map (LayerNorm2d's meaning, and
+    Keras' default axis −1 of a channels-last tensor), over the features of a vector:
+    y = (x − mean_c)/√(var_c + eps)·γ + β, the variance biased (divided by C).
+    params  γ, β: 2·C trainable (elementwise_affine: false gives 0; bias: false gives C)
+group_norm (GroupNorm): the channels in num_groups groups, each normalised over its
+    channels and all positions (Wu & He 2018); num_groups must divide C.
+    params  γ, β per channel: 2·C trainable (affine: false gives 0)
+layer_scale (LayerScale, ConvNeXt's per-channel scale): y = γ_c·x, γ learned (init_values,
+    1e-6 in Liu et al. 2022). Its one weight has no name of its own: torchvision keeps it
+    on the block as `…layer_scale`, shaped C×1×1.
+    params  C trainable
+No MACs under the conv/linear convention.
+"""
+
+from __future__ import annotations
+
+from . import argtypes as t
+from .base import Arg, Op, OpError, Weight, numel
+from .registry import register
+from .window import is_concrete
+
+
+def _affine(c: int, affine: bool, bias: bool = True) -> dict:
+    if not affine:
+        return {}
+    w = {"weight": Weight((c,), init="ones")}
+    if bias:
+        w["bias"] = Weight((c,), init="zeros", bias=True)
+    return w
+
+
+def _apply(y, w, c: int):
+    from ..backend import primitives as P
+
+    shape = P.channel_shape(c, y.ndim - 2)
+    if "weight" in w:
+        y = y * P.param(w["weight"], y.dtype).reshape(shape)
+    if "bias" in w:
+        y = y + P.param(w["bias"], y.dtype).reshape(shape)
+    return y
+
+
+@register
+class LayerNorm(Op):
+    name = "layer_norm"
+    aliases = ("LayerNorm", "LayerNorm2d", "LayerNormalization", "layernorm")
+    summary = "normalises over the channels at every position (LayerNorm2d), or over a vector's features"
+    args = (
+        Arg("eps", t.positive_number, 1e-5, aliases=("epsilon",)),
+        Arg("elementwise_affine", t.boolean, True, aliases=("affine",)),
+        Arg("bias", t.boolean, True, aliases=("center",)),
+        Arg("normalized_shape", t.optional_positive_int, None),
+    )
+
+    def infer(self, a, ins, ctx):
+        c = ins[0][0]
+        if a.normalized_shape is not None and a.normalized_shape != c:
+            raise OpError("E203", f"normalized_shape is {a.normalized_shape} but the input has {c} channels",
+                          f"set normalized_shape: {c}, or remove it (it is inferred)", arg="normalized_shape")
+        return ins[0]
+
+    def weights(self, a, ins, out):
+        return _affine(ins[0][0], a.elementwise_affine, a.bias)
+
+    def forward(self, a, xs, w):
+        import numpy as np
+
+        x = xs[0]
+        mean = x.mean(axis=1, keepdims=True)
+        var = ((x - mean) ** 2).mean(axis=1, keepdims=True)
+        return _apply((x - mean) / np.sqrt(var + x.dtype.type(a.eps)), w, x.shape[1])
+
+
+@register
+class GroupNorm(Op):
+    name = "group_norm"
+    aliases = ("GroupNorm", "GroupNormalization", "groupnorm")
+    summary = "normalises groups of channels over all positions (Wu & He 2018)"
+    args = (
+        Arg("num_groups", t.positive_int, aliases=("groups",)),
+        Arg("eps", t.positive_number, 1e-5, aliases=("epsilon",)),
+        Arg("affine", t.boolean, True),
+        Arg("num_channels", t.optional_positive_int, None),
+    )
+
+    def infer(self, a, ins, ctx):
+        c = ins[0][0]
+        if c % a.num_groups:
+            raise OpError("E207", f"input channels {c} are not divisible by num_groups {a.num_groups}",
+                          "num_groups must divide the channels", arg="num_groups")
+        if a.num_channels is not None and a.num_channels != c:
+            raise OpError("E203", f"num_channels is {a.num_channels} but the input has {c} channels",
+                          f"set num_channels: {c}, or remove it (it is inferred)", arg="num_channels")
+        values = c // a.num_groups * numel(ins[0][1:])
+        if is_concrete(values) and values == 1:  # PyTorch refuses it: a single value normalises to 0
+            raise OpError("E104", f"each of the {a.num_groups} groups holds one value ({c // a.num_groups} channel "
+                                  f"× {numel(ins[0][1:])} position); normalising it gives 0",
+                          "use fewer groups, or normalise a larger map", arg="num_groups")
+        return ins[0]
+
+    def weights(self, a, ins, out):
+        return _affine(ins[0][0], a.affine)
+
+    def forward(self, a, xs, w):
+        import numpy as np
+
+        x = xs[0]
+        n, c = x.shape[:2]
+        g = x.reshape(n, a.num_groups, -1)
+        mean = g.mean(axis=2, keepdims=True)
+        var = ((g - mean) ** 2).mean(axis=2, keepdims=True)
+        y = ((g - mean) / np.sqrt(var + x.dtype.type(a.eps))).reshape(x.shape)
+        return _apply(y, w, c)
+
+
+@register
+class LayerScale(Op):
+    name = "layer_scale"
+    aliases = ("LayerScale",)
+    summary = "a learned scale per channel (ConvNeXt: init 1e-6)"
+    args = (Arg("init_values", t.number, 1e-6, aliases=("layer_scale", "gamma", "init")),)
+
+    def infer(self, a, ins, ctx):
+        return ins[0]
+
+    def weights(self, a, ins, out):
+        shape = ins[0]
+        return {"": Weight((shape[0], *(1,) * (len(shape) - 1)), init=a.init_values)}
+
+    def forward(self, a, xs, w):
+        from ..backend import primitives as P
+
+        x = xs[0]
+        return x * P.param(w[""], x.dtype).reshape(P.channel_shape(x.shape[1], x.ndim - 2))

@@ -1,0 +1,108 @@
+"""Keras' depthwise and depthwise-separable convolutions (1-D, 2-D, and 3-D beyond Keras).
+
+depthwise_convNd (Keras DepthwiseConvND): each input channel convolved with depth_multiplier
+    kernels of its own (PyTorch: a ConvNd with groups = C_in).
+    shape   C·dm × O…, O from the window rule
+    params  Πk·C·dm + C·dm·bias                  (Keras' count)
+    MACs    ΠO·C·dm·Πk
+separable_convNd (Keras SeparableConvND; Chollet 2017): the depthwise convolution (no bias)
+    then a 1×1 convolution to `filters` channels (with bias). Weights as two PyTorch convs:
+    `depthwise.weight`, `pointwise.weight`, `pointwise.bias`.
+    params  Πk·C·dm + C·dm·filters + filters·bias (Keras' count)
+    MACs    ΠO·C·dm·Πk + ΠO·C·dm·filters
+"""
+
+from __future__ import annotations
+
+from . import argtypes as t
+from .base import Arg, Formula, Weight, Worked, numel, product
+from .registry import REGISTRY, register_ranks
+from .windowed import WindowOp
+
+_WINDOW = (
+    Arg("kernel_size", t.positive_sizes, aliases=("kernel",)),
+    Arg("stride", t.positive_sizes, 1, aliases=("strides",)),
+    Arg("padding", t.padding, 0),
+    Arg("dilation", t.positive_sizes, 1, aliases=("dilation_rate",)),
+    Arg("depth_multiplier", t.positive_int, 1),
+)
+
+
+class DepthwiseConv(WindowOp):
+    summary = "{n}-D depthwise convolution: depth_multiplier kernels per input channel (Keras)"
+    args = (*_WINDOW, Arg("bias", t.boolean, True, aliases=("use_bias",)))
+
+    def out_channels(self, a, ins):
+        return ins[0][0] * a.depth_multiplier
+
+    def weights(self, a, ins, out):
+        c = self.out_channels(a, ins)
+        w = {"weight": Weight((c, 1, *a.kernel_size))}
+        if a.bias:
+            w["bias"] = Weight((c,), init="zeros", bias=True)
+        return w
+
+    def macs(self, a, ins, out):
+        return numel(out[1:]) * out[0] * numel(a.kernel_size)
+
+    def worked(self, a, ins, out):
+        shape = super().worked(a, ins, out).shape
+        c, dm = ins[0][0], a.depth_multiplier
+        bias = f" + {c}·{dm}" if a.bias else ""
+        return Worked(shape, Formula("params", (f"({product(*a.kernel_size)})·{c}·{dm}{bias}",),
+                                     sum(self.params(a, ins, out))),
+                      Formula("MACs", (f"{product(*out[1:])}·{c}·{dm}·({product(*a.kernel_size)})",),
+                              self.macs(a, ins, out)))
+
+    def forward(self, a, xs, w):
+        conv = REGISTRY[f"conv{self.spatial}d"]
+        c = xs[0].shape[1]
+        return conv.forward(a.replace(out_channels=c * a.depth_multiplier, groups=c), xs, w)
+
+
+class SeparableConv(DepthwiseConv):
+    summary = "{n}-D depthwise-separable convolution: depthwise, then 1×1 to out_channels (Keras)"
+    args = (Arg("out_channels", t.positive_int, aliases=("filters",)), *_WINDOW,
+            Arg("bias", t.boolean, True, aliases=("use_bias",)))
+
+    def out_channels(self, a, ins):
+        return a.out_channels
+
+    def weights(self, a, ins, out):
+        mid = ins[0][0] * a.depth_multiplier
+        w = {"depthwise.weight": Weight((mid, 1, *a.kernel_size)),
+             "pointwise.weight": Weight((a.out_channels, mid, *(1,) * len(a.kernel_size)))}
+        if a.bias:
+            w["pointwise.bias"] = Weight((a.out_channels,), init="zeros", bias=True)
+        return w
+
+    def macs(self, a, ins, out):
+        mid = ins[0][0] * a.depth_multiplier
+        return numel(out[1:]) * mid * (numel(a.kernel_size) + a.out_channels)
+
+    def worked(self, a, ins, out):
+        shape = WindowOp.worked(self, a, ins, out).shape
+        c, dm, f = ins[0][0], a.depth_multiplier, a.out_channels
+        bias = f" + {f}" if a.bias else ""
+        return Worked(shape, Formula("params", (f"({product(*a.kernel_size)})·{c}·{dm} + {c}·{dm}·{f}{bias}",),
+                                     sum(self.params(a, ins, out))),
+                      Formula("MACs", (f"{product(*out[1:])}·{c}·{dm}·({product(*a.kernel_size)} + {f})",),
+                              self.macs(a, ins, out)))
+
+    def forward(self, a, xs, w):
+        conv = REGISTRY[f"conv{self.spatial}d"]
+        c = xs[0].shape[1]
+        mid = c * a.depth_multiplier
+        n = self.spatial
+        y = conv.forward(a.replace(out_channels=mid, groups=c), xs, {"weight": w["depthwise.weight"]})
+        one = a.replace(kernel_size=(1,) * n, stride=(1,) * n, dilation=(1,) * n, padding=((0, 0),) * n,
+                        out_channels=a.out_channels, groups=1)
+        pointwise = {"weight": w["pointwise.weight"], **({"bias": w["pointwise.bias"]} if "pointwise.bias" in w
+                                                        else {})}
+        return conv.forward(one, [y], pointwise)
+
+
+register_ranks(DepthwiseConv, {n: (f"depthwise_conv{n}d", f"DepthwiseConv{n}D") for n in (1, 2, 3)},
+               family=("depthwise_conv",))
+register_ranks(SeparableConv, {n: (f"separable_conv{n}d", f"SeparableConv{n}D", f"SeparableConvolution{n}D")
+                               for n in (1, 2, 3)}, family=("separable_conv",))
