@@ -97,7 +97,7 @@ def shape_env(shape: tuple) -> dict:
     return {"in_channels": shape[0], **{f"in_{name}": d for name, d in zip(DIM_NAMES[len(shape) - 1], shape[1:])}}
 
 
-def _resolve_pending(node: Node, op, ins: list, diags: list) -> Args | None:
+def _resolve_pending(node: Node, op, ins: list, diags: list, shape_env_of) -> Args | None:
     args = node.args
     if not node.pending:
         return args
@@ -105,7 +105,7 @@ def _resolve_pending(node: Node, op, ins: list, diags: list) -> Args | None:
     changes = {}
     for name, deferred in node.pending:
         try:
-            value = deferred.resolve(env)
+            value = deferred.resolve(env, shape_env_of)
         except CnnError as e:
             diags.extend(Diagnostic(d.code, d.message, d.pos, d.hint, _context(node)) for d in e.diagnostics)
             return None
@@ -119,10 +119,10 @@ def _resolve_pending(node: Node, op, ins: list, diags: list) -> Args | None:
     return args.replace(**changes)
 
 
-def _decide(node: Node, ins: list, diags: list):
+def _decide(node: Node, ins: list, diags: list, shape_env_of):
     """A `when:` that reads the input size, now that it is known: True, False, or None (reported)."""
     try:
-        keep = node.when.resolve(shape_env(ins[0]))
+        keep = node.when.resolve(shape_env(ins[0]), shape_env_of)
     except CnnError as e:
         diags.extend(Diagnostic(d.code, d.message, d.pos, d.hint, _context(node)) for d in e.diagnostics)
         return None
@@ -165,13 +165,18 @@ def analyze(graph: Graph, input_shape: tuple | None = None, strict: bool = False
     fields = {INPUT: input_field(shape0)}
     alias: dict = {}  # a layer dropped by a `when:` on its input size -> the layer standing for it
     results, diags = [], []
+
+    def shape_env_of(anchor: str) -> dict:
+        """The shape names of a block's input (for block arguments that read it)."""
+        return shape_env(shapes[alias.get(anchor, anchor)])
+
     for node in graph.nodes:
         if node.args is None or any(i not in shapes for i in node.inputs):
             continue  # already reported, or downstream of a reported problem
         names = tuple(alias.get(i, i) for i in node.inputs)
         ins = [shapes[i] for i in names]
         if node.when is not None:
-            keep = _decide(node, ins, diags)
+            keep = _decide(node, ins, diags, shape_env_of)
             if keep is None:
                 continue
             if not keep:
@@ -183,7 +188,7 @@ def analyze(graph: Graph, input_shape: tuple | None = None, strict: bool = False
         op = _op_for(node, ins, diags)
         if op is None:
             continue
-        args = _resolve_pending(node, op, ins, diags)
+        args = _resolve_pending(node, op, ins, diags, shape_env_of)
         if args is None:
             continue
         ctx = Ctx(node.inputs, strict)

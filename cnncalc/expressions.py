@@ -122,13 +122,25 @@ class Template:
 
 @dataclass(frozen=True)
 class Deferred:
-    """An expression waiting for the layer's input shape (see SHAPE_NAMES)."""
+    """An expression waiting for an input shape (see SHAPE_NAMES).
+
+    A layer's own argument reads that layer's input (anchor None). A block argument reads
+    the block's input: its anchor names the layer whose output the block receives, and an
+    expression inside the block that uses it waits with it.
+    """
 
     expr: Expr
     env: MappingProxyType
+    anchor: str | None = None
 
-    def resolve(self, shape_env: dict):
-        return evaluate(self.expr, {**self.env, **shape_env})
+    def resolve(self, shape_env: dict, shape_env_of=None):
+        """The value, given the shape names of the layer's input and, for anchored block
+        arguments in the environment, shape_env_of(anchor)."""
+        env = {}
+        for k, v in self.env.items():
+            env[k] = v.resolve(shape_env_of(v.anchor), shape_env_of) if isinstance(v, Deferred) else v
+        own = shape_env_of(self.anchor) if self.anchor is not None and shape_env_of else shape_env
+        return evaluate(self.expr, {**env, **own})
 
 
 def _parse(text: str, pos: Pos) -> Expr:
@@ -190,7 +202,7 @@ def substitute(value, env: dict):
         try:
             return evaluate(value, env)
         except Unbound as exc:
-            if exc.name in SHAPE_NAMES:
+            if exc.name in SHAPE_NAMES or isinstance(env.get(exc.name), Deferred):
                 return Deferred(value, MappingProxyType(dict(env)))
             raise _unknown_name(exc.name, value, env) from None
     if isinstance(value, Template):
@@ -310,8 +322,8 @@ def _eval(node, env, expr: Expr):
     elif isinstance(node, ast.Name):
         if node.id in ("True", "False", "None"):
             return {"True": True, "False": False, "None": None}[node.id]
-        if node.id not in env:
-            raise Unbound(node.id)
+        if node.id not in env or isinstance(env[node.id], Deferred):
+            raise Unbound(node.id)  # unknown, or a block argument still waiting for its input shape
         return _exact(env[node.id])
     elif isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
         left, right = _eval(node.left, env, expr), _eval(node.right, env, expr)

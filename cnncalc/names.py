@@ -23,6 +23,7 @@ class NameTable:
         self.prefix, self.input, self.parent, self.rel = prefix, input_name, parent, rel
         self.items, self.chain, self.env = items, chain, env
         self.table: dict[str, str] = {}
+        self.soft: set = set()  # names left by dropped layers
         self.where: dict[str, Pos] = {}
         self.counters: dict[str, int] = {}
         self.explicit = {str(it.name) for it in items if isinstance(it.name, str)}
@@ -41,17 +42,28 @@ class NameTable:
             if name not in self.explicit and name not in self.table:
                 return name
 
-    def register(self, local: str, qualified: str, pos: Pos, run) -> None:
-        if local in self.table:
+    def register(self, local: str, qualified: str, pos: Pos, run, dropped: bool = False) -> None:
+        """Make `local` mean `qualified` here and, dotted, in every enclosing instance. The name a
+        layer dropped by `when:` leaves (standing for its input) gives way to a layer that takes it
+        later: torchvision numbers MobileNetV2's depthwise conv `conv.0` when there is no expansion."""
+        soft = local in self.soft
+        if local in self.table and not soft:
             first = self.where.get(local)
             where = f" (first defined at line {first.line})" if first else ""
             run.error("E105", f"duplicate layer name '{self.prefix}{local}'{where}", pos,
                       "give each layer a unique name", self.context())
             return
+        if dropped:
+            self.soft.add(local)
+        else:
+            self.soft.discard(local)
         scope, rel = self, local
         while scope is not None:
-            scope.table.setdefault(rel, qualified)
-            scope.where.setdefault(rel, pos)
+            if soft:
+                scope.table[rel], scope.where[rel] = qualified, pos
+            else:
+                scope.table.setdefault(rel, qualified)
+                scope.where.setdefault(rel, pos)
             if scope.parent is not None:
                 rel = f"{scope.rel}.{rel}"
             scope = scope.parent

@@ -9,11 +9,15 @@ from .yamlsource import load_file, load_text
 from .zoo import resolve
 
 
-def load(ref: str, max_layers: int = DEFAULT_MAX_LAYERS) -> Graph:
-    """A file path or bundled name -> Graph (raises CnnError)."""
-    path, shown = resolve(ref)
+def load(ref: str, max_layers: int = DEFAULT_MAX_LAYERS, args: dict | None = None,
+         variant: str | None = None) -> Graph:
+    """A file path or bundled name -> Graph (raises CnnError).
+
+    args: the model's arguments to override ({"width": 1.1}); variant: one of its `variants:`
+    (a bundled variant name such as efficientnet_b3 chooses its own)."""
+    path, shown, found = resolve(ref)
     doc = load_file(path, shown)
-    return expand(parse_document(doc, shown), max_layers=max_layers)
+    return expand(parse_document(doc, shown), max_layers=max_layers, variant=variant or found, overrides=args)
 
 
 def load_string(text: str, filename: str = "<string>", max_layers: int = DEFAULT_MAX_LAYERS) -> Graph:

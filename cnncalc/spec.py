@@ -4,11 +4,7 @@ This stage checks what can be checked without evaluating anything: the document'
 structure, op and block names, and argument keys. Values stay as written (with
 `$expressions` parsed, not evaluated); graph.py evaluates and binds them.
 
-Accepted layer forms (README "Spec language"):
-    - {type: conv2d, name: c1, out_channels: 16, kernel_size: 3}   canonical
-    - {conv2d: {out_channels: 16, kernel_size: 3}}                  op as the key
-    - relu                                                          bare op name
-    - {block: bottleneck, name: layer1, repeat: 3, planes: 64}      a block call
+The entries of a `layers:` list (layers and block calls) are spec_items.py's.
 """
 
 from __future__ import annotations
@@ -17,47 +13,15 @@ from dataclasses import dataclass, field, replace
 
 from .errors import CnnError, Diagnostic, Pos, did_you_mean, fail
 from .expressions import is_dynamic, parse_value
-from .ops import EXAMPLE_LAYER, NO_ACTIVATION, REGISTRY, all_spellings, find_arg, find_op
+from .ops import EXAMPLE_LAYER
 from .ops.base import REQUIRED
 from .shapes import parse_shape
+from .spec_items import parse_items
 from .yamlsource import LList, LMap
 
-LAYER_KEYS = ("type", "name", "inputs", "repeat", "when", "else", "activation", "published", "note", "allow")
-BLOCK_CALL_KEYS = ("block", "name", "inputs", "repeat", "when", "else", "published", "note")
-TOP_KEYS = ("name", "input", "layers", "blocks", "description", "source", "published", "note")
+TOP_KEYS = ("name", "input", "args", "variants", "layers", "blocks", "description", "source", "published", "note")
+VARIANT_META = ("published", "description", "source", "note")
 BLOCK_KEYS = ("args", "layers", "output", "description", "published", "note")
-
-
-def activations() -> list:
-    """The ops Keras' `activation:` shortcut may name."""
-    return [op.name for op in REGISTRY.values() if op.activation]
-
-
-@dataclass(frozen=True)
-class Item:
-    """One entry of a `layers:` list: an op layer (op set) or a block call (block set)."""
-
-    pos: Pos
-    op: object = None  # an ops.base.Op or Family
-    block: str | None = None
-    name: object = None  # str | Expr | Template | None
-    name_pos: Pos | None = None
-    args: dict = field(default_factory=dict)  # key as written -> value (maybe Expr)
-    arg_pos: dict = field(default_factory=dict)
-    inputs: tuple | None = None  # ((value, Pos), ...)
-    repeat: object = None
-    repeat_pos: Pos | None = None
-    when: object = None
-    when_pos: Pos | None = None
-    otherwise: tuple | None = None  # `else:` (value, Pos): the layer standing in when `when:` is false
-    type_expr: object = None  # `type: $expr`: the op is chosen when the block is expanded
-    type_pos: Pos | None = None
-    raw_args: tuple = ()  # with type_expr: (key, value, key Pos, value Pos) to match once the op is known
-    activation: str | None = None
-    activation_pos: Pos | None = None
-    published: dict | None = None
-    broken: bool = False  # reported already; expanded as a placeholder so later layers stay quiet
-    allow: tuple = ()  # warning codes this layer acknowledges (`allow: [W102]`), like a linter's noqa
 
 
 @dataclass(frozen=True)
@@ -74,7 +38,7 @@ class BlockDef:
 @dataclass(frozen=True)
 class Model:
     name: str
-    input_shape: tuple
+    input_shape: tuple  # () when `input:` uses the model's arguments (then `input_value`)
     input_pos: Pos
     items: tuple
     blocks: dict
@@ -83,6 +47,10 @@ class Model:
     source: str = ""
     published: dict | None = None
     diagnostics: tuple = ()  # problems that do not stop expansion (unknown keys, ops, ...)
+    params: dict = field(default_factory=dict)  # the model's arguments: name -> default (REQUIRED: none)
+    param_pos: dict = field(default_factory=dict)
+    variants: dict = field(default_factory=dict)  # name -> LMap of argument values (and published, source)
+    input_value: object = None  # `input: [3, $resolution, $resolution]`, evaluated with the arguments
 
 
 class _Collector:
@@ -106,15 +74,21 @@ def parse_document(doc, filename: str) -> Model:
         if key not in TOP_KEYS:
             c.add("E102", f"unknown top-level key '{key}'", doc.key_at(key),
                   did_you_mean(key, TOP_KEYS) or f"top-level keys are {', '.join(TOP_KEYS)}")
-    input_shape, input_pos = (), doc.pos
+    input_shape, input_pos, input_value = (), doc.pos, None
     if "input" not in doc:
         c.add("E111", "the spec has no `input:` shape", doc.pos, "add e.g. input: [3, 224, 224] (C, H, W)")
     else:
         input_pos = doc.at("input")
-        try:
-            input_shape = parse_shape(doc["input"], input_pos)
-        except CnnError as e:
-            c.take(e)
+        value = parse_value(doc["input"], input_pos)
+        if is_dynamic(value):
+            input_value = value  # `[3, $resolution, $resolution]`: once the arguments are known (graph.py)
+        else:
+            try:
+                input_shape = parse_shape(doc["input"], input_pos)
+            except CnnError as e:
+                c.take(e)
+    params, param_pos = _parse_args(doc.get("args"), doc.at("args") if "args" in doc else doc.pos, "the model", c)
+    variants = _parse_variants(doc, params, c)
     blocks = {}
     raw_blocks = doc.get("blocks") or LMap()
     if not isinstance(raw_blocks, LMap):
@@ -127,30 +101,24 @@ def parse_document(doc, filename: str) -> Model:
     if "layers" not in doc:
         c.add("E111", "the spec has no `layers:` list", doc.pos, f"add layers: [ {EXAMPLE_LAYER}, ... ]")
     else:
-        items = _parse_items(doc["layers"], doc.at("layers"), block_names, c)
+        items = parse_items(doc["layers"], doc.at("layers"), block_names, c)
     name = doc.get("name")
     model = Model(
         name=str(name) if name is not None else filename.rsplit("/", 1)[-1].rsplit(".", 1)[0],
         input_shape=input_shape, input_pos=input_pos, items=items, blocks=blocks, file=filename,
         description=str(doc.get("description") or ""), source=str(doc.get("source") or ""),
-        published=doc.get("published"),
+        published=doc.get("published"), params=params, param_pos=param_pos, variants=variants,
+        input_value=input_value,
     )
     c.diags.extend(check_block_args(model))
-    if not input_shape or "layers" not in doc:
+    if not (input_shape or input_value is not None) or "layers" not in doc:
         raise CnnError(c.diags)  # nothing can be analysed without an input and layers
     return replace(model, diagnostics=tuple(c.diags))
 
 
-def _parse_block(name, raw, pos, block_names, c) -> BlockDef:
-    if not isinstance(raw, LMap):
-        c.add("E111", f"block '{name}' must be a mapping with `layers:` (and optionally `args:`)", pos)
-        return BlockDef(name, {}, {}, (), None, pos)
-    for key in raw:
-        if key not in BLOCK_KEYS:
-            c.add("E102", f"unknown key '{key}' in block '{name}'", raw.key_at(key),
-                  did_you_mean(key, BLOCK_KEYS) or f"a block has {', '.join(BLOCK_KEYS)}")
+def _parse_args(args, pos: Pos, owner: str, c) -> tuple:
+    """`args: {planes: null, stride: 1}` (null: required) or a list of names -> (defaults, positions)."""
     params, param_pos = {}, {}
-    args = raw.get("args")
     if isinstance(args, LMap):
         for k, v in args.items():
             params[str(k)] = REQUIRED if v is None else v
@@ -163,215 +131,56 @@ def _parse_block(name, raw, pos, block_names, c) -> BlockDef:
                 (k, v), = entry.items()
                 params[str(k)], param_pos[str(k)] = v, entry.key_at(k)
             else:
-                c.add("E111", "block args are names, or name: default", args.at(i))
+                c.add("E111", "args are names, or name: default", args.at(i))
     elif args is not None:
-        c.add("E111", f"`args:` of block '{name}' must map argument names to defaults (null = required)",
-              raw.at("args"), "e.g. args: {planes: null, stride: 1}")
+        c.add("E111", f"`args:` of {owner} must map argument names to defaults (null = required)", pos,
+              "e.g. args: {planes: null, stride: 1}")
+    return params, param_pos
+
+
+def _parse_variants(doc, params: dict, c) -> dict:
+    """`variants: {efficientnet_b3: {width: 1.2, depth: 1.4, resolution: 300}, …}`: named sets of arguments."""
+    raw = doc.get("variants")
+    if raw is None:
+        return {}
+    if not isinstance(raw, LMap):
+        c.add("E111", "`variants:` maps a model name to its argument values", doc.at("variants"),
+              "e.g. variants: {net_small: {width: 0.5}}")
+        return {}
+    out = {}
+    for name, values in raw.items():
+        if values is None:
+            values = LMap()
+            values.pos, values.key_pos, values.val_pos = raw.at(name), {}, {}
+        if not isinstance(values, LMap):
+            c.add("E111", f"variant '{name}' must map arguments to values", raw.at(name))
+            continue
+        for key in values:
+            if key not in params and key not in VARIANT_META:
+                c.add("E102", f"variant '{name}' sets '{key}', which is not an argument of the model",
+                      values.key_at(key), did_you_mean(key, params) or f"the model's args: {', '.join(params)}")
+        out[str(name)] = values
+    return out
+
+
+def _parse_block(name, raw, pos, block_names, c) -> BlockDef:
+    if not isinstance(raw, LMap):
+        c.add("E111", f"block '{name}' must be a mapping with `layers:` (and optionally `args:`)", pos)
+        return BlockDef(name, {}, {}, (), None, pos)
+    for key in raw:
+        if key not in BLOCK_KEYS:
+            c.add("E102", f"unknown key '{key}' in block '{name}'", raw.key_at(key),
+                  did_you_mean(key, BLOCK_KEYS) or f"a block has {', '.join(BLOCK_KEYS)}")
+    params, param_pos = _parse_args(raw.get("args"), raw.at("args") if "args" in raw else pos, f"block '{name}'",
+                                    c)
     if "layers" not in raw:
         c.add("E111", f"block '{name}' has no `layers:`", pos)
         items = ()
     else:
-        items = _parse_items(raw["layers"], raw.at("layers"), block_names, c)
+        items = parse_items(raw["layers"], raw.at("layers"), block_names, c)
     output = raw.get("output")
     return BlockDef(name, params, param_pos, items, str(output) if output is not None else None, pos,
                     raw.get("published"))
-
-
-def _parse_items(raw, pos, block_names, c) -> tuple:
-    if not isinstance(raw, LList):
-        c.add("E111", "`layers:` must be a list", pos, "each entry starts with '- '")
-        return ()
-    if not raw:
-        c.add("E111", "`layers:` is empty", pos, "add at least one layer")
-    items = []
-    for i, entry in enumerate(raw):
-        item = _parse_item(entry, raw.at(i), block_names, c)
-        if item is not None:
-            items.append(item)
-    return tuple(items)
-
-
-def _unknown_type(type_name, pos, block_names, c, what="op") -> None:
-    hint = did_you_mean(type_name, [*all_spellings(), *block_names])
-    c.add("E101" if what == "op" else "E108", f"unknown {what} '{type_name}'", pos,
-          hint or "run `cnncalc ops` for the list of ops")
-
-
-def _parse_item(entry, pos, block_names, c) -> Item | None:
-    # sugar: bare op name, or {op: {args}}
-    if isinstance(entry, str):
-        entry_map = LMap({"type": entry})
-        entry_map.pos, entry_map.key_pos, entry_map.val_pos = pos, {"type": pos}, {"type": pos}
-        entry = entry_map
-    elif isinstance(entry, LMap) and "type" not in entry and "block" not in entry and len(entry) == 1:
-        (key, val), = entry.items()
-        if val is None:
-            inner = LMap()
-        elif isinstance(val, LMap):
-            inner = val
-        else:
-            c.add("E111", f"'{key}:' must be followed by a mapping of arguments", entry.at(key),
-                  f"e.g. - {key}: {{...}}, or the canonical - {{type: {key}, ...}}")
-            return None
-        merged = LMap({"type": key, **inner})
-        merged.pos = entry.pos
-        merged.key_pos = {"type": entry.key_at(key), **getattr(inner, "key_pos", {})}
-        merged.val_pos = {"type": entry.key_at(key), **getattr(inner, "val_pos", {})}
-        entry = merged
-    if not isinstance(entry, LMap):
-        c.add("E111", f"each layer must be a mapping like {EXAMPLE_LAYER}", pos)
-        return None
-    if "block" in entry:
-        return _parse_block_call(entry, block_names, c)
-    if "type" not in entry:
-        c.add("E103", "this layer has no `type:`", entry.pos, f"e.g. {EXAMPLE_LAYER}")
-        return _placeholder(entry, c)
-    type_name = entry["type"]
-    type_value = parse_value(type_name, entry.at("type")) if isinstance(type_name, str) else type_name
-    raw = [(k, v, entry.key_at(k), entry.at(k)) for k, v in entry.items() if k not in LAYER_KEYS]
-    if is_dynamic(type_value):  # `type: $act`: the op, and so its arguments, are known once expanded
-        op, args, arg_pos, missing = None, {}, {}, False
-    else:
-        op = find_op(type_name) if isinstance(type_name, str) else None
-        if op is None:
-            if isinstance(type_name, str) and type_name in block_names:
-                c.add("E101", f"'{type_name}' is a block, not an op", entry.at("type"),
-                      f"write {{block: {type_name}, ...}}")
-            else:
-                _unknown_type(type_name, entry.at("type"), block_names, c)
-            return _placeholder(entry, c)
-        args, arg_pos, missing = match_args(op, raw, entry.pos, c)
-    activation = entry.get("activation")
-    if activation is not None and not isinstance(activation, str):
-        c.add("E104", "activation must be an op name such as relu", entry.at("activation"))
-        activation = None
-    if isinstance(activation, str) and activation.lower() not in NO_ACTIVATION:
-        act_op = find_op(activation)
-        if act_op is None or not act_op.activation:
-            known = activations()
-            c.add("E101", f"unknown activation '{activation}'", entry.at("activation"),
-                  did_you_mean(activation, known) or f"use one of {', '.join(known)}")
-            activation = None
-    else:
-        activation = None
-    return Item(
-        pos=entry.pos, op=op, name=_name_value(entry), name_pos=entry.at("name") if "name" in entry else None,
-        args=args, arg_pos=arg_pos, inputs=_inputs(entry, c), type_expr=type_value if op is None else None,
-        type_pos=entry.at("type"), raw_args=tuple(raw) if op is None else (),
-        repeat=parse_value(entry.get("repeat"), entry.at("repeat")),
-        repeat_pos=entry.at("repeat") if "repeat" in entry else None,
-        when=parse_value(entry.get("when"), entry.at("when")), when_pos=entry.at("when") if "when" in entry else None,
-        otherwise=_otherwise(entry), activation=activation,
-        activation_pos=entry.at("activation") if activation else None,
-        published=entry.get("published"), broken=missing, allow=_allow(entry, c),
-    )
-
-
-def _otherwise(entry: LMap) -> tuple | None:
-    if "else" not in entry:
-        return None
-    v = entry["else"]
-    return parse_value(v if isinstance(v, str) else str(v), entry.at("else")), entry.at("else")
-
-
-def match_args(op, raw, pos, c) -> tuple:
-    """The layer's keys matched to the op's arguments (PyTorch and Keras names): (args, arg_pos,
-    missing); unknown and repeated keys and missing required arguments are reported to c."""
-    args, arg_pos, seen = {}, {}, {}
-    for key, value, key_pos, value_pos in raw:
-        arg = find_arg(op, key)
-        if arg is None:
-            names = [a.name for a in op.args] + [al for a in op.args for al in a.aliases] + list(LAYER_KEYS)
-            hint = did_you_mean(key, names)
-            if not hint:
-                hint = (f"{op.name} takes {', '.join(a.name for a in op.args)}" if op.args
-                        else f"{op.name} takes no arguments")
-            c.add("E102", f"unknown key '{key}' for {op.name}", key_pos, hint)
-            continue
-        if arg.name in seen:
-            c.add("E102", f"'{key}' repeats '{seen[arg.name]}' (both mean {arg.name})", key_pos, "keep one of them")
-            continue
-        seen[arg.name] = key
-        args[arg.name] = parse_value(value, value_pos)
-        arg_pos[arg.name] = value_pos
-    missing = False
-    for arg in op.args:
-        if arg.default is REQUIRED and arg.name not in args:
-            alias = f" (Keras: {arg.aliases[0]})" if arg.aliases else ""
-            c.add("E103", f"{op.name} needs '{arg.name}'{alias}", pos, f"add {arg.name}: ... to this layer")
-            missing = True
-    return args, arg_pos, missing
-
-
-def _allow(entry: LMap, c) -> tuple:
-    """`allow: [W101, W102]`: warnings the author has checked and wants silenced for this layer."""
-    raw = entry.get("allow")
-    if raw is None:
-        return ()
-    codes = raw if isinstance(raw, list) else [raw]
-    from .errors import CATALOGUE
-
-    out = []
-    for code in codes:
-        if isinstance(code, str) and code in CATALOGUE and code[0] in "WN":
-            out.append(code)
-        else:
-            c.add("E104", f"allow: {code!r} is not a warning code", entry.at("allow"),
-                  "list warning codes such as W101 (see docs/errors.md); errors cannot be allowed")
-    return tuple(out)
-
-
-def _placeholder(entry: LMap, c) -> Item:
-    """An unusable layer keeps its name and inputs so that layers after it are not blamed."""
-    return Item(pos=entry.pos, name=_name_value(entry), name_pos=entry.at("name") if "name" in entry else None,
-                inputs=_inputs(entry, c), broken=True)
-
-
-def _name_value(entry: LMap):
-    if "name" not in entry:
-        return None
-    v = entry["name"]
-    return parse_value(v if isinstance(v, str) else str(v), entry.at("name"))
-
-
-def _inputs(entry: LMap, c) -> tuple | None:
-    if "inputs" not in entry:
-        return None
-    raw = entry["inputs"]
-    if isinstance(raw, (str, int)):
-        return ((parse_value(str(raw), entry.at("inputs")), entry.at("inputs")),)
-    if isinstance(raw, LList) and raw:
-        out = []
-        for i, r in enumerate(raw):
-            if not isinstance(r, (str, int)) or isinstance(r, bool):
-                c.add("E104", "each entry of inputs: must be a layer name", raw.at(i))
-                continue
-            out.append((parse_value(str(r), raw.at(i)), raw.at(i)))
-        return tuple(out)
-    c.add("E104", "inputs: must be a layer name or a list of layer names", entry.at("inputs"),
-          "e.g. inputs: [c1, c2]")
-    return None
-
-
-def _parse_block_call(entry: LMap, block_names, c) -> Item | None:
-    block = entry["block"]
-    if not isinstance(block, str) or block not in block_names:
-        _unknown_type(block, entry.at("block"), block_names, c, what="block")
-        return _placeholder(entry, c)
-    args, arg_pos = {}, {}
-    for key, value in entry.items():
-        if key in BLOCK_CALL_KEYS:
-            continue
-        args[str(key)] = parse_value(value, entry.at(key))
-        arg_pos[str(key)] = entry.at(key)
-    return Item(
-        pos=entry.pos, block=block, name=_name_value(entry), name_pos=entry.at("name") if "name" in entry else None,
-        args=args, arg_pos=arg_pos, inputs=_inputs(entry, c),
-        repeat=parse_value(entry.get("repeat"), entry.at("repeat")),
-        repeat_pos=entry.at("repeat") if "repeat" in entry else None,
-        when=parse_value(entry.get("when"), entry.at("when")), when_pos=entry.at("when") if "when" in entry else None,
-        otherwise=_otherwise(entry), published=entry.get("published"),
-    )
 
 
 def check_block_args(model: Model) -> list[Diagnostic]:

@@ -72,16 +72,31 @@ LayoutOpt = Annotated[Layout, typer.Option("--layout", help="Show shapes channel
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 TextOrJson = Annotated[Format, typer.Option("--format", "-f", help="table (text) or json.")]
 MaxLayers = Annotated[int, typer.Option("--max-layers", min=1, help="Refuse specs that expand beyond this.")]
+ModelArgs = Annotated[Optional[List[str]], typer.Option(
+    "--arg", "-a", metavar="NAME=VALUE", help="Set one of the model's args (repeatable): --arg width=1.1.")]
 OutputFile = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file (atomically).")]
 
 
+def model_args(values: Optional[List[str]]) -> dict:
+    """--arg width=1.1 --arg depth=2 -> {"width": 1.1, "depth": 2} (values read like the calculators')."""
+    from ..calculator import option_value
+
+    out = {}
+    for text in values or []:
+        name, sep, value = text.partition("=")
+        if not sep or not name.strip():
+            raise fail("E004", f"'{text}' is not NAME=VALUE", Option("--arg"), "e.g. --arg width=1.1")
+        out[name.strip()] = option_value(value)
+    return out
+
+
 def analysis_for(spec: str, input: Optional[str], layout: str = "chw", max_layers: int = 100_000,
-              strict: bool = False):
+                 strict: bool = False, args: Optional[List[str]] = None):
     """Load and analyse `spec` for --input: numbers, or letters for symbolic sizes (sympy, only then)."""
     from ..pipeline import load
     from ..shapes import has_symbols, parse_shape
 
-    graph = load(spec, max_layers)
+    graph = load(spec, max_layers, model_args(args))
     if input and has_symbols(input):
         from ..symbolic import analyze_symbolic, parse_symbolic_shape
 

@@ -6,8 +6,9 @@ from typing import Annotated, List, Optional
 import typer
 
 from ..errors import EXIT_INVALID, CnnError
-from .app import (COLLAPSE_ABOVE, DType, Format, FormatOpt, InputShape, Layout, LayoutOpt, MaxLayers, Optimizer,
-                  OutputFile, Spec, TextOrJson, analysis_for, app, extra_columns, no_symbols, report, write_output)
+from .app import (COLLAPSE_ABOVE, DType, Format, FormatOpt, InputShape, Layout, LayoutOpt, MaxLayers, ModelArgs,
+                  Optimizer, OutputFile, Spec, TextOrJson, analysis_for, app, extra_columns, no_symbols, report,
+                  write_output)
 
 
 @app.command()
@@ -32,11 +33,12 @@ def summarize(
                           "assumption explains each.")] = False,
     output: OutputFile = None,
     max_layers: MaxLayers = 100_000,
+    arg: ModelArgs = None,
 ) -> None:
     """Print every layer's output shape, parameters and MACs, with totals."""
     from ..render.console import console
 
-    analysis = analysis_for(spec, input, layout.value, max_layers)
+    analysis = analysis_for(spec, input, layout.value, max_layers, args=arg)
     no_symbols(analysis, ("--columns", columns), ("--explain", explain), ("--depth", depth), ("--compare", compare))
     report(analysis)
     extra = extra_columns(columns) + (("formula",) if explain else ())
@@ -74,13 +76,13 @@ def summarize(
 
 @app.command()
 def validate(spec: Spec, input: InputShape = None, fmt: TextOrJson = Format.table,
-             max_layers: MaxLayers = 100_000) -> None:
+             max_layers: MaxLayers = 100_000, arg: ModelArgs = None) -> None:
     """Check a design: exit 0 when valid, 1 with every problem found (FILE:LINE:COL: error: ...)."""
     from ..render import reports
     from ..render.console import console, print_diagnostics, print_lines
 
     try:
-        analysis = analysis_for(spec, input, max_layers=max_layers)
+        analysis = analysis_for(spec, input, max_layers=max_layers, args=arg)
         report = None
         if analysis.symbols:
             from ..symbolic import size_report
@@ -133,11 +135,12 @@ def explain(
     input: InputShape = None,
     layout: LayoutOpt = Layout.chw,
     fmt: TextOrJson = Format.table,
+    arg: ModelArgs = None,
 ) -> None:
     """Show one layer's formulas with its numbers substituted: output size, params, MACs, receptive field."""
     from ..explain import explain_layer
 
-    analysis = analysis_for(spec, input, layout.value)
+    analysis = analysis_for(spec, input, layout.value, args=arg)
     no_symbols(analysis, ("--input", True))
     analysis.raise_for_errors()
     print_explanation(explain_layer(analysis, layer), layout.value, fmt)

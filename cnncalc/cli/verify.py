@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..errors import EXIT_INVALID, Option, fail
-from .app import Format, Spec, TextOrJson, analysis_for, app, no_symbols, parse_bytes
+from .app import Format, ModelArgs, Spec, TextOrJson, analysis_for, app, no_symbols, parse_bytes
 
 
 @app.command()
@@ -24,6 +24,7 @@ def verify(
     max_memory: Annotated[str, typer.Option("--max-memory", help="Refuse to run above this estimated "
                                                                  "peak.")] = "2GiB",
     fmt: TextOrJson = Format.table,
+    arg: ModelArgs = None,
 ) -> None:
     """Run the network in NumPy: every tensor must have its inferred shape and every layer
     the counted number of weights (exit 1 otherwise)."""
@@ -32,7 +33,7 @@ def verify(
     if dtype not in ("float32", "float64"):
         raise fail("E004", f"{dtype}: the NumPy backend runs float32 or float64", Option("--dtype"))
     array_file = input if input and (input.endswith(".npy") or Path(input).is_file()) else None
-    analysis = analysis_for(spec, None if array_file else input)
+    analysis = analysis_for(spec, None if array_file else input, args=arg)
     no_symbols(analysis, ("--input", True))
     analysis.raise_for_errors()
     from ..backend import runner

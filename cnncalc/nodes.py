@@ -1,0 +1,158 @@
+"""The state of one graph expansion, and how one layer item becomes a Node.
+
+`Run` collects the nodes and the problems of an expansion and checks that every name is
+taken once in the whole network. `add_node` evaluates a layer's arguments in its block
+instance's environment and coerces them with the op's schema; an argument that reads
+the input size stays pending for the analysis, and one that names a layer (`like:`) is
+resolved and passed as one more input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from types import MappingProxyType
+
+from .errors import CnnError, Diagnostic, Pos
+from .expressions import Deferred, LayerRef, substitute
+from .graph import Node
+from .names import INPUT, NameTable
+from .ops.base import REQUIRED, Args, Op
+from .spec import Model
+from .spec_items import Item
+
+
+class Run:
+    """Mutable state of one expansion."""
+
+    def __init__(self, model: Model, max_layers: int, max_depth: int) -> None:
+        self.model = model
+        self.max_layers = max_layers
+        self.max_depth = max_depth
+        self.nodes: list[Node] = []
+        self.diags: list[Diagnostic] = []
+        self.block_published: dict = {}
+        self.where: dict[str, Pos] = {}  # qualified name -> where it was defined
+        self.globals: dict = {}  # the model's arguments, visible in every block
+        self._defaults: dict = {}
+
+    def error(self, code, message, pos, hint=None, context=None) -> None:
+        self.diags.append(Diagnostic(code, message, pos, hint, context))
+
+    def add(self, node: Node, names: NameTable, name_pos: Pos | None = None) -> str:
+        """Append a node; a name already taken anywhere in the network (a top-level `a.c`
+        beside block `a`'s layer `c`) is E105 at the second, which becomes a placeholder."""
+        first = self.where.get(node.name)
+        if first is not None:
+            where = f" (first defined at line {first.line})" if first.file == node.pos.file else f" (first at {first})"
+            self.error("E105", f"duplicate layer name '{node.name}'{where}", name_pos or node.pos,
+                       "give each layer a unique name", names.context())
+            node = replace(node, name=f"{node.name}#{len(self.nodes)}", args=None)
+        self.where[node.name] = name_pos or node.pos
+        self.nodes.append(node)
+        return node.name
+
+    def placeholder(self, names: NameTable, item: Item, local: str, ins: tuple = ()) -> str:
+        """A node standing for a layer that could not be built (already reported)."""
+        node = Node(f"{names.prefix}{local}", None, None, ins, item.pos, MappingProxyType({}), names.chain)
+        if node.name in self.where:
+            node = replace(node, name=f"{node.name}#{len(self.nodes)}")
+        self.where[node.name] = item.pos
+        self.nodes.append(node)
+        return node.name
+
+    def coerced_defaults(self, op: Op) -> dict:
+        if op.name not in self._defaults:
+            self._defaults[op.name] = {
+                a.name: (a.default if a.default is None or a.default is REQUIRED else a.coerce(a.default))
+                for a in op.args}
+        return self._defaults[op.name]
+
+
+class Abort(Exception):
+    """A limit was hit; stop expanding (the diagnostic is recorded)."""
+
+
+def evaluate(run: Run, names: NameTable, value, pos: Pos, what: str, env: dict | None = None):
+    try:
+        v = substitute(value, names.env if env is None else env)
+    except CnnError as e:
+        for d in e.diagnostics:
+            run.error(d.code, d.message, d.pos, d.hint, names.context())
+        return None
+    if isinstance(v, Deferred):
+        run.error("E110", f"{what} cannot depend on the input shape ('{v.expr.text}')", pos,
+                  "only op arguments may use in_channels/in_height/in_width", names.context())
+        return None
+    return v
+
+
+def layer_ref(value):
+    """A name to resolve: a block argument naming a layer keeps where it points (expressions.LayerRef)."""
+    return value if isinstance(value, LayerRef) else str(value)
+
+
+def check_limits(run: Run, pos: Pos, names: NameTable) -> None:
+    if len(run.nodes) >= run.max_layers:
+        run.error("E301", f"the network expands to more than {run.max_layers:,} layers", pos,
+                  "use --max-layers to raise the limit", names.context())
+        raise Abort
+
+
+def add_node(run: Run, names: NameTable, item: Item, local: str, ins: list, env: dict, when=None,
+              stand_in: str | None = None) -> str:
+    check_limits(run, item.pos, names)
+    op = item.op
+    qualified = f"{names.prefix}{local}"
+    if local == INPUT:
+        run.error("E105", "'input' is reserved for the model input", item.name_pos or item.pos,
+                  "choose another name", names.context())
+    n_in = len(ins)
+    if n_in < op.min_inputs or (op.max_inputs is not None and n_in > op.max_inputs):
+        want = (f"at least {op.min_inputs}" if op.max_inputs is None else
+                str(op.min_inputs) if op.min_inputs == op.max_inputs else f"{op.min_inputs}–{op.max_inputs}")
+        hint = "name them with inputs: [a, b]" if op.min_inputs > 1 else "give it one input"
+        run.error("E112", f"{op.name} takes {want} input{'s' if want != '1' else ''}, got {n_in}",
+                  item.pos, hint, names.context())
+    values = dict(run.coerced_defaults(op))
+    pending, ok = [], True
+    ins = list(ins)
+    for arg in op.args:
+        if arg.name not in item.args:
+            continue
+        pos = item.arg_pos[arg.name]
+        if arg.ref:  # `like: enc4`: a layer whose shape the op reads, passed as one more input
+            ref = evaluate(run, names, item.args[arg.name], pos, arg.name, env)
+            target = names.resolve(layer_ref(ref), pos, local, run) if isinstance(ref, str) else None
+            if target is None:
+                if ref is not None and not isinstance(ref, str):
+                    run.error("E104", f"{arg.name}: expected the name of a layer, got {ref!r}", pos, None,
+                              names.context())
+                ok = False
+                continue
+            values[arg.name] = target
+            ins.append(target)
+            continue
+        try:
+            raw = substitute(item.args[arg.name], env)
+        except CnnError as e:
+            for d in e.diagnostics:
+                run.error(d.code, d.message, d.pos, d.hint, names.context())
+            ok = False
+            continue
+        if isinstance(raw, Deferred):
+            pending.append((arg.name, raw))
+            values[arg.name] = None
+            continue
+        try:
+            values[arg.name] = arg.coerce(raw)
+        except OverflowError as e:
+            run.error("E303", f"{arg.name}: {e}", pos, None, names.context())
+            ok = False
+        except ValueError as e:
+            run.error("E104", f"{arg.name}: {e}", pos, None, names.context())
+            ok = False
+    qualified = run.add(Node(qualified, op, Args(values) if ok and not item.broken else None, tuple(ins),
+                             item.pos, MappingProxyType(dict(item.arg_pos)), names.chain, tuple(pending),
+                             item.published, item.allow, when, stand_in), names, item.name_pos)
+    names.register(local, qualified, item.name_pos or item.pos, run)
+    return qualified
