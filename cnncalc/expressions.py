@@ -3,9 +3,10 @@
 A string value that starts with `$` is an expression (`$planes * 4`,
 `$2 if i == 0 else 1`, `$in_channels // 2`); `${...}` inside a longer string is
 interpolated (`"denselayer${i + 1}"`). Expressions are parsed with `ast` and evaluated
-by a small whitelist interpreter: integers, booleans, strings, lists, arithmetic,
-comparisons, `and/or/not`, `a if c else b`, and the functions `min`, `max`, `abs`,
-`floor`, `ceil` and `make_divisible`. There is no attribute access and no other call.
+by a small whitelist interpreter: integers, booleans, strings, lists and their items
+(`depths[i]`), arithmetic, comparisons, `and/or/not`, `a if c else b`, and the functions
+`min`, `max`, `abs`, `floor`, `ceil` and `make_divisible`. There is no attribute access and
+no other call.
 
 Arithmetic is exact. `/` gives a fraction, not a float (7/2 is 7/2), and a decimal
 such as 1.1 (written in the spec or passed as a block argument) is 11/10. A value that
@@ -361,6 +362,13 @@ def _eval(node, env, expr: Expr):
         return _check(_FUNCS[node.func.id](*[_eval(a, env, expr) for a in node.args]), expr)
     elif isinstance(node, (ast.List, ast.Tuple)):
         return _check([_eval(e, env, expr) for e in node.elts], expr)
+    elif isinstance(node, ast.Subscript) and not isinstance(node.slice, ast.Slice):
+        seq, index = _eval(node.value, env, expr), _eval(node.slice, env, expr)
+        if not isinstance(seq, (list, str)) or isinstance(index, bool) or not isinstance(index, int):
+            raise TypeError("only a list (or a string) can be indexed, by a whole number")
+        if not -len(seq) <= index < len(seq):
+            raise TypeError(f"index {index} is outside a list of {len(seq)}")
+        return seq[index]
     raise fail("E110", f"'{ast.unparse(node)}' is not allowed in an expression ('{expr.text}')", expr.pos,
-               "allowed: numbers, names, + - * / // % **, comparisons, and/or/not, a if c else b, "
-               "min/max/abs/floor/ceil/make_divisible")
+               "allowed: numbers, names, lists and list[i], + - * / // % **, comparisons, and/or/not, "
+               "a if c else b, min/max/abs/floor/ceil/make_divisible")

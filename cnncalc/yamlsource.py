@@ -6,11 +6,11 @@ plain Python values from them ourselves so that (1) only safe scalar types exist
 the offending node, and (3) alias expansion, nesting depth and document size are
 bounded, so a billion-laughs document is an error rather than an out-of-memory kill.
 
-(4) `$expressions` survive flow collections. YAML ends a plain scalar at ", " inside
-{…} and […], so `{out_channels: $max(1, c // 4)}` would reach us as `$max(1` and a
-stray key `c // 4)`. An expression whose brackets do not balance is read again from
-the source text up to the comma or brace that closes it, and the pieces YAML split off
-are dropped.
+(4) `$expressions` survive flow collections. Inside {…} and […] YAML reads `, [ ] { }`
+and `: ` as its own syntax, so `{out_channels: $max(1, c // 4)}` would be cut at the
+comma and `[1, $k[0]]` would not parse. Before parsing, those characters inside a plain
+`$expression` are replaced one for one by private-use stand-ins, and put back in the
+values built, so no position moves.
 """
 
 from __future__ import annotations
@@ -63,24 +63,13 @@ def _pos(mark, filename: str) -> Pos:
 
 
 _OPEN, _CLOSE = "([{", ")]}"
-
-
-def _unbalanced(text: str) -> bool:
-    depth, quote = 0, None
-    for ch in text:
-        if quote:
-            quote = None if ch == quote else quote
-        elif ch in "'\"":
-            quote = ch
-        elif ch in _OPEN:
-            depth += 1
-        elif ch in _CLOSE:
-            depth -= 1
-    return depth > 0
+_FLOW = "[]{},:#"  # what YAML reads as flow syntax inside {…} and […]
+_SHIELD = {ch: chr(0xE000 + i) for i, ch in enumerate(_FLOW)}  # private-use stand-ins, one character each
+_UNSHIELD = str.maketrans({v: k for k, v in _SHIELD.items()})
 
 
 def _expression_end(text: str, start: int) -> int:
-    """Index where the expression starting at `start` ends: the first , ] or } outside its brackets."""
+    """Index where the expression starting at `start` ends: the first , ] } or ' #' outside its brackets."""
     depth, quote, i = 0, None, start
     while i < len(text):
         ch = text[i]
@@ -94,27 +83,50 @@ def _expression_end(text: str, start: int) -> int:
             if depth == 0:
                 return i
             depth -= 1
-        elif depth == 0 and (ch == "," or (ch == "#" and text[i - 1].isspace())):
+        elif depth == 0 and (ch == "," or ch == "\n" or (ch == "#" and text[i - 1].isspace())):
             return i
         i += 1
     return i
 
 
+def shield_expressions(text: str) -> str:
+    """Inside {…} and […], the flow characters of a plain `$expression` replaced one for one
+    (so `{out_channels: $max(1, c // 4), kernel_size: [1, $k[0]]}` parses and every position stays)."""
+    if not any(ch in text for ch in "[{") or "$" not in text or any(ch in text for ch in _SHIELD.values()):
+        return text
+    out, i, depth, quote, n = list(text), 0, 0, None, len(text)
+    while i < n:
+        ch = text[i]
+        if quote:
+            if ch == quote:
+                quote = None
+        elif ch == "#" and (i == 0 or text[i - 1].isspace()):
+            while i < n and text[i] != "\n":
+                i += 1
+            continue
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "[{":
+            depth += 1
+        elif ch in "]}":
+            depth = max(depth - 1, 0)
+        elif ch == "$" and depth > 0 and text[:i].rstrip()[-1:] in ("[", "{", ",", ":"):
+            end = _expression_end(text, i)
+            for j in range(i + 1, end):
+                if text[j] in _SHIELD:
+                    out[j] = _SHIELD[text[j]]
+            i = end
+            continue
+        i += 1
+    return "".join(out)
+
+
 class _Builder:
-    def __init__(self, filename: str, text: str = "") -> None:
+    def __init__(self, filename: str, shielded: bool = False) -> None:
         self.filename = filename
-        self.text = text
+        self.shielded = shielded
         self.count = 0
         self.active: set[int] = set()
-
-    def _whole_expression(self, node):
-        """(text, end index) of a plain `$…` scalar YAML cut at a comma in a flow collection, else None."""
-        if not (self.text and isinstance(node, yaml.ScalarNode) and not node.style
-                and isinstance(node.value, str) and node.value.startswith("$") and _unbalanced(node.value)):
-            return None
-        start = node.start_mark.index
-        end = _expression_end(self.text, start)
-        return self.text[start:end].strip(), end
 
     def build(self, node, depth: int = 0):
         self.count += 1
@@ -125,6 +137,8 @@ class _Builder:
         if depth > MAX_DEPTH:
             raise fail("E005", f"the document is nested more than {MAX_DEPTH} levels deep", pos)
         if isinstance(node, yaml.ScalarNode):
+            if self.shielded and isinstance(node.value, str) and node.value.startswith("$"):
+                node.value = node.value.translate(_UNSHIELD)
             try:
                 return _scalars.construct_object(node, deep=True)
             except yaml.constructor.ConstructorError as exc:
@@ -139,16 +153,8 @@ class _Builder:
                 out = LList()
                 out.pos = pos
                 out.item_pos = []
-                skip_until = -1
                 for item in node.value:
-                    if item.start_mark.index < skip_until:
-                        continue  # a piece of the expression before it
-                    whole = self._whole_expression(item) if node.flow_style else None
-                    if whole is not None:
-                        out.append(whole[0])
-                        skip_until = whole[1]
-                    else:
-                        out.append(self.build(item, depth + 1))
+                    out.append(self.build(item, depth + 1))
                     out.item_pos.append(_pos(item.start_mark, self.filename))
                 return out
             if isinstance(node, yaml.MappingNode):
@@ -160,10 +166,7 @@ class _Builder:
     def _mapping(self, node, pos: Pos, depth: int) -> LMap:
         out = LMap()
         out.pos, out.key_pos, out.val_pos = pos, {}, {}
-        skip_until = -1
         for key_node, value_node in node.value:
-            if key_node.start_mark.index < skip_until:
-                continue  # a piece of the expression before it, split off by YAML at a comma
             if key_node.tag == "tag:yaml.org,2002:merge":  # `<<: *defaults`
                 merged = self.build(value_node, depth + 1)
                 sources = merged if isinstance(merged, list) else [merged]
@@ -182,11 +185,7 @@ class _Builder:
             if key in out and key in out.key_pos and out.key_pos[key] != kpos:
                 raise fail("E003", f"duplicate key '{key}' (first at line {out.key_pos[key].line})", kpos,
                            "remove one of the two")
-            whole = self._whole_expression(value_node) if node.flow_style else None
-            if whole is not None:
-                out[key], skip_until = whole
-            else:
-                out[key] = self.build(value_node, depth + 1)
+            out[key] = self.build(value_node, depth + 1)
             out.key_pos[key] = kpos
             out.val_pos[key] = _pos(value_node.start_mark, self.filename)
         return out
@@ -199,8 +198,9 @@ def load_text(text: str, filename: str = "<input>"):
     if "\x00" in text:
         raise fail("E002", "the file contains NUL bytes; it looks like a binary file, not a YAML spec",
                    Pos(filename, 1, 1))
+    source = shield_expressions(text)
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = yaml.compose(source, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         pos = _pos(mark, filename) if mark else Pos(filename, 1, 1)
@@ -215,7 +215,7 @@ def load_text(text: str, filename: str = "<input>"):
         raise fail("E005", "the document is nested too deeply", Pos(filename, 1, 1)) from None
     if node is None:
         return None
-    return _Builder(filename, text).build(node)
+    return _Builder(filename, source is not text).build(node)
 
 
 def load_file(path: str | Path, display_name: str | None = None):

@@ -248,10 +248,10 @@ def test_expressions_inside_lists_and_flow_mappings_need_no_quotes():
 
 
 def test_where_yaml_itself_forces_quotes_the_error_says_so():
-    with pytest.raises(CnnError) as info:
-        cnncalc.load_string("name: t\ninput: [3, 8, 8]\nlayers:\n  - {type: relu, when: $a: b}\n")
+    with pytest.raises(CnnError) as info:  # block style: ': ' inside a plain scalar is YAML's own syntax
+        cnncalc.load_string("name: t\ninput: [3, 8, 8]\nlayers:\n  - type: relu\n    when: $a: b\n")
     (d,) = info.value.diagnostics
-    assert d.code == "E003" and "must be quoted in YAML" in d.hint
+    assert d.code == "E003" and d.pos.line == 5 and "must be quoted in YAML" in d.hint
 
 
 def test_type_may_be_an_expression_and_its_keys_are_checked_for_that_op():
@@ -310,3 +310,29 @@ def test_exact_rational_widths_as_torchvision_computes_them():
           - {type: conv2d, out_channels: $ceil(3 * 1.1 * 10) // 10, kernel_size: 1}
         """)
     assert [r.output_shape[0] for r in a.layers] == [32, 48, 3]
+
+
+def test_list_arguments_are_indexed():
+    a = _net("""
+        name: t
+        input: [3, 8, 8]
+        args: {widths: [4, 8, 16]}
+        blocks:
+          stage:
+            args: {k: null}
+            layers: [{type: conv2d, out_channels: $widths[k], kernel_size: 1}]
+        layers:
+          - {block: stage, name: "s${i}", repeat: 3, k: $i}
+        """)
+    assert [r.output_shape[0] for r in a.layers] == [4, 8, 16]
+    bad = _net("name: t\ninput: [3, 8, 8]\nargs: {w: [4]}\nlayers:\n  - {type: conv2d, out_channels: $w[3], "
+               "kernel_size: 1}\n")
+    assert [d.message for d in bad.errors] == ["cannot evaluate 'w[3]': index 3 is outside a list of 1"]
+
+
+def test_positions_after_an_expression_in_a_flow_mapping_are_exact():
+    line = "  - {type: conv2d, out_channels: $max(1, [8, 4][0]), kernel_size: [1, $2], strid: 2}"
+    a = _net("name: t\ninput: [3, 8, 8]\nlayers:\n" + line + "\n")
+    (e,) = a.errors
+    assert (e.code, e.message, e.pos.line, e.pos.col) == ("E102", "unknown key 'strid' for conv2d", 4,
+                                                          line.index("strid") + 1)

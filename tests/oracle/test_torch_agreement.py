@@ -165,6 +165,9 @@ def _channels_last(module):
 
 
 def _crop(x, amounts):
+    """Keras' Cropping: an empty result is refused (a later adaptive pool would make a value of nothing)."""
+    if any(x.shape[2 + j] - 2 * c <= 0 for j, c in enumerate(amounts)):
+        raise ValueError("the crop leaves nothing")
     return x[(slice(None), slice(None), *(slice(c, x.shape[2 + j] - c) for j, c in enumerate(amounts)))]
 
 
