@@ -14,11 +14,11 @@ up to 50). Batch norm, pools and activations do not count.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Row:
+
+class Row(NamedTuple):
     name: str
     kind: str  # "layer" | "block"
     type: str  # op name, or block name (×N for repeat groups)

@@ -11,7 +11,6 @@ reported at its option, never at a position in text the user did not write.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from .analysis import analyze
 from .errors import CnnError, Diagnostic, Option, fail
@@ -89,5 +88,5 @@ def calculate(command: str, input_text: str, layout: str, values: dict, kind: st
     name = f"{op.name}_1"
     analysis = analyze(single_layer(op, Args(args), shape, name, arg_pos, None), strict=True)
     if not analysis.ok:  # a value the op refuses (a kernel with 3 sizes for an image) is a usage error
-        raise CnnError([replace(d, code="E004") if d.code == "E104" else d for d in analysis.diagnostics])
+        raise CnnError([d._replace(code="E004") if d.code == "E104" else d for d in analysis.diagnostics])
     return explain_layer(analysis, name), shape, used, guessed, notes

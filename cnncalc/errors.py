@@ -15,6 +15,7 @@ Exit codes (documented in README and docs/errors.md):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -22,8 +23,7 @@ EXIT_UNUSABLE = 2
 EXIT_INTERNAL = 3
 
 
-@dataclass(frozen=True)
-class Pos:
+class Pos(NamedTuple):
     """A 1-based line and column in a named file (or '<input>' / '<command line>')."""
 
     file: str
@@ -34,8 +34,7 @@ class Pos:
         return f"{self.file}:{self.line}:{self.col}"
 
 
-@dataclass(frozen=True)
-class Option:
+class Option(NamedTuple):
     """The place of a problem that comes from a command-line option (or argument): its name."""
 
     name: str
@@ -44,8 +43,7 @@ class Option:
         return self.name
 
 
-@dataclass(frozen=True)
-class Code:
+class Code(NamedTuple):
     code: str
     slug: str
     exit_code: int
@@ -102,8 +100,7 @@ CATALOGUE: dict[str, Code] = _catalogue(
 )
 
 
-@dataclass(frozen=True)
-class Diagnostic:
+class Diagnostic(NamedTuple):
     code: str
     message: str
     pos: Pos | Option | None = None

@@ -7,7 +7,8 @@ concern the layer. Rendering is render/explain.py.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
+
 
 from .errors import Option, Pos, did_you_mean, fail
 from .graph import INPUT
@@ -15,8 +16,7 @@ from .ops.base import Worked
 from .receptive_field import input_field, merge, worked
 
 
-@dataclass(frozen=True)
-class Explanation:
+class Explanation(NamedTuple):
     name: str
     op: str
     pos: Pos | None

@@ -17,8 +17,7 @@ whole network after expansion.
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING
-from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, NamedTuple
 from types import MappingProxyType
 
 from .errors import CnnError, Diagnostic, Option, Pos, did_you_mean
@@ -36,8 +35,7 @@ DEFAULT_MAX_DEPTH = 32
 MAX_REPEAT = 1_000_000
 
 
-@dataclass(frozen=True)
-class Scope:
+class Scope(NamedTuple):
     """A block instance (or a repeat group) that encloses layers."""
 
     name: str
@@ -46,8 +44,7 @@ class Scope:
     repeat: bool = False
 
 
-@dataclass(frozen=True)
-class Node:
+class Node(NamedTuple):
     name: str
     op: Op
     args: Args | None  # None when the arguments could not be bound (the error is reported)
@@ -62,8 +59,7 @@ class Node:
     stand_in: str | None = None  # the layer that stands for this one when that `when:` is false
 
 
-@dataclass(frozen=True)
-class Graph:
+class Graph(NamedTuple):
     name: str
     input_shape: tuple
     input_pos: Pos
@@ -72,7 +68,7 @@ class Graph:
     description: str = ""
     source: str = ""
     published: object = None
-    block_published: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    block_published: MappingProxyType = MappingProxyType({})
     diagnostics: tuple = ()  # problems found while parsing and expanding (the graph is still usable)
 
 

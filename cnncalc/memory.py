@@ -16,7 +16,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
+
 
 from .ops.base import numel
 
@@ -26,8 +27,7 @@ OPTIMIZER_STATES = {"sgd": 0, "momentum": 1, "adam": 2}
 
 
 
-@dataclass(frozen=True)
-class Memory:
+class Memory(NamedTuple):
     dtype: str
     batch: int
     param_bytes: int

@@ -9,7 +9,6 @@ resolved and passed as one more input.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from types import MappingProxyType
 
 from .errors import CnnError, Diagnostic, Pos
@@ -46,7 +45,7 @@ class Run:
             where = f" (first defined at line {first.line})" if first.file == node.pos.file else f" (first at {first})"
             self.error("E105", f"duplicate layer name '{node.name}'{where}", name_pos or node.pos,
                        "give each layer a unique name", names.context())
-            node = replace(node, name=f"{node.name}#{len(self.nodes)}", args=None)
+            node = node._replace(name=f"{node.name}#{len(self.nodes)}", args=None)
         self.where[node.name] = name_pos or node.pos
         self.nodes.append(node)
         return node.name
@@ -55,7 +54,7 @@ class Run:
         """A node standing for a layer that could not be built (already reported)."""
         node = Node(f"{names.prefix}{local}", None, None, ins, item.pos, MappingProxyType({}), names.chain)
         if node.name in self.where:
-            node = replace(node, name=f"{node.name}#{len(self.nodes)}")
+            node = node._replace(name=f"{node.name}#{len(self.nodes)}")
         self.where[node.name] = item.pos
         self.nodes.append(node)
         return node.name

@@ -9,7 +9,9 @@ The entries of a `layers:` list (layers and block calls) are spec_items.py's.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import NamedTuple
+
 
 from .errors import CnnError, Diagnostic, Pos, did_you_mean, fail
 from .expressions import is_dynamic, parse_value
@@ -24,8 +26,7 @@ VARIANT_META = ("published", "description", "source", "note")
 BLOCK_KEYS = ("args", "layers", "output", "description", "published", "note")
 
 
-@dataclass(frozen=True)
-class BlockDef:
+class BlockDef(NamedTuple):
     name: str
     params: dict  # name -> default value or REQUIRED
     param_pos: dict
@@ -35,8 +36,7 @@ class BlockDef:
     published: dict | None = None
 
 
-@dataclass(frozen=True)
-class Model:
+class Model(NamedTuple):
     name: str
     input_shape: tuple  # () when `input:` uses the model's arguments (then `input_value`)
     input_pos: Pos
@@ -47,9 +47,9 @@ class Model:
     source: str = ""
     published: dict | None = None
     diagnostics: tuple = ()  # problems that do not stop expansion (unknown keys, ops, ...)
-    params: dict = field(default_factory=dict)  # the model's arguments: name -> default (REQUIRED: none)
-    param_pos: dict = field(default_factory=dict)
-    variants: dict = field(default_factory=dict)  # name -> LMap of argument values (and published, source)
+    params: dict = MappingProxyType({})  # the model's arguments: name -> default (REQUIRED: none)
+    param_pos: dict = MappingProxyType({})
+    variants: dict = MappingProxyType({})  # name -> LMap of argument values (and published, source)
     input_value: object = None  # `input: [3, $resolution, $resolution]`, evaluated with the arguments
 
 
@@ -113,7 +113,7 @@ def parse_document(doc, filename: str) -> Model:
     c.diags.extend(check_block_args(model))
     if not (input_shape or input_value is not None) or "layers" not in doc:
         raise CnnError(c.diags)  # nothing can be analysed without an input and layers
-    return replace(model, diagnostics=tuple(c.diags))
+    return model._replace(diagnostics=tuple(c.diags))
 
 
 def _parse_args(args, pos: Pos, owner: str, c) -> tuple:

@@ -14,7 +14,9 @@ expression is checked once the graph has evaluated it. Values stay as written, w
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import NamedTuple
+
 
 from .errors import Pos, did_you_mean
 from .expressions import is_dynamic, parse_value
@@ -32,8 +34,7 @@ def activations() -> list:
     return [op.name for op in REGISTRY.values() if op.activation]
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(NamedTuple):
     """One entry of a `layers:` list: an op layer (op set) or a block call (block set)."""
 
     pos: Pos
@@ -41,8 +42,8 @@ class Item:
     block: str | None = None
     name: object = None  # str | Expr | Template | None
     name_pos: Pos | None = None
-    args: dict = field(default_factory=dict)  # key as written -> value (maybe Expr)
-    arg_pos: dict = field(default_factory=dict)
+    args: dict = MappingProxyType({})  # key as written -> value (maybe Expr)
+    arg_pos: dict = MappingProxyType({})
     inputs: tuple | None = None  # ((value, Pos), ...)
     repeat: object = None
     repeat_pos: Pos | None = None

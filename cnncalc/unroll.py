@@ -63,7 +63,7 @@ def _typed(run: Run, names: NameTable, item: Item, env: dict) -> Item | None:
         return None
     c = _Reporter(run, names.context())
     args, arg_pos, missing = match_args(op, item.raw_args, item.pos, c)
-    return replace(item, op=op, args=args, arg_pos=arg_pos, broken=missing or c.failed, type_expr=None)
+    return item._replace(op=op, args=args, arg_pos=arg_pos, broken=missing or c.failed, type_expr=None)
 
 
 class _Reporter:

@@ -18,8 +18,7 @@ number of spatial dimensions is registered once per rank under PyTorch's names
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Callable, ClassVar
+from typing import Any, Callable, ClassVar, NamedTuple
 
 REQUIRED = object()
 SHAPE_NAMES = {1: "F", 2: "C×L", 3: "C×H×W", 4: "C×D×H×W"}
@@ -33,8 +32,7 @@ class OpError(Exception):
         self.code, self.message, self.hint, self.arg = code, message, hint, arg
 
 
-@dataclass(frozen=True)
-class Arg:
+class Arg(NamedTuple):
     """One argument: canonical (PyTorch) name, coercer, default and accepted aliases."""
 
     name: str
@@ -81,8 +79,7 @@ class Args:
         return f"Args({self._values!r})"
 
 
-@dataclass(frozen=True)
-class Weight:
+class Weight(NamedTuple):
     """One array a layer owns, in PyTorch's layout.
 
     init: how `verify` fills it when no real weights are given — "he" (normal, std
@@ -97,8 +94,7 @@ class Weight:
     bias: bool = False
 
 
-@dataclass(frozen=True)
-class Formula:
+class Formula(NamedTuple):
     """One worked formula, numbers substituted: `name = step = … = value unit note`.
 
     grouped: print the value with thousands separators (counts, not sizes).
@@ -130,8 +126,7 @@ class Formula:
         return f"{self.name} = {self.expression()}"
 
 
-@dataclass(frozen=True)
-class Worked:
+class Worked(NamedTuple):
     """A layer's formulas as a student would write them: the size rule(s), params and MACs."""
 
     shape: tuple  # of Formula

@@ -9,11 +9,11 @@ goes through. Nothing is written as YAML and parsed back.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Option:
+
+class Option(NamedTuple):
     flags: tuple  # ("--kernel", "-f"); a boolean is ("--bias/--no-bias",)
     arg: str  # the op argument it sets
     help: str
@@ -24,8 +24,7 @@ class Option:
     note: str = ""
 
 
-@dataclass(frozen=True)
-class Calculator:
+class Calculator(NamedTuple):
     command: str
     help: str
     family: str = ""  # the op family built

@@ -7,7 +7,8 @@ blocks.rows(): one per layer, or one per block at a chosen depth.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
+
 
 from ..blocks import rows as group_rows
 from ..memory import Memory
@@ -16,8 +17,7 @@ from . import fmt
 OPTIONAL_COLUMNS = ("kernel", "input", "trainable", "memory", "rf")  # "formula": --explain
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     key: str
     header: str
     numeric: bool = False
