@@ -3,8 +3,8 @@
 In a wheel the YAML files are inside the package (cnncalc/architectures); in a source
 checkout or editable install they are the top-level architectures/ folder. A file may
 define several models with `variants:` (efficientnet.yaml: efficientnet_b0 … b7, one set
-of width, depth and resolution each); a variant is found by its name, in the file whose
-name it starts with.
+of width, depth and resolution each); a variant is found by its name in whichever
+bundled file declares it (the variants of the few files that have any are read once).
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ from pathlib import Path
 
 from .errors import Option, Pos, did_you_mean, fail
 
-_VARIANTS = re.compile(r"^variants:\s*$", re.M)
-_VARIANT_NAME = re.compile(r"^  ([A-Za-z0-9_.-]+):", re.M)
+_HAS_VARIANTS = re.compile(r"^variants\s*:", re.M)
 
 
 @lru_cache(maxsize=1)
@@ -30,14 +29,21 @@ def architectures_dir() -> Path:
 
 @cache
 def variants_of(path: Path) -> tuple:
-    """The variant names a bundled file declares (read from its text: the zoo's own, tidy YAML)."""
+    """The variant names a bundled file declares (its `variants:` mapping, parsed only if it has one)."""
     text = path.read_text(encoding="utf-8")
-    m = _VARIANTS.search(text)
-    if not m:
+    if not _HAS_VARIANTS.search(text):
         return ()
-    block = text[m.end():]
-    end = re.search(r"^\S", block, re.M)
-    return tuple(_VARIANT_NAME.findall(block[:end.start()] if end else block))
+    from .yamlsource import load_text
+
+    doc = load_text(text, path.name)
+    variants = doc.get("variants") if isinstance(doc, dict) else None
+    return tuple(str(k) for k in variants) if isinstance(variants, dict) else ()
+
+
+@cache
+def variant_index() -> dict:
+    """variant name -> the bundled file that declares it."""
+    return {name: p for p in sorted(architectures_dir().glob("*.yaml")) for name in variants_of(p)}
 
 
 def bundled_names() -> list[str]:
@@ -59,10 +65,8 @@ def resolve(ref: str) -> tuple:
     bundled = folder / f"{ref}.yaml"
     if bundled.exists():
         return bundled, f"{ref}.yaml", None
-    parts = ref.split("_")
-    for i in range(len(parts) - 1, 0, -1):  # efficientnet_b3 -> efficientnet.yaml
-        family = folder / f"{'_'.join(parts[:i])}.yaml"
-        if family.exists() and ref in variants_of(family):
-            return family, family.name, ref
+    family = variant_index().get(ref)
+    if family is not None:
+        return family, family.name, ref
     hint = did_you_mean(ref, bundled_names()) or "run `cnncalc list` to see the bundled models"
     raise fail("E001", f"'{ref}' is neither a file nor a bundled model", Option("SPEC"), hint)
