@@ -25,8 +25,10 @@ _INT = re.compile(r"[+-]?\d+\Z")
 
 
 def option_value(text: str):
-    """'3' -> 3, '3,3' / '3x3' -> [3, 3], '1.5' -> 1.5, 'true' -> True, anything else stays text."""
+    """'3' -> 3, '3,3' / '3x3' / '[3, 3]' -> [3, 3], '1.5' -> 1.5, 'true' -> True, anything else stays text."""
     t = text.strip()
+    if len(t) >= 2 and t[0] + t[-1] in ("[]", "()"):
+        return [option_value(p) for p in t[1:-1].split(",") if p.strip()]
     if t.lower() in ("true", "false"):
         return t.lower() == "true"
     if _INT.match(t):

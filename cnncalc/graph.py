@@ -20,7 +20,7 @@ import contextlib
 from typing import TYPE_CHECKING, NamedTuple
 from types import MappingProxyType
 
-from .errors import CnnError, Diagnostic, Option, Pos, did_you_mean
+from .errors import CnnError, Diagnostic, Option, Pos, did_you_mean, fail
 from .expressions import parse_value, substitute
 from .ops.base import REQUIRED, Args, Op
 from .names import INPUT, NameTable
@@ -84,7 +84,7 @@ def expand(model: Model, max_layers: int = DEFAULT_MAX_LAYERS, max_depth: int = 
 
     run = Run(model, max_layers, max_depth)
     chosen = model.variants.get(variant) if variant else None
-    run.globals = _model_args(run, model, chosen, overrides or {})
+    run.globals = _model_args(run, model, chosen, overrides or {}, variant or model.name)
     input_shape = model.input_shape
     if model.input_value is not None:
         input_shape = _input_shape(run, model)
@@ -101,14 +101,15 @@ def expand(model: Model, max_layers: int = DEFAULT_MAX_LAYERS, max_depth: int = 
                  tuple(_dedupe([*model.diagnostics, *run.diags])))
 
 
-def _model_args(run: Run, model: Model, chosen, overrides: dict) -> dict:
-    """The model's `args:`: defaults, then the variant's values, then the command line's, in that order."""
+def _model_args(run: Run, model: Model, chosen, overrides: dict, shown: str) -> dict:
+    """The model's `args:`: defaults, then the variant's values, then the command line's, in that order.
+    An unknown `--arg` is a usage error (exit 2), raised before anything is expanded."""
     env = {}
     for name in overrides:
         if name not in model.params:
-            run.error("E004", f"{model.name} has no argument '{name}'", Option("--arg"),
-                      did_you_mean(name, model.params) or (f"its arguments: {', '.join(model.params)}"
-                                                           if model.params else "this model takes no arguments"))
+            raise fail("E004", f"{shown} has no argument '{name}'", Option("--arg"),
+                       did_you_mean(name, model.params) or (f"its arguments: {', '.join(model.params)}"
+                                                            if model.params else "this model takes no arguments"))
     for name, default in model.params.items():
         pos = model.param_pos.get(name, model.input_pos)
         if name in overrides:

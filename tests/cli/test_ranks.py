@@ -139,3 +139,15 @@ def test_symbolic_sizes_in_1d_and_3d(cli, spec_file):
     res = cli("validate", C3D, "--input", "3xDxHxW")
     assert "D ≥ 8: every layer's output is ≥ 1" in res.out
     assert "H ≥ 16: every layer's output is ≥ 1" in res.out
+
+
+def test_model_arguments_from_the_command_line(cli):
+    # torchvision resnext101_32x8d: 88,791,336 parameters (its weights table); depths as a list in two spellings
+    for depths in ("[3,4,23,3]", "3,4,23,3"):
+        res = cli("summarize", "resnext50_32x4d", "--arg", f"depths={depths}", "--arg", "width_per_group=8",
+                  "-f", "json")
+        assert res.code == 0, res.err
+        assert json.loads(res.out)["totals"]["trainable_params"] == 88_791_336
+    res = cli("summarize", "resnext50_32x4d", "--arg", "depht=3")
+    assert res.code == 2 and "--arg: error[E004]: resnext50_32x4d has no argument 'depht'" in res.err
+    assert "did you mean 'depths'?" in res.err
