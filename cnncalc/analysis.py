@@ -212,7 +212,8 @@ def analyze(graph: Graph, input_shape: tuple | None = None, strict: bool = False
             pos = node.arg_pos.get(arg, node.pos) if arg else node.pos
             diags.append(Diagnostic(code, f"{node.name}: {message}", pos, hint, _context(node)))
         shapes[node.name] = out
-        rf = _field(node, [fields[i] for i in names][:op.field_inputs(len(names))], rf_step, diags)
+        used = names[:op.field_inputs(len(names))]
+        rf = _field(node, [fields[i] for i in used], [shapes[i] for i in used], rf_step, diags)
         fields[node.name] = rf
         results.append(Layer(node.name, op, args, names, tuple(ins), out, trainable, non_trainable, macs,
                              window, node, rf))
@@ -248,13 +249,13 @@ def _unused(graph: Graph, results: list, output: str) -> list:
     return _dedupe(out)
 
 
-def _field(node: Node, inputs: list, rf_step, diags: list):
+def _field(node: Node, inputs: list, in_shapes: list, rf_step, diags: list):
     """Receptive field of a layer from its inputs' fields (receptive_field.py)."""
-    known = [f for f in inputs if f is not None]
+    known = [(f, s) for f, s in zip(inputs, in_shapes) if f is not None]
     if not known:
         return None
     try:
-        merged, aligned = merge(known)
+        merged, aligned = merge([f for f, _ in known], [s for _, s in known])
     except TypeError:  # symbolic fields whose order sympy cannot decide: no field rather than a refusal
         return None
     if not aligned:

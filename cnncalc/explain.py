@@ -36,10 +36,10 @@ def explain_layer(analysis, name: str, where=Option("LAYER")) -> Explanation:
         raise fail("E004", f"no layer named '{name}' in {analysis.name}", where, hint)
     fields = [input_field(analysis.input_shape) if i == INPUT else (by_name[i].rf if i in by_name else None)
               for i in r.inputs]
-    known = [f for f in fields if f is not None]
+    known = [(f, s) for f, s in zip(fields, r.input_shapes) if f is not None]
     field = ""
     if known and r.rf is not None:
-        before, _ = merge(known)
+        before, _ = merge([f for f, _ in known], [s for _, s in known])
         field = worked(before, r.rf_step())
         if len(known) > 1:
             field = f"union of the inputs' fields: {before}; then {field}"

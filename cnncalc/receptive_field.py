@@ -63,15 +63,22 @@ def input_field(shape: tuple) -> RF | None:
     return RF((1,) * n, (1,) * n, (0,) * n) if n else None
 
 
-def merge(fields: list) -> tuple:
-    """Union of several inputs' fields -> (RF, aligned?)."""
+def merge(fields: list, shapes: list | None = None) -> tuple:
+    """Union of several inputs' fields -> (RF, aligned?).
+
+    shapes (the inputs' shapes, same order): an input broadcast along a dimension (size 1
+    there while another input is larger: the C×1×1 gate of a squeeze-and-excitation block)
+    gives every output position the same context. A (size, stride, padding) field cannot
+    express that, so in that dimension the union follows the full-size inputs; otherwise the
+    gate's global-pool stride would multiply the stride of every layer after it."""
     if len(fields) == 1:
         return fields[0], True
     size, stride, pad, aligned = [], [], [], True
     for j in range(len(fields[0].size)):
-        starts = [-f.padding[j] for f in fields]
-        ends = [-f.padding[j] + f.size[j] - 1 for f in fields]
-        strides = {f.stride[j] for f in fields}
+        used = [f for k, f in enumerate(fields) if not _broadcast(shapes, k, j)] or fields
+        starts = [-f.padding[j] for f in used]
+        ends = [-f.padding[j] + f.size[j] - 1 for f in used]
+        strides = {f.stride[j] for f in used}
         centres = {s + e for s, e in zip(starts, ends)}  # twice the centre: equal iff the centres are
         if len(strides) > 1 or len(centres) > 1:
             aligned = False
@@ -80,6 +87,13 @@ def merge(fields: list) -> tuple:
         stride.append(max(strides))
         pad.append(-start)
     return RF(tuple(size), tuple(stride), tuple(pad)), aligned
+
+
+def _broadcast(shapes, k: int, j: int) -> bool:
+    if shapes is None:
+        return False
+    dims = [s[1 + j] if len(s) > 1 + j else 1 for s in shapes]
+    return dims[k] == 1 and any(d != 1 for d in dims)
 
 
 def step(rf: RF, window) -> RF:

@@ -67,6 +67,37 @@ layers:
     assert len(w) == 1 and w[0].message.startswith("s: the receptive fields of its inputs are not aligned")
 
 
+def test_a_broadcast_gate_leaves_the_field_of_the_full_size_path():
+    # Squeeze-and-excitation: x · gate(x), gate C×1×1. The product at (i, j) reads x at (i, j)
+    # through a 3×3 conv, so its field is 3×3 at stride 1, not the global pool's stride 16.
+    a = analyze(load_string("""
+name: se
+input: [8, 16, 16]
+layers:
+  - {type: conv2d, name: c, out_channels: 8, kernel_size: 3, padding: 1}
+  - {type: adaptive_avgpool2d, name: gap, output_size: 1}
+  - {type: multiply, name: m, inputs: [gap, c]}
+  - {type: adaptive_avgpool2d, name: gap2, output_size: 1}
+  - {type: multiply, name: m2, inputs: [gap2, m]}
+  - {type: conv2d, name: c2, out_channels: 8, kernel_size: 3, padding: 1}
+"""))
+    for name, size in (("m", 3), ("m2", 3), ("c2", 5)):
+        rf = _layer(a, name).rf
+        assert (rf.size, rf.stride, rf.padding) == ((size, size), (1, 1), (size // 2, size // 2)), name
+    assert not [d for d in a.diagnostics if d.code == "W103"]
+
+
+def test_efficientnet_and_mobilenet_v3_fields_stay_aligned():
+    # every SE block broadcasts its gate; none of them may misalign or rescale the field
+    for model in ("efficientnet_b0", "mobilenet_v3_small"):
+        a = cnncalc.summarize(model)
+        assert not [d for d in a.diagnostics if d.code == "W103"], model
+    # b0 is 224 → 7×7 before its head: overall stride 32
+    b0 = cnncalc.summarize("efficientnet_b0")
+    head = [r for r in b0.layers if r.output_shape[1:] == (7, 7)][-1]
+    assert head.rf.stride == (32, 32)
+
+
 _layers = st.lists(st.tuples(st.integers(1, 5), st.integers(1, 3), st.integers(0, 2), st.integers(1, 2)),
                    min_size=1, max_size=4)
 
