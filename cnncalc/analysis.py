@@ -255,14 +255,16 @@ def _field(node: Node, inputs: list, in_shapes: list, rf_step, diags: list):
     if not known:
         return None
     try:
-        merged, aligned = merge([f for f, _ in known], [s for _, s in known])
+        merged, misaligned = merge([f for f, _ in known], [s for _, s in known])
     except TypeError:  # symbolic fields whose order sympy cannot decide: no field rather than a refusal
         return None
-    if not aligned:
+    if misaligned and "W103" not in node.allow:
         parts = "; ".join(f"{name}: {f.describe()}" for name, f in zip(node.inputs, inputs) if f is not None)
-        diags.append(Diagnostic("W103", f"{node.name}: the receptive fields of its inputs are not aligned ({parts})",
-                                node.pos, "their centres or strides differ, so outputs mix off-centre regions; "
-                                          "the union is reported", _context(node)))
+        diags.append(Diagnostic("W103", f"{node.name}: the receptive fields of its inputs are not aligned, "
+                                        f"{misaligned} ({parts})", node.pos,
+                                "outputs mix regions that are off-centre to each other (the union is reported); "
+                                "pad or crop one path to match, or add allow: [W103] if it is intended",
+                                _context(node)))
     return step(merged, rf_step)
 
 

@@ -18,7 +18,19 @@ the leftmost start to the rightmost end; when the inputs' strides differ or thei
 centres do not coincide, the paths are not aligned and a W103 warning says so.
 
 Transposed convolutions and upsampling shrink the stride by their factor (S becomes a
-fraction); there the size is an upper bound: r_l = r_{l−1} + (⌈k'/s⌉ − 1)·S_l.
+fraction). Output j of a transposed convolution reads the inputs i with i·s + d·t = j + p
+(t = 0 … k − 1): at most ⌈k'/s⌉ of them, centred on average at input (j + p − (k' − 1)/2)/s.
+So
+
+    r_l = r_{l−1} + (⌈k'/s⌉ − 1)·S_{l−1}          (the widest output's field)
+    S_l = S_{l−1}/s
+    P_l = P_{l−1} − (p − (k' − 1)/2)·S_l + (r_l − r_{l−1})/2
+
+which puts each field's centre where the outputs' centres lie on average (output j's own
+centre is off by a periodic amount that averages to 0; P may be a fraction). Upsampling is
+the transposed convolution that reads the same inputs: nearest ×s is k = s, p = 0 (as a pixel
+shuffle); bilinear ×s is k = 2s, p = s/2; bicubic is k = 4s, p = 3s/2. This is what lets a
+U-Net's crop and up-convolution, or an FPN's upsampled and lateral maps, be checked for alignment.
 """
 
 from __future__ import annotations
@@ -64,7 +76,8 @@ def input_field(shape: tuple) -> RF | None:
 
 
 def merge(fields: list, shapes: list | None = None) -> tuple:
-    """Union of several inputs' fields -> (RF, aligned?).
+    """Union of several inputs' fields -> (RF, misalignment), the latter None when the inputs'
+    strides and (average) centres agree, else what differs, for the W103 message.
 
     shapes (the inputs' shapes, same order): an input broadcast along a dimension (size 1
     there while another input is larger: the C×1×1 gate of a squeeze-and-excitation block)
@@ -72,21 +85,28 @@ def merge(fields: list, shapes: list | None = None) -> tuple:
     express that, so in that dimension the union follows the full-size inputs; otherwise the
     gate's global-pool stride would multiply the stride of every layer after it."""
     if len(fields) == 1:
-        return fields[0], True
-    size, stride, pad, aligned = [], [], [], True
+        return fields[0], None
+    size, stride, pad, issues = [], [], [], []
     for j in range(len(fields[0].size)):
         used = [f for k, f in enumerate(fields) if not _broadcast(shapes, k, j)] or fields
         starts = [-f.padding[j] for f in used]
         ends = [-f.padding[j] + f.size[j] - 1 for f in used]
-        strides = {f.stride[j] for f in used}
-        centres = {s + e for s, e in zip(starts, ends)}  # twice the centre: equal iff the centres are
-        if len(strides) > 1 or len(centres) > 1:
-            aligned = False
+        strides = sorted({f.stride[j] for f in used})
+        twice = {s + e for s, e in zip(starts, ends)}  # twice the centres: equal iff the centres are
+        if len(strides) > 1:
+            issues.append(f"strides {' and '.join(map(str, strides))}")
+        elif len(twice) > 1:
+            apart = max(twice) - min(twice)
+            if isinstance(apart, (int, Fraction)):
+                apart = _num(Fraction(apart) / 2)
+                issues.append(f"centres {apart} input pixel{'s' if apart > 1 else ''} apart")
+            else:
+                issues.append(f"centres {apart / 2} input pixels apart")
         start, end = min(starts), max(ends)
         size.append(end - start + 1)
-        stride.append(max(strides))
+        stride.append(strides[-1])
         pad.append(-start)
-    return RF(tuple(size), tuple(stride), tuple(pad)), aligned
+    return RF(tuple(size), tuple(stride), tuple(pad)), ("; ".join(dict.fromkeys(issues)) or None)
 
 
 def _broadcast(shapes, k: int, j: int) -> bool:
@@ -107,14 +127,20 @@ def step(rf: RF, window) -> RF:
         ext = d * (k - 1) + 1
         if window.transposed:
             new_s = Fraction(rf.stride[j]) / s
-            size.append(rf.size[j] + (-(-ext // s) - 1) * new_s)
+            new_r = rf.size[j] + (-(-ext // s) - 1) * rf.stride[j]
+            size.append(new_r)
             stride.append(new_s)
-            pad.append(rf.padding[j])
+            pad.append(_num(rf.padding[j] - (p0 - Fraction(ext - 1, 2)) * new_s + Fraction(new_r - rf.size[j], 2)))
         else:
             size.append(rf.size[j] + (ext - 1) * rf.stride[j])
             stride.append(rf.stride[j] * s)
             pad.append(rf.padding[j] + p0 * rf.stride[j])
     return RF(tuple(size), tuple(stride), tuple(pad))
+
+
+def _num(x):
+    """A whole Fraction as an int (exact either way; an int prints and compares as users expect)."""
+    return x.numerator if isinstance(x, Fraction) and x.denominator == 1 else x
 
 
 def worked(before: RF, window) -> str:
@@ -140,7 +166,10 @@ def worked(before: RF, window) -> str:
         ext = f"{d}·({k} − 1) + 1" if d != 1 else str(k)
         name = functools.partial(_labels, dims=dims, suffixes=suffixes if len(groups) > 1 else None)
         if window.transposed:
-            parts.append(f"{name('r')} ≤ {after.size[j]}, {name('S')} = {before.stride[j]}/{s} = {after.stride[j]}")
+            parts.append(f"{name('r')} = {before.size[j]} + (⌈{ext}/{s}⌉ − 1)·{before.stride[j]} = {after.size[j]} "
+                         f"(at most), {name('S')} = {before.stride[j]}/{s} = {after.stride[j]}, "
+                         f"{name('P')} = {before.padding[j]} − ({p0} − ({ext} − 1)/2)·{after.stride[j]} + "
+                         f"({after.size[j]} − {before.size[j]})/2 = {after.padding[j]}")
             continue
         parts.append(f"{name('r')} = {before.size[j]} + ({ext} − 1)·{before.stride[j]} = {after.size[j]}, "
                      f"{name('S')} = {before.stride[j]}·{s} = {after.stride[j]}, "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -64,7 +66,67 @@ layers:
   - {type: add, name: s, inputs: [pa, b]}
 """))
     w = [d for d in a.diagnostics if d.code == "W103"]
-    assert len(w) == 1 and w[0].message.startswith("s: the receptive fields of its inputs are not aligned")
+    assert len(w) == 1 and w[0].message.startswith("s: the receptive fields of its inputs are not aligned, "
+                                                   "centres 1 input pixel apart (pa: r 3, S 1, P 2; b: r 3, S 1, P 1)")
+    assert w[0].pos.line == 8
+
+
+def _w103(text):
+    return [d.message for d in analyze(load_string(text)).diagnostics if d.code == "W103"]
+
+
+def test_an_up_convolution_lines_up_with_the_map_it_came_from():
+    # pool 2/2 then up-conv 2/2: output j reads pooled j // 2, i.e. input pixels 2·(j // 2) and
+    # +1; on average centred on j (off by ±1/2), so adding the input is aligned
+    spec = """
+name: u
+input: [1, 8]
+layers:
+  - {type: maxpool1d, name: pool, kernel_size: 2}
+  - {type: conv_transpose1d, name: up, out_channels: 1, kernel_size: 2, stride: 2}
+  - {type: add, name: sum, inputs: [input, up]}
+"""
+    a = analyze(load_string(spec))
+    up = _layer(a, "up").rf
+    assert (up.size, up.stride, up.padding) == ((2,), (1,), (Fraction(1, 2),))
+    assert _w103(spec) == []
+    # the usual stride-2 pair, conv k3 p1 then up-conv k3 p1 output_padding 1: output j reads
+    # j − 1 … j + 1 (odd j) or j − 2 … j + 2 via one input (even j): centred, widest 5
+    a = analyze(load_string(spec.replace("{type: maxpool1d, name: pool, kernel_size: 2}",
+                                         "{type: conv1d, name: pool, out_channels: 1, kernel_size: 3, stride: 2, "
+                                         "padding: 1}").replace("kernel_size: 2, stride: 2}",
+                                                                "kernel_size: 3, stride: 2, padding: 1, "
+                                                                "output_padding: 1}")))
+    up = _layer(a, "up").rf
+    assert (up.size, up.stride, up.padding) == ((5,), (1,), (2,))
+    assert not [d for d in a.diagnostics if d.code == "W103"]
+
+
+def test_upsampling_is_aligned_after_a_pool_and_half_a_pixel_off_after_a_centred_conv():
+    # nearest ×2 after pool 2/2: outputs 2m and 2m + 1 read pooled m, centred at 2m + 1/2: aligned.
+    # linear ×2 (align_corners=False) treats sample m as centred at 2m + 1/2, but a k3 s2 p1
+    # conv centres it at 2m: half a pixel off (a true misalignment), reported unless allowed.
+    spec = """
+name: u
+input: [1, 16]
+layers:
+  - {type: maxpool1d, name: p, kernel_size: 2}
+  - {type: upsample, name: up, scale_factor: 2}
+  - {type: add, name: s1, inputs: [input, up]}
+  - {type: conv1d, name: d, out_channels: 1, kernel_size: 3, stride: 2, padding: 1}
+  - {type: upsample, name: up2, mode: linear}
+  - {type: add, name: s2, inputs: [s1, up2]ALLOW}
+"""
+    assert _w103(spec.replace("ALLOW", "")) == [
+        "s2: the receptive fields of its inputs are not aligned, centres 1/2 input pixel apart "
+        "(s1: r 2, S 1, P 1/2; up2: r 6, S 1, P 3)"]
+    assert _w103(spec.replace("ALLOW", ", allow: [W103]")) == []
+
+
+def test_unet_skip_connections_are_aligned():
+    # Ronneberger et al. 2015, Fig. 1: each crop is centred on the up-convolved map it is joined to
+    a = cnncalc.summarize("unet")
+    assert not [d.message for d in a.diagnostics if d.code == "W103"]
 
 
 def test_a_broadcast_gate_leaves_the_field_of_the_full_size_path():
@@ -96,6 +158,60 @@ def test_efficientnet_and_mobilenet_v3_fields_stay_aligned():
     b0 = cnncalc.summarize("efficientnet_b0")
     head = [r for r in b0.layers if r.output_shape[1:] == (7, 7)][-1]
     assert head.rf.stride == (32, 32)
+
+
+_CONVS = st.lists(st.tuples(st.integers(1, 5), st.integers(1, 3), st.integers(0, 2), st.integers(1, 2)), max_size=3)
+_UP = st.one_of(
+    st.tuples(st.just("conv_transpose"), st.integers(1, 3), st.integers(0, 5), st.integers(0, 4)),  # s, k − s, p
+    st.tuples(st.sampled_from(["nearest", "linear", "bicubic"]), st.integers(1, 3), st.just(0), st.just(0)))
+
+
+def _reads(o, up):
+    """The inputs that output o of one upsampling layer reads (an unbounded line)."""
+    kind, s, extra, p = up
+    if kind == "conv_transpose":  # o + p = i·s + t, t = 0 … k − 1
+        k = s + extra
+        return {(o + p - t) // s for t in range(k) if (o + p - t) % s == 0}
+    x = Fraction(2 * o + 1, 2 * s) - Fraction(1, 2)  # PyTorch's source coordinate (align_corners=False)
+    i = x.numerator // x.denominator
+    if kind == "nearest" or x.denominator == 1:  # on a sample: the other taps weigh 0
+        return {o // s} if kind == "nearest" else {i}
+    return {"linear": {i, i + 1}, "bicubic": {i - 1, i, i + 1, i + 2}}[kind]
+
+
+@settings(max_examples=150, deadline=None)
+@given(_CONVS, _UP)
+def test_upsampling_field_against_the_pixels_it_reads(convs, up):
+    """After any conv stack, a transposed conv or an upsampling: r is the widest output's field
+    and the field's centre is where the outputs' centres lie on average over one period."""
+    kind, s, extra, p = up
+    p = min(p, s + extra - 1) if kind == "conv_transpose" else 0
+    up = (kind, s, extra, p)
+    last = (f"{{type: conv_transpose1d, out_channels: 1, kernel_size: {s + extra}, stride: {s}, padding: {p}}}"
+            if kind == "conv_transpose" else f"{{type: upsample, scale_factor: {s}, mode: {kind}}}")
+    text = "name: p\ninput: [1, 64]\nlayers:\n" + "".join(
+        f"  - {{type: conv1d, out_channels: 1, kernel_size: {k}, stride: {st_}, padding: {pd}, dilation: {d}}}\n"
+        for k, st_, pd, d in convs) + f"  - {last}\n"
+    a = analyze(load_string(text))
+    if not a.ok:
+        return
+
+    def deps(o, depth):  # the input pixels that output o of the conv stack's layer `depth` reads
+        if depth == 0:
+            return {o}
+        k, st_, pd, d = convs[depth - 1]
+        return set().union(*(deps(o * st_ - pd + t * d, depth - 1) for t in range(k)))
+
+    def field(o):
+        return set().union(*(deps(i, len(convs)) for i in _reads(o, up)))
+
+    rf = a.layers[-1].rf
+    r, stride, pad = rf.size[0], rf.stride[0], rf.padding[0]
+    seen = [field(o) for o in range(20, 20 + s)]
+    assert max(max(f) - min(f) + 1 for f in seen if f) == r
+    offsets = [Fraction(min(f) + max(f), 2) - (o * stride - pad + Fraction(r - 1, 2))
+               for o, f in zip(range(20, 20 + s), seen) if f]
+    assert sum(offsets) == 0 or len(offsets) < s  # a transposed kernel shorter than its stride leaves holes
 
 
 _layers = st.lists(st.tuples(st.integers(1, 5), st.integers(1, 3), st.integers(0, 2), st.integers(1, 2)),

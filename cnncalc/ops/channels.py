@@ -137,7 +137,7 @@ class PixelShuffle(Op):
 
     def rf_window(self, a, ins):
         r = a.upscale_factor
-        return Window((1, 1), (r, r), ((0, 0), (0, 0)), (1, 1), transposed=True)
+        return Window((r, r), (r, r), ((0, 0), (0, 0)), (1, 1), transposed=True)  # output j reads input j // r
 
     def forward(self, a, xs, w):
         x = xs[0]

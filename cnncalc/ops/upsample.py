@@ -83,8 +83,13 @@ class Upsample(Op):
         n = len(ins[0]) - 1
         if a.scale_factor is None:
             return None  # a ratio of sizes, not a whole factor: the field is left as it is
+        # the transposed convolution reading the same inputs (receptive_field.py): nearest k = s,
+        # p = 0; linear k = 2s, p = s/2; bicubic k = 4s, p = 3s/2 (align_corners=True is not
+        # translation-invariant; it is given the same field)
         taps = {"nearest": 1, "bicubic": 4}.get(a.mode, 2)
-        return Window((taps,) * n, a.scale_factor, ((0, 0),) * n, (1,) * n, transposed=True)
+        kernel = tuple(taps * s if s > 1 else 1 for s in a.scale_factor)  # ×1 copies its input
+        pad = tuple(((taps - 1) * Fraction(s, 2) if s > 1 else 0,) * 2 for s in a.scale_factor)
+        return Window(kernel, a.scale_factor, pad, (1,) * n, transposed=True)
 
     def forward(self, a, xs, w):
         import numpy as np
