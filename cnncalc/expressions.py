@@ -5,7 +5,7 @@ A string value that starts with `$` is an expression (`$planes * 4`,
 interpolated (`"denselayer${i + 1}"`). Expressions are parsed with `ast` and evaluated
 by a small whitelist interpreter: integers, booleans, strings, lists and their items
 (`depths[i]`), arithmetic, comparisons, `and/or/not`, `a if c else b`, and the functions
-`min`, `max`, `abs`, `floor`, `ceil` and `make_divisible`. There is no attribute access and
+`min`, `max`, `abs`, `floor`, `ceil`, `len` and `make_divisible`. There is no attribute access and
 no other call.
 
 Arithmetic is exact. `/` gives a fraction, not a float (7/2 is 7/2), and a decimal
@@ -84,8 +84,14 @@ def _minmax(fn):
     return call
 
 
+def _len(value):
+    if not isinstance(value, (list, str)):
+        raise TypeError(f"len() needs a list or a string, got {type(value).__name__}")
+    return len(value)
+
+
 _FUNCS = {"min": _minmax(min), "max": _minmax(max), "abs": abs, "floor": math.floor, "ceil": math.ceil,
-          "make_divisible": make_divisible}
+          "len": _len, "make_divisible": make_divisible}
 
 
 class Unbound(Exception):
@@ -371,4 +377,4 @@ def _eval(node, env, expr: Expr):
         return seq[index]
     raise fail("E110", f"'{ast.unparse(node)}' is not allowed in an expression ('{expr.text}')", expr.pos,
                "allowed: numbers, names, lists and list[i], + - * / // % **, comparisons, and/or/not, "
-               "a if c else b, min/max/abs/floor/ceil/make_divisible")
+               "a if c else b, min/max/abs/floor/ceil/len/make_divisible")

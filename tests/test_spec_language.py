@@ -330,6 +330,21 @@ def test_list_arguments_are_indexed():
     assert [d.message for d in bad.errors] == ["cannot evaluate 'w[3]': index 3 is outside a list of 1"]
 
 
+def test_len_counts_a_table_of_rows():
+    a = _net("""
+        name: t
+        input: [3, 8, 8]
+        args: {rows: [[4, 1], [8, 2], [16, 1]]}
+        layers:
+          - {type: conv2d, name: "c${i}", repeat: $len(rows), out_channels: $rows[i][0], kernel_size: 1,
+             stride: $rows[i][1]}
+          - {type: conv2d, out_channels: $len(rows) * len('ab'), kernel_size: 1}
+        """)
+    assert [r.output_shape for r in a.layers] == [(4, 8, 8), (8, 4, 4), (16, 4, 4), (6, 4, 4)]
+    bad = _net("name: t\ninput: [3, 8, 8]\nlayers:\n  - {type: conv2d, out_channels: $len(3), kernel_size: 1}\n")
+    assert [d.message for d in bad.errors] == ["cannot evaluate 'len(3)': len() needs a list or a string, got int"]
+
+
 def test_positions_after_an_expression_in_a_flow_mapping_are_exact():
     line = "  - {type: conv2d, out_channels: $max(1, [8, 4][0]), kernel_size: [1, $2], strid: 2}"
     a = _net("name: t\ninput: [3, 8, 8]\nlayers:\n" + line + "\n")
