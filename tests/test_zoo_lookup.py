@@ -48,3 +48,20 @@ def test_an_unknown_name_suggests_a_variant(folder):
     with pytest.raises(CnnError) as info:
         zoo.resolve("fam_smal")
     assert info.value.diagnostics[0].hint == "did you mean 'fam_small'?"
+
+
+@pytest.mark.parametrize("text,names", [
+    ("variants:\n  a: {w: 1}\n  # b: commented out\n  c:\n    w: 2\n    d: {x: 1}\nlayers: []\n", ("a", "c")),
+    ("variants: {a: {w: 1}, b: {w: 2}}  # flow style\nlayers: []\n", ("a", "b")),
+    ("variants:   # the family\n    big.v2: {w: 1}\n\n    small-v2:\n      w: 2\n", ("big.v2", "small-v2")),
+    ("layers: []\n", ()),
+])
+def test_variant_names_are_read_from_the_text_as_yaml_would(tmp_path, text, names):
+    p = tmp_path / "f.yaml"
+    p.write_text(text)
+    assert zoo.variants_of(p) == zoo._parsed_variants(text, p) == names
+
+
+def test_every_bundled_files_variants_read_as_yaml_reads_them():
+    for p in zoo.architectures_dir().glob("*.yaml"):
+        assert zoo.variants_of(p) == zoo._parsed_variants(p.read_text(encoding="utf-8"), p), p.name
