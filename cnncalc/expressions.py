@@ -30,6 +30,7 @@ or list is bounded, and an expression has at most 500 nodes, nested at most 50 d
 from __future__ import annotations
 
 import ast
+import functools
 import math
 import operator
 import re
@@ -63,6 +64,7 @@ _CMPOPS = {
     ast.GtE: operator.ge,
 }
 _INTERP = re.compile(r"\$\{([^}]*)\}")
+_MISSING = object()
 
 
 def make_divisible(v, divisor=8, min_value=None):
@@ -117,6 +119,7 @@ class Expr:
     text: str
     pos: Pos
     tree: ast.AST = field(compare=False, repr=False)
+    run: object = field(default=None, compare=False, repr=False)  # env -> value (_compile)
 
 
 @dataclass(frozen=True)
@@ -150,7 +153,10 @@ class Deferred:
         return evaluate(self.expr, {**env, **own})
 
 
+@functools.lru_cache(maxsize=4096)
 def _parse(text: str, pos: Pos) -> Expr:
+    """An Expr, parsed and compiled once per place in the spec (a block's defaults are read
+    again at every use of the block: 117 times in EfficientNet-B7)."""
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
@@ -164,7 +170,9 @@ def _parse(text: str, pos: Pos) -> Expr:
     if count > MAX_NODES or depth > MAX_DEPTH:
         raise fail("E110", f"expression '{text.strip()[:40]}…' is too long ({count} parts, {depth} deep; at most "
                            f"{MAX_NODES} parts, {MAX_DEPTH} deep)", pos, "split it over several block arguments")
-    return Expr(text.strip(), pos, tree.body)
+    expr = Expr(text.strip(), pos, tree.body)
+    object.__setattr__(expr, "run", _compile(tree.body, expr))
+    return expr
 
 
 def _size(node) -> tuple:
@@ -254,7 +262,7 @@ def evaluate(expr, env: dict):
     if isinstance(expr, _ListExpr):
         return [evaluate(v, env) if isinstance(v, Expr) else v for v in expr.items]
     try:
-        return _whole(_eval(expr.tree, env, expr))
+        return _whole(expr.run(env))
     except Unbound:
         raise
     except ZeroDivisionError:
@@ -279,8 +287,13 @@ def _exact(v):
     if isinstance(v, float):
         if not math.isfinite(v):
             raise ValueError(f"{v} is not a number an expression can use")
-        return Fraction(repr(v))
+        return _decimal(v)
     return v
+
+
+@functools.lru_cache(maxsize=1024)
+def _decimal(v: float) -> Fraction:
+    return Fraction(repr(v))  # 1.1 -> 11/10, as written (a spec repeats the same few decimals)
 
 
 def _bits(v) -> int:
@@ -321,60 +334,87 @@ def _binop(op, left, right, expr: Expr):
     return _check(_BINOPS[type(op)](left, right), expr)
 
 
-def _eval(node, env, expr: Expr):
+def _compile(node, expr: Expr):
+    """The tree as nested closures env -> value, built once per expression: a spec such as
+    EfficientNet-B7 evaluates its expressions ~2,400 times, and walking the tree each time
+    cost a third of expanding it. Every budget check of the interpreter stays in the closures;
+    a construct that is not allowed is refused here, before anything is evaluated."""
     if isinstance(node, ast.Constant):
         v = node.value
         if isinstance(v, (int, float, str, bool)) or v is None:
-            return _check(_exact(v), expr)
+            value = _check(_exact(v), expr)
+            return lambda env: value
     elif isinstance(node, ast.Name):
         if node.id in ("True", "False", "None"):
-            return {"True": True, "False": False, "None": None}[node.id]
-        if node.id not in env or isinstance(env[node.id], Deferred):
-            raise Unbound(node.id)  # unknown, or a block argument still waiting for its input shape
-        return _exact(env[node.id])
+            value = {"True": True, "False": False, "None": None}[node.id]
+            return lambda env: value
+        name = node.id
+
+        def load(env):
+            v = env.get(name, _MISSING)
+            if v is _MISSING or isinstance(v, Deferred):
+                raise Unbound(name)  # unknown, or a block argument still waiting for its input shape
+            return _exact(v) if isinstance(v, float) else v
+
+        return load
     elif isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
-        left, right = _eval(node.left, env, expr), _eval(node.right, env, expr)
-        return _binop(node.op, left, right, expr)
-    elif isinstance(node, ast.UnaryOp):
-        v = _eval(node.operand, env, expr)
-        if isinstance(node.op, ast.USub):
-            return -v
-        if isinstance(node.op, ast.UAdd):
-            return +v
-        if isinstance(node.op, ast.Not):
-            return not v
+        left, right, op = _compile(node.left, expr), _compile(node.right, expr), node.op
+        if isinstance(op, (ast.Pow, ast.Mult, ast.Mod)):
+            return lambda env: _binop(op, left(env), right(env), expr)
+        fn = _BINOPS[type(op)]
+        return lambda env: _check(fn(left(env), right(env)), expr)
+    elif isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd, ast.Not)):
+        operand = _compile(node.operand, expr)
+        fn = {ast.USub: operator.neg, ast.UAdd: operator.pos, ast.Not: operator.not_}[type(node.op)]
+        return lambda env: fn(operand(env))
     elif isinstance(node, ast.BoolOp):
-        result = isinstance(node.op, ast.And)
-        for v in node.values:
-            result = _eval(v, env, expr)
-            if bool(result) != isinstance(node.op, ast.And):
-                return result
-        return result
-    elif isinstance(node, ast.Compare):
-        left = _eval(node.left, env, expr)
-        for op, comp in zip(node.ops, node.comparators):
-            if type(op) not in _CMPOPS:
-                break
-            right = _eval(comp, env, expr)
-            if not _CMPOPS[type(op)](left, right):
-                return False
-            left = right
-        else:
+        values, is_and = [_compile(v, expr) for v in node.values], isinstance(node.op, ast.And)
+
+        def boolean(env):
+            result = is_and
+            for v in values:
+                result = v(env)
+                if bool(result) != is_and:
+                    return result
+            return result
+
+        return boolean
+    elif isinstance(node, ast.Compare) and all(type(op) in _CMPOPS for op in node.ops):
+        first = _compile(node.left, expr)
+        rest = [(_CMPOPS[type(op)], _compile(c, expr)) for op, c in zip(node.ops, node.comparators)]
+
+        def compare(env):
+            left = first(env)
+            for op, comp in rest:
+                right = comp(env)
+                if not op(left, right):
+                    return False
+                left = right
             return True
+
+        return compare
     elif isinstance(node, ast.IfExp):
-        return _eval(node.body if _eval(node.test, env, expr) else node.orelse, env, expr)
+        test, body, orelse = _compile(node.test, expr), _compile(node.body, expr), _compile(node.orelse, expr)
+        return lambda env: body(env) if test(env) else orelse(env)
     elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _FUNCS \
-            and not node.keywords:
-        return _check(_FUNCS[node.func.id](*[_eval(a, env, expr) for a in node.args]), expr)
-    elif isinstance(node, (ast.List, ast.Tuple)):
-        return _check([_eval(e, env, expr) for e in node.elts], expr)
+            and not node.keywords and not any(isinstance(a, ast.Starred) for a in node.args):
+        fn, args = _FUNCS[node.func.id], [_compile(a, expr) for a in node.args]
+        return lambda env: _check(fn(*[a(env) for a in args]), expr)
+    elif isinstance(node, (ast.List, ast.Tuple)) and not any(isinstance(e, ast.Starred) for e in node.elts):
+        items = [_compile(e, expr) for e in node.elts]
+        return lambda env: _check([i(env) for i in items], expr)
     elif isinstance(node, ast.Subscript) and not isinstance(node.slice, ast.Slice):
-        seq, index = _eval(node.value, env, expr), _eval(node.slice, env, expr)
-        if not isinstance(seq, (list, str)) or isinstance(index, bool) or not isinstance(index, int):
-            raise TypeError("only a list (or a string) can be indexed, by a whole number")
-        if not -len(seq) <= index < len(seq):
-            raise TypeError(f"index {index} is outside a list of {len(seq)}")
-        return seq[index]
+        seq_of, index_of = _compile(node.value, expr), _compile(node.slice, expr)
+
+        def item(env):
+            seq, index = seq_of(env), index_of(env)
+            if not isinstance(seq, (list, str)) or isinstance(index, bool) or not isinstance(index, int):
+                raise TypeError("only a list (or a string) can be indexed, by a whole number")
+            if not -len(seq) <= index < len(seq):
+                raise TypeError(f"index {index} is outside a list of {len(seq)}")
+            return seq[index]
+
+        return item
     raise fail("E110", f"'{ast.unparse(node)}' is not allowed in an expression ('{expr.text}')", expr.pos,
                "allowed: numbers, names, lists and list[i], + - * / // % **, comparisons, and/or/not, "
                "a if c else b, min/max/abs/floor/ceil/len/make_divisible")
