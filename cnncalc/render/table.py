@@ -45,7 +45,7 @@ def render_table(analysis, mem, console, layout: str = "chw", extra: tuple = (),
     shape = analysis.input_shape
     title = f"{analysis.name} — input {fmt.shape(shape, layout)} ({layout_name(shape, layout)})"
     cols = columns(extra, depth)
-    print_aligned(console, title, cols, layer_rows(analysis, mem, layout, depth=depth, wanted=extra))
+    print_aligned(console, title, cols, layer_rows(analysis, mem, cols, layout, depth=depth))
     console.print()
     pairs = footer(analysis, mem)
     left = max(len(label) for label, _ in pairs)

@@ -16,7 +16,7 @@ def to_markdown(analysis, mem, layout: str = "chw", extra: tuple = (), depth: in
     lines = [f"**{analysis.name}** — input {fmt.shape(analysis.input_shape, layout)}", "",
              "| " + " | ".join(c.header for c in cols) + " |",
              "|" + "|".join("---:" if c.numeric else "---" for c in cols) + "|"]
-    for row in layer_rows(analysis, mem, layout, depth=depth, wanted=extra):
+    for row in layer_rows(analysis, mem, cols, layout, depth=depth):
         lines.append("| " + " | ".join(row[c.key].replace("|", "\\|") for c in cols) + " |")
     lines.append("")
     lines.extend(f"- {label}: {value}" for label, value in footer(analysis, mem))
@@ -35,7 +35,7 @@ def to_csv(analysis, mem, layout: str = "chw", extra: tuple = (), depth: int | N
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow([c.key for c in cols])
-    for row in layer_rows(analysis, mem, layout, raw_numbers=True, depth=depth, wanted=extra):
+    for row in layer_rows(analysis, mem, cols, layout, raw_numbers=True, depth=depth):
         w.writerow([row[c.key] for c in cols])
     return buf.getvalue()
 
