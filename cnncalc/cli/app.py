@@ -179,6 +179,27 @@ def parse_bytes(text: str) -> int:
 
 
 
+def run() -> None:
+    """The console script and `python -m cnncalc`: main(), then a quick exit.
+
+    Once the output is flushed nothing is left to do, yet tearing down the interpreter (every
+    module, and the 864 layers of an EfficientNet-B7 summary) took ~30 ms of a 0.3 s budget;
+    os._exit skips it. Tests call main(), which exits normally."""
+    import os
+
+    code = 0
+    try:
+        main()
+    except SystemExit as e:
+        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed or broken stream: nothing more can be said there
+            pass
+    os._exit(code)
+
+
 def main() -> None:
     """Console entry point: no traceback ever reaches the user."""
     try:
