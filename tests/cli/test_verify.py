@@ -65,3 +65,20 @@ def test_float64(cli):
     data = json.loads(cli("verify", "alexnet_torchvision", "--input", "3x64x64", "--dtype", "float64",
                           "--format", "json").out)
     assert data["ok"] and data["dtype"] == "float64"
+
+
+def test_every_bundled_model_runs_under_the_default_memory_limit():
+    # the limit `verify` applies without --max-memory (2 GiB); the largest is U-Net at 572×572
+    from cnncalc.zoo import bundled_names
+
+    over = {name: estimate_peak_bytes(cnncalc.summarize(name), 1) for name in bundled_names()}
+    assert {name: b for name, b in over.items() if b > 2 * 2**30} == {}
+
+
+def test_verify_runs_the_modern_zoo(cli):
+    # one of each new family end to end (the oracle suite compares every model with torchvision)
+    for name in ("mobilenet_v3_small", "squeezenet1_1", "shufflenet_v2_x0_5"):
+        data = json.loads(cli("verify", name, "--format", "json").out)
+        assert data["ok"], name
+        assert sum(layer["weights_allocated"] for layer in data["layers"]) == \
+            cnncalc.summarize(name).totals.params, name
