@@ -121,6 +121,9 @@ class Expr:
     tree: ast.AST = field(compare=False, repr=False)
     run: object = field(default=None, compare=False, repr=False)  # env -> value (_compile)
 
+    def __str__(self) -> str:
+        return f"${self.text}"  # as written in the spec
+
 
 @dataclass(frozen=True)
 class Template:
@@ -128,6 +131,10 @@ class Template:
 
     parts: tuple  # str | Expr
     pos: Pos
+
+    def __str__(self) -> str:
+        """As written in the spec: 'conv.${e + 2}'."""
+        return "".join(f"${{{p.text}}}" if isinstance(p, Expr) else p for p in self.parts)
 
 
 @dataclass(frozen=True)

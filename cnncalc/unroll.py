@@ -170,7 +170,7 @@ def _stand_in(run: Run, names: NameTable, item: Item, prev: str, ins: list | Non
         ref = evaluate(run, names, value, pos, "else:")
         return names.resolve(layer_ref(ref), pos, "", run) if ref is not None else None
     if item.inputs and len(item.inputs) > 1:
-        shown = ", ".join(f"${v.text}" if hasattr(v, "text") else str(v) for v, _ in item.inputs)
+        shown = ", ".join(str(v) for v, _ in item.inputs)  # as written: conv.${e + 2}, $skip
         run.error("E113", f"this layer has several inputs ({shown}); when it is dropped, which one stands in for it "
                           f"is not said", item.when_pos, f"add else: <name> (e.g. else: {shown.split(', ')[-1]}), "
                                                          f"the layer that replaces it when `when:` is false",

@@ -45,6 +45,16 @@ def test_dropping_a_layer_with_several_inputs_must_say_which_stands_in():
     assert "add else: <name> (e.g. else: conv)" in err.hint
 
 
+def test_the_stand_in_message_shows_computed_names_as_written():
+    # found writing MobileNetV2 from the README: the message printed Template(parts=(…), pos=Pos(…))
+    a = _analyze(RESIDUAL.replace("name: conv,", 'name: "conv${1 + 1}",').replace("[input, conv]",
+                                                                                 '[input, "conv${1 + 1}"]') % "")
+    (err,) = a.errors
+    assert err.message == ("this layer has several inputs (input, conv${1 + 1}); when it is dropped, which one "
+                           "stands in for it is not said")
+    assert "add else: <name> (e.g. else: conv${1 + 1})" in err.hint
+
+
 def test_else_names_the_stand_in():
     a = _analyze(RESIDUAL % ", else: conv")
     assert a.ok, [d.format() for d in a.diagnostics]
@@ -76,6 +86,22 @@ def test_a_layer_no_path_to_the_output_uses_is_a_warning_naming_it():
     (w,) = [d for d in a.diagnostics if d.code == "W104"]
     assert w.message == "side: its output is never used on the way to the model output (main)"
     assert w.pos.line == 4 and a.ok
+
+
+def test_an_error_before_the_output_does_not_call_the_layers_feeding_it_unused():
+    # found writing U-Net from the README: one E204 at a concat came with 7 W104s naming a
+    # crop "the model output" and blaming the encoder layers its skip connections read
+    a = _analyze("""
+        name: t
+        input: [3, 16, 16]
+        layers:
+          - {type: conv2d, name: enc, out_channels: 4, kernel_size: 3, padding: 1}
+          - {type: maxpool2d, name: pool, kernel_size: 2}
+          - {type: center_crop, name: crop, inputs: [enc], size: 4}
+          - {type: concat, name: join, inputs: [crop, pool]}
+          - {type: conv2d, name: head, out_channels: 2, kernel_size: 1}
+        """)
+    assert [(d.code, d.pos.line) for d in a.diagnostics] == [("E204", 7)]
 
 
 def test_an_acknowledged_unused_layer_is_quiet():
