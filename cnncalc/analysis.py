@@ -224,9 +224,12 @@ def analyze(graph: Graph, input_shape: tuple | None = None, strict: bool = False
         macs=sum(r.macs for r in results),
     )
     last = graph.nodes[-1].name if graph.nodes else INPUT
-    output = alias.get(last, last) if alias.get(last, last) in {r.name for r in results} else \
-        (results[-1].name if results else "")
-    everything = [*graph.diagnostics, *_dedupe(diags), *_unused(graph, results, output)]
+    reached = alias.get(last, last) in {r.name for r in results}
+    output = alias.get(last, last) if reached else (results[-1].name if results else "")
+    # W104 only when the model output was reached: after an error upstream of it, "unused" would
+    # blame layers that feed the broken one
+    unused = _unused(graph, results, output) if reached else []
+    everything = [*graph.diagnostics, *_dedupe(diags), *unused]
     everything.sort(key=sort_key)
     return Analysis(graph, shape0, tuple(results), totals, tuple(everything), output)
 
