@@ -88,6 +88,9 @@ def test_spatial_mismatch_at_concat(cli, spec_file):
     assert code == 1
     assert d["message"] == "concat_1: concat inputs have different heights/widths: p 3×16×16, input 3×32×32"
     assert d["line"] == 5
+    # the larger map can be cropped to the smaller, as U-Net does (found writing U-Net from the README)
+    assert d["hint"].endswith("crop input to p's size with {type: center_crop, inputs: [input], like: p} and "
+                              "concatenate that (U-Net's copy and crop), or bring p to input's size (upsample, pad)")
 
 
 def test_linear_after_unflattened_tensor_says_what_flatten_gives(cli, spec_file):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from .base import Formula, Op, OpError, Worked
 from .registry import register
+from .window import is_concrete
 
 
 def _describe(names, shapes) -> str:
@@ -76,6 +77,20 @@ class Multiply(_Elementwise2):
         return y
 
 
+def _crop_hint(names, first, other, j: int) -> str:
+    """U-Net's fix when one map is larger in every dimension: crop it to the other's size."""
+    if not names or len(names) <= j or not all(is_concrete(d) for d in (*first[1:], *other[1:])):
+        return ""
+    if all(a >= b for a, b in zip(first[1:], other[1:])):
+        big, small = names[0], names[j]
+    elif all(a <= b for a, b in zip(first[1:], other[1:])):
+        big, small = names[j], names[0]
+    else:
+        return ""
+    return (f"; crop {big} to {small}'s size with {{type: center_crop, inputs: [{big}], like: {small}}} "
+            f"and concatenate that (U-Net's copy and crop), or bring {small} to {big}'s size (upsample, pad)")
+
+
 @register
 class Concat(Op):
     name = "concat"
@@ -86,11 +101,12 @@ class Concat(Op):
     def infer(self, a, ins, ctx):
         _same_rank("concat", ins, ctx)
         first = ins[0]
-        for s in ins[1:]:
+        for j, s in enumerate(ins[1:], start=1):
             if s[1:] != first[1:]:
                 what = "heights/widths" if len(first) == 3 else "sizes"
                 raise OpError("E204", f"concat inputs have different {what}: " + _describe(ctx.input_names, ins),
-                              "only the channel count may differ between concatenated tensors")
+                              "only the channel count may differ between concatenated tensors"
+                              + _crop_hint(ctx.input_names, first, s, j))
         return (sum(s[0] for s in ins), *first[1:])
 
     def worked(self, a, ins, out):
