@@ -26,6 +26,7 @@ class Explanation(NamedTuple):
     worked: Worked
     field: str  # the receptive-field step, or "" when space is gone
     diagnostics: tuple
+    read: int = 0  # inputs whose values the layer reads; the rest lend their size (center_crop's like:)
 
 
 def explain_layer(analysis, name: str, where=Option("LAYER")) -> Explanation:
@@ -34,8 +35,9 @@ def explain_layer(analysis, name: str, where=Option("LAYER")) -> Explanation:
     if r is None:
         hint = did_you_mean(name, by_name) or "`cnncalc summarize SPEC` lists the layer names"
         raise fail("E004", f"no layer named '{name}' in {analysis.name}", where, hint)
+    used = r.inputs[:r.op.field_inputs(len(r.inputs))]  # center_crop's like: lends its size, not its pixels
     fields = [input_field(analysis.input_shape) if i == INPUT else (by_name[i].rf if i in by_name else None)
-              for i in r.inputs]
+              for i in used]
     known = [(f, s) for f, s in zip(fields, r.input_shapes) if f is not None]
     field = ""
     if known and r.rf is not None:
@@ -44,4 +46,5 @@ def explain_layer(analysis, name: str, where=Option("LAYER")) -> Explanation:
         if len(known) > 1:
             field = f"union of the inputs' fields: {before}; then {field}"
     diags = tuple(d for d in analysis.diagnostics if d.message.startswith(f"{name}: "))
-    return Explanation(r.name, r.type, r.pos, r.inputs, r.input_shapes, r.output_shape, r.worked(), field, diags)
+    return Explanation(r.name, r.type, r.pos, r.inputs, r.input_shapes, r.output_shape, r.worked(), field, diags,
+                       len(used))

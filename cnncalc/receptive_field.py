@@ -173,7 +173,8 @@ def worked(before: RF, window) -> str:
             continue
         parts.append(f"{name('r')} = {before.size[j]} + ({ext} − 1)·{before.stride[j]} = {after.size[j]}, "
                      f"{name('S')} = {before.stride[j]}·{s} = {after.stride[j]}, "
-                     f"{name('P')} = {before.padding[j]} + {p0}·{before.stride[j]} = {after.padding[j]}")
+                     f"{name('P')} = {before.padding[j]} {'−' if p0 < 0 else '+'} {abs(p0)}·{before.stride[j]} = "
+                     f"{after.padding[j]}")
     return "; ".join(parts)
 
 

@@ -131,7 +131,7 @@ def list_models(fmt: TextOrJson = Format.table) -> None:
 @app.command()
 def explain(
     spec: Spec,
-    layer: Annotated[str, typer.Argument(help="The layer's name, as `summarize` prints it.")],
+    layer: Annotated[Optional[str], typer.Argument(help="The layer's name, as `summarize` prints it.")] = None,
     input: InputShape = None,
     layout: LayoutOpt = Layout.chw,
     fmt: TextOrJson = Format.table,
@@ -140,10 +140,31 @@ def explain(
     """Show one layer's formulas with its numbers substituted: output size, params, MACs, receptive field."""
     from ..explain import explain_layer
 
+    if layer is None:
+        _explain_needs_a_layer(spec)
     analysis = analysis_for(spec, input, layout.value, args=arg)
     no_symbols(analysis, ("--input", True))
     analysis.raise_for_errors()
     print_explanation(explain_layer(analysis, layer), layout.value, fmt)
+
+
+def _explain_needs_a_layer(spec: str):
+    """`cnncalc explain conv`: an op's name where a spec was expected is a common first try."""
+    from ..errors import CnnError, Option, fail
+    from ..ops.registry import find_op
+    from ..zoo import resolve
+
+    try:
+        resolve(spec)
+        is_spec = True
+    except CnnError:
+        is_spec = False
+    if not is_spec and find_op(spec) is not None:
+        raise fail("E004", f"explain takes a spec and one of its layers; '{spec}' is an op", Option("LAYER"),
+                   f"`cnncalc ops {spec}` shows an op's arguments and formulas; `cnncalc explain alexnet conv1` "
+                   "works a layer through with its numbers")
+    raise fail("E004", "explain needs the name of a layer", Option("LAYER"),
+               f"`cnncalc summarize {spec}` lists its layers; e.g. cnncalc explain alexnet conv1")
 
 
 def print_explanation(e, layout: str, fmt: Format, preface: tuple = ()) -> None:
@@ -186,10 +207,23 @@ def check(
 
 
 @app.command()
-def ops() -> None:
-    """List the ops a spec can use, with their aliases and arguments."""
+def ops(
+    name: Annotated[Optional[str], typer.Argument(help="One op, in any of its spellings: its "
+                                                       "arguments and formulas.")] = None,
+) -> None:
+    """List the ops a spec can use, with their aliases and arguments; or one op in full."""
     from ..ops import FAMILIES, REGISTRY
-    from ..render.console import console
-    from ..render.reports import render_ops
+    from ..render.console import console, print_lines
+    from ..render.reports import op_lines, render_ops
 
-    render_ops(REGISTRY, FAMILIES, console())
+    if name is None:
+        render_ops(REGISTRY, FAMILIES, console())
+        return
+    from ..errors import Option, did_you_mean, fail
+    from ..ops.registry import all_spellings, find_op
+
+    op = find_op(name)
+    if op is None:
+        raise fail("E004", f"no op called '{name}'", Option("NAME"),
+                   did_you_mean(name, all_spellings()) or "`cnncalc ops` lists them all")
+    print_lines(op_lines(op), console())

@@ -6,7 +6,8 @@ from . import fmt
 
 
 def explanation_lines(e, layout: str = "chw") -> list:
-    ins = ", ".join(f"{fmt.shape(s, layout)} (from {i})" for i, s in zip(e.inputs, e.input_shapes))
+    ins = ", ".join(f"{fmt.shape(s, layout)} ({'from' if k < e.read else 'the size of'} {i})"
+                    for k, (i, s) in enumerate(zip(e.inputs, e.input_shapes)))
     where = f" — {e.pos}" if e.pos else ""
     lines = [f"{e.name} ({e.op}){where}", f"  input   {ins}", f"  output  {fmt.shape(e.output_shape, layout)}", ""]
     label = "shape"

@@ -15,7 +15,14 @@ def validate_line(spec: str, analysis) -> str:
     t = analysis.totals
     n = len(analysis.layers)
     return (f"{spec}: valid — {n} layer{'s' * (n != 1)}, output {fmt.shape(analysis.output_shape)}, "
-            f"{fmt.count(t.params)} params, {fmt.count(t.macs)} MACs" + (f", {n_warn} warning(s)" if n_warn else ""))
+            f"{fmt.count(t.params)} params{_trainable(t)}, {fmt.count(t.macs)} MACs"
+            + (f", {n_warn} warning(s)" if n_warn else ""))
+
+
+def _trainable(t) -> str:
+    """' (3,504,872 trainable)' when buffers are counted too: that is the figure torchvision's
+    num_params and Keras' "Trainable params" print, so a user checking a model sees it first."""
+    return f" ({fmt.count(t.trainable_params)} trainable)" if t.non_trainable_params else ""
 
 
 def diagnostics_json(valid: bool, diagnostics) -> str:
@@ -74,6 +81,54 @@ def render_ops(registry, families, console) -> None:
         members = sorted({(r, op.name) for r, op in f.members.items()})
         fam.add_row(f.name, ", ".join(f.aliases), ", ".join(f"{name} ({fmt_rank(r)})" for r, name in members))
     console.print(fam)
+
+
+def op_lines(op) -> list:
+    """One op (or a rank-free spelling) in full: spellings, inputs, arguments, and the formulas
+    as its module documents them (the one place they are defined)."""
+    import inspect
+    import sys as _sys
+
+    from ..ops.base import REQUIRED
+
+    members = getattr(op, "members", None)
+    import re
+
+    summary = re.sub(r"^(\{n\}|\d)-D ", "", op.summary) if members else op.summary
+    lines = [f"{op.name} — {summary}"]
+    if op.aliases:
+        lines.append(f"  also accepted  {', '.join(op.aliases)}")
+    if members:
+        chosen = sorted({(r, m.name) for r, m in members.items()})
+        lines.append("  follows the input's rank: " + ", ".join(f"{name} ({fmt_rank(r)})" for r, name in chosen))
+    n_in = (str(op.min_inputs) if op.min_inputs == op.max_inputs else
+            f"{op.min_inputs} or more" if op.max_inputs is None else f"{op.min_inputs}–{op.max_inputs}")
+    lines.append(f"  inputs         {n_in}, each {op.expected_input()}")
+    if op.args:
+        lines.append("  arguments      (* required)")
+        width = max(len(a.name) for a in op.args) + 1
+        for a in op.args:
+            bits = []
+            if a.ref:
+                bits.append("the name of a layer, which lends its size (not its values); the tensor worked "
+                            "on is the layer's input (inputs:)")
+            if a.default is None:
+                bits.append("optional")
+            elif a.default is not REQUIRED:
+                bits.append(f"default {a.default!r}")
+            if a.aliases:
+                bits.append(f"also {', '.join(a.aliases)}")
+            if a.doc:
+                bits.append(a.doc)
+            star = "*" if a.default is REQUIRED else " "
+            lines.append(f"    {a.name + star:{width}} {'; '.join(bits)}".rstrip())
+    sample = next(iter(members.values())) if members else op
+    module = _sys.modules.get(type(sample).__module__)
+    doc = inspect.getdoc(module) if module is not None else None
+    if doc:
+        path = type(sample).__module__.replace(".", "/") + ".py"
+        lines += ["", f"  formulas and conventions ({path}):", *(f"    {line}".rstrip() for line in doc.splitlines())]
+    return lines
 
 
 def fmt_rank(tensor_rank: int) -> str:

@@ -21,6 +21,15 @@ def test_explain_grouped_conv_and_linear(cli):
     assert "params  9216·4096 + 4096 = 37,752,832" in out
 
 
+def test_explain_a_unet_crop(cli):
+    # Ronneberger et al. 2015, Fig. 1: the 64×64 map of the 4th level cropped to 56×56, 4 pixels
+    # off each side. Its field: four unpadded 3×3 convs per level and three 2×2 pools give
+    # r = 68, S = 8 (Araujo et al.'s recurrence); cropping 4 of those pixels moves P by 4·8.
+    out = cli("explain", "unet", "up1.crop").out
+    assert "input   512×64×64 (from down4.relu2), 512×56×56 (the size of up1.upconv)" in out
+    assert "field   r = 68 + (1 − 1)·8 = 68, S = 8·1 = 8, P = 0 − 4·8 = -32" in out
+
+
 def test_explain_unknown_layer_is_a_usage_error(cli):
     res = cli("explain", "alexnet", "conv9")
     assert res.code == 2
@@ -101,3 +110,26 @@ def test_calculator_errors_exit_1(cli):
     res = cli("conv", "--input", "3x4x4", "--filters", "8", "--kernel", "7")
     assert res.code == 1
     assert "kernel height 7 is larger than the padded input height 4 + 0 = 4" in res.err
+
+
+def test_explain_with_an_op_name_points_to_the_op_reference(cli):
+    # a reader's first try (found writing U-Net from the README): `cnncalc explain conv`
+    res = cli("explain", "conv")
+    assert res.code == 2
+    assert "LAYER: error[E004]: explain takes a spec and one of its layers; 'conv' is an op" in res.err
+    assert "`cnncalc ops conv` shows an op's arguments and formulas" in res.err
+    res = cli("explain", "alexnet")
+    assert res.code == 2 and "LAYER: error[E004]: explain needs the name of a layer" in res.err
+
+
+def test_ops_name_shows_one_op_with_its_formulas(cli):
+    out = cli("ops", "Conv2D").out  # any spelling
+    assert out.startswith("conv2d — 2-D convolution")
+    assert "    out_channels* also filters" in out
+    # the formulas where they are defined (cnncalc/ops/conv.py), e.g. the transposed conv's MACs
+    assert "MACs    ΠI·C_in·(Πk·C_out/groups)" in out
+    crop = cli("ops", "center_crop").out
+    assert "like  the name of a layer, which lends its size (not its values)" in crop
+    res = cli("ops", "centre_crop")
+    assert res.code == 2 and "NAME: error[E004]: no op called 'centre_crop'" in res.err
+    assert "did you mean 'center_crop'?" in res.err
