@@ -24,5 +24,12 @@ def load_string(text: str, filename: str = "<string>", max_layers: int = DEFAULT
     return expand(parse_document(load_text(text, filename), filename), max_layers=max_layers)
 
 
-def summarize(ref: str, input_shape: tuple | None = None, max_layers: int = DEFAULT_MAX_LAYERS) -> Analysis:
-    return analyze(load(ref, max_layers), input_shape)
+def summarize(ref: str, input_shape: tuple | None = None, max_layers: int = DEFAULT_MAX_LAYERS,
+              args: dict | None = None) -> Analysis:
+    """A bundled name or a spec path -> Analysis, as `cnncalc summarize` computes it.
+
+    input_shape: channels-first, no batch ((3, 64, 64)); args: the model's arguments
+    ({"width": 0.75}, as --arg). A spec that cannot be read raises CnnError; a design with
+    errors does not: it returns an Analysis with .ok False, .errors, and the totals of the
+    layers that could be computed (call .raise_for_errors() to make it raise)."""
+    return analyze(load(ref, max_layers, args), input_shape)

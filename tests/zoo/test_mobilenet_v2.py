@@ -30,6 +30,10 @@ def test_equals_torchvision():
 def test_width_multiplier_equals_torchvision():
     a = cnncalc.analyze(cnncalc.load("mobilenet_v2", args={"width": 0.75}))
     tv.compare(a, "mobilenet_v2", width_mult=0.75)
+    # the README's Python example: the same arguments through summarize, at 160×160
+    b = cnncalc.summarize("mobilenet_v2", input_shape=(3, 160, 160), args={"width": 0.75})
+    tv.compare(b, "mobilenet_v2", width_mult=0.75)
+    assert b.layer("features.1.conv.0.0").output_shape == (24, 80, 80)
 
 
 def test_forward_equals_torchvision():
