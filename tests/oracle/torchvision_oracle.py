@@ -92,6 +92,16 @@ def published_ops(torchvision_name: str) -> float:
     return meta(torchvision_name)["_ops"]
 
 
+def bundled_equals_torchvision(name: str) -> None:
+    """The bundled spec `name` against torchvision's model of that name: compare(), and the
+    GFLOPS (multiply-adds) its weights table prints, to its three decimals."""
+    import cnncalc
+
+    a = cnncalc.summarize(name)
+    compare(a, name)
+    assert round(a.totals.macs / 1e9, 3) == published_ops(name)
+
+
 def forward_equal(analysis, torchvision_name: str, dtype: str = "float64", rtol: float = 1e-9, **kwargs) -> None:
     """cnncalc's NumPy forward pass and torchvision's on the same seeded weights and input."""
     from cnncalc.backend.runner import init_weights, run

@@ -22,9 +22,7 @@ def test_sizes_follow_table_2():
 
 
 def test_equals_torchvision():
-    a = cnncalc.summarize("mobilenet_v2")
-    tv.compare(a, "mobilenet_v2")
-    assert round(a.totals.macs / 1e9, 3) == tv.published_ops("mobilenet_v2")
+    tv.bundled_equals_torchvision("mobilenet_v2")
 
 
 def test_width_multiplier_equals_torchvision():
