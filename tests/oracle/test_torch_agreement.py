@@ -244,10 +244,12 @@ def _torch(stack):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             net = torch.nn.Sequential(*[_module(layer, n) for layer in stack["layers"]]).eval()
+            y = torch.zeros(1, stack["c"], *stack["sizes"])
             with torch.no_grad():
-                y = net(torch.zeros(1, stack["c"], *stack["sizes"]))
-        if y.numel() == 0:
-            raise RuntimeError("empty output")
+                for module in net:  # an empty tensor on the way counts as a refusal: PyTorch lets a
+                    y = module(y)   # transposed conv give a size 0 that an adaptive pool then turns into 1
+                    if y.numel() == 0:
+                        raise RuntimeError(f"empty output of {type(module).__name__}")
     except (RuntimeError, ValueError) as exc:
         return None, str(exc)
     trainable = sum(p.numel() for p in net.parameters())
