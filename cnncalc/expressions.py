@@ -251,9 +251,9 @@ class _ListExpr:
     """A list with deferred items, evaluated as one (Deferred.resolve calls evaluate on it)."""
 
     def __init__(self, items: list) -> None:
-        self.items = items
-        self.text = "[" + ", ".join(v.text if isinstance(v, Expr) else str(v) for v in items) + "]"
-        self.pos = next(v.pos for v in items if isinstance(v, Expr))
+        self.items = [_ListExpr(v) if isinstance(v, list) else v for v in items]  # nested lists too
+        self.text = "[" + ", ".join(v.text if isinstance(v, (Expr, _ListExpr)) else str(v) for v in self.items) + "]"
+        self.pos = next((v.pos for v in self.items if isinstance(v, (Expr, _ListExpr)) and v.pos is not None), None)
 
 
 def _unknown_name(name: str, expr: Expr, env: dict):
@@ -267,7 +267,7 @@ def _unknown_name(name: str, expr: Expr, env: dict):
 
 def evaluate(expr, env: dict):
     if isinstance(expr, _ListExpr):
-        return [evaluate(v, env) if isinstance(v, Expr) else v for v in expr.items]
+        return [evaluate(v, env) if isinstance(v, (Expr, _ListExpr)) else v for v in expr.items]
     try:
         return _whole(expr.run(env))
     except Unbound:

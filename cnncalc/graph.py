@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from types import MappingProxyType
 
 from .errors import CnnError, Diagnostic, Option, Pos, did_you_mean, fail
-from .expressions import parse_value, substitute
+from .expressions import Deferred, parse_value, substitute
 from .ops.base import REQUIRED, Args, Op
 from .names import INPUT, NameTable
 from .shapes import parse_shape
@@ -88,6 +88,8 @@ def expand(model: Model, max_layers: int = DEFAULT_MAX_LAYERS, max_depth: int = 
     input_shape = model.input_shape
     if model.input_value is not None:
         input_shape = _input_shape(run, model)
+        if not input_shape:  # nothing can be analysed without an input; its error is recorded
+            raise CnnError(tuple(_dedupe([*model.diagnostics, *run.diags])))
     top = NameTable("", INPUT, None, "", model.items, (), run.globals)
     with contextlib.suppress(Abort):  # a limit was hit; its diagnostic is recorded
         expand_items(run, top, ())
@@ -134,6 +136,10 @@ def _eval_top(run: Run, value, pos: Pos, env: dict):
 
 def _input_shape(run: Run, model: Model) -> tuple:
     value = _eval_top(run, model.input_value, model.input_pos, run.globals)
+    if isinstance(value, Deferred):  # `input: [$in_channels, …]`: the input has no input to read
+        run.error("E111", f"the model input cannot use the sizes of its own input ('{value.expr.text}')",
+                  model.input_pos, "give numbers, or the model's `args:` (e.g. [3, $size, $size])")
+        return ()
     try:
         return parse_shape(value, model.input_pos) if value is not None else ()
     except CnnError as e:

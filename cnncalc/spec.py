@@ -103,6 +103,9 @@ def parse_document(doc, filename: str) -> Model:
     else:
         items = parse_items(doc["layers"], doc.at("layers"), block_names, c)
     name = doc.get("name")
+    if name is not None and not isinstance(name, str):  # a tag or a list must not become a name
+        c.add("E111", f"`name:` must be a string, got {_kind(name)}", doc.at("name"), "e.g. name: my_net")
+        name = None
     model = Model(
         name=str(name) if name is not None else filename.rsplit("/", 1)[-1].rsplit(".", 1)[0],
         input_shape=input_shape, input_pos=input_pos, items=items, blocks=blocks, file=filename,
@@ -114,6 +117,12 @@ def parse_document(doc, filename: str) -> Model:
     if not (input_shape or input_value is not None) or "layers" not in doc:
         raise CnnError(c.diags)  # nothing can be analysed without an input and layers
     return model._replace(diagnostics=tuple(c.diags))
+
+
+def _kind(value) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    return "a list" if isinstance(value, list) else f"the {type(value).__name__} {value!r}"
 
 
 def _parse_args(args, pos: Pos, owner: str, c) -> tuple:
