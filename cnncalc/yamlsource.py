@@ -26,9 +26,9 @@ try:  # libyaml is ~10x faster; fall back to the pure-Python loader
 except AttributeError:  # pragma: no cover - depends on the PyYAML build
     _Loader = yaml.SafeLoader
 
-MAX_NODES = 1_000_000  # values built, counting each alias expansion again
+MAX_NODES = 250_000  # values built, counting each alias expansion again (10,000 layers of 25 values)
 MAX_DEPTH = 200  # nesting of mappings/sequences
-MAX_BYTES = 20 * 1024 * 1024
+MAX_BYTES = 8 * 1024 * 1024  # a 10,000-layer spec written out is under 1 MiB
 
 
 class LMap(dict):
@@ -121,74 +121,181 @@ def shield_expressions(text: str) -> str:
     return "".join(out)
 
 
+_STANDARD = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_STANDARD + t for t in ("str", "int", "float", "bool", "null")}
+_resolver = yaml.resolver.Resolver()
+
+
 class _Builder:
-    def __init__(self, filename: str, shielded: bool = False) -> None:
+    """Values built straight from the parser's events, each charged before it is built.
+
+    Walking events instead of composing a node tree first means a document over budget is
+    refused after MAX_NODES values, not after the whole tree is in memory. An alias is
+    charged the size of what it names each time it is used (a billion-laughs document is
+    refused at its first alias that crosses the budget) but shares the value already built.
+    """
+
+    def __init__(self, source: str, filename: str, shielded: bool) -> None:
+        self.loader = _Loader(source)
         self.filename = filename
         self.shielded = shielded
         self.count = 0
-        self.active: set[int] = set()
+        self.aliased = 0  # of count, the values charged through aliases (for the hint)
+        self.anchors: dict[str, tuple] = {}  # name -> (value, its size in values)
+        self.open: set[str] = set()
 
-    def build(self, node, depth: int = 0):
-        self.count += 1
-        pos = _pos(node.start_mark, self.filename)
-        if self.count > MAX_NODES:
-            raise fail("E005", f"the document expands to more than {MAX_NODES:,} values", pos,
-                       "YAML aliases (*name) are expanded each time they are used; define fewer or smaller anchors")
-        if depth > MAX_DEPTH:
-            raise fail("E005", f"the document is nested more than {MAX_DEPTH} levels deep", pos)
-        if isinstance(node, yaml.ScalarNode):
-            if self.shielded and isinstance(node.value, str) and node.value.startswith("$"):
-                node.value = node.value.translate(_UNSHIELD)
-            try:
-                return _scalars.construct_object(node, deep=True)
-            except yaml.constructor.ConstructorError as exc:
-                raise fail("E003", f"cannot read this value: {exc.problem}", pos) from None
-            except (ValueError, OverflowError) as exc:
-                raise fail("E003", f"cannot read this value: {exc}", pos) from None
-        if id(node) in self.active:
-            raise fail("E005", "a YAML alias refers to a node that contains it (a recursive document)", pos)
-        self.active.add(id(node))
+    def pos(self, ev) -> Pos:
+        return Pos(self.filename, ev.start_mark.line + 1, ev.start_mark.column + 1)
+
+    def document(self):
+        get = self.loader.get_event
         try:
-            if isinstance(node, yaml.SequenceNode):
-                out = LList()
-                out.pos = pos
-                out.item_pos = []
-                for item in node.value:
-                    out.append(self.build(item, depth + 1))
-                    out.item_pos.append(_pos(item.start_mark, self.filename))
-                return out
-            if isinstance(node, yaml.MappingNode):
-                return self._mapping(node, pos, depth)
-            raise fail("E003", f"unsupported YAML node {node.tag}", pos)  # pragma: no cover
+            get()  # stream start
+            if isinstance(get(), yaml.StreamEndEvent):
+                return None
+            value = self.node(get(), 0)
+            get()  # document end
+            ev = get()
+            if not isinstance(ev, yaml.StreamEndEvent):
+                raise fail("E003", "invalid YAML: a spec is one document, and a second one starts here",
+                           self.pos(ev), "remove the `---` and what follows it")
+            return value
         finally:
-            self.active.discard(id(node))
+            self.loader.dispose()
 
-    def _mapping(self, node, pos: Pos, depth: int) -> LMap:
+    def charge(self, n: int, ev) -> None:
+        self.count += n
+        if self.count > MAX_NODES:
+            hint = ("YAML aliases (*name) are expanded each time they are used; define fewer or smaller anchors"
+                    if self.aliased * 2 > self.count else
+                    "a network spec is far smaller: repeat a layer with `repeat:` or a block instead of writing it out")
+            raise fail("E005", f"the document holds more than {MAX_NODES:,} values", self.pos(ev), hint)
+
+    def tag(self, ev, allowed: str) -> None:
+        if ev.tag is not None and ev.tag != "!" and ev.tag not in allowed:
+            raise fail("E003", f"unknown YAML tag '{_short_tag(ev.tag)}'", self.pos(ev),
+                       "cnncalc reads plain YAML: remove the tag (only !!str, !!int, !!float, !!bool, "
+                       "!!null, !!seq and !!map are understood)")
+
+    def node(self, ev, depth: int):
+        if isinstance(ev, yaml.AliasEvent):
+            if ev.anchor in self.open:
+                raise fail("E005", "a YAML alias refers to a node that contains it (a recursive document)",
+                           self.pos(ev))
+            if ev.anchor not in self.anchors:
+                raise fail("E003", f"invalid YAML: the alias *{ev.anchor} names no anchor defined before it",
+                           self.pos(ev), f"define &{ev.anchor} before using *{ev.anchor}")
+            value, size = self.anchors[ev.anchor]
+            self.aliased += size
+            self.charge(size, ev)
+            return value
+        before = self.count
+        self.charge(1, ev)
+        if depth > MAX_DEPTH:
+            raise fail("E005", f"the document is nested more than {MAX_DEPTH} levels deep", self.pos(ev))
+        if isinstance(ev, yaml.ScalarEvent):
+            value = self.scalar(ev)
+        elif isinstance(ev, yaml.SequenceStartEvent):
+            self.tag(ev, (_STANDARD + "seq",))
+            value = self.sequence(ev, depth)
+        elif isinstance(ev, yaml.MappingStartEvent):
+            self.tag(ev, (_STANDARD + "map",))
+            value = self.mapping(ev, depth)
+        else:  # pragma: no cover - the parser only gives these
+            raise fail("E003", f"invalid YAML: unexpected {type(ev).__name__}", self.pos(ev))
+        if ev.anchor is not None:
+            self.anchors[ev.anchor] = (value, self.count - before)
+        return value
+
+    def scalar(self, ev):
+        self.tag(ev, _SCALAR_TAGS)
+        value = ev.value
+        if ev.tag is None and not ev.style:  # plain: resolve as YAML does (int, float, bool, null, str)
+            if value.isascii() and value.isdigit() and (value[0] != "0" or len(value) == 1):
+                return int(value) if len(value) < 4000 else self.construct(ev, _STANDARD + "int")
+            tag = _resolver.resolve(yaml.ScalarNode, value, (True, False))
+            if tag != _STANDARD + "str":
+                return self.construct(ev, tag)
+        elif ev.tag is not None and ev.tag != "!" and ev.tag != _STANDARD + "str":
+            return self.construct(ev, ev.tag)
+        if self.shielded and value.startswith("$"):
+            value = value.translate(_UNSHIELD)
+        return value
+
+    def construct(self, ev, tag: str):
+        node = yaml.ScalarNode(tag, ev.value, ev.start_mark, ev.end_mark)
+        try:
+            return _scalars.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError as exc:
+            raise fail("E003", f"cannot read this value: {exc.problem}", self.pos(ev)) from None
+        except (ValueError, OverflowError) as exc:
+            raise fail("E003", f"cannot read this value: {exc}", self.pos(ev)) from None
+
+    def collection(self, ev, depth: int, end_type, build):
+        anchor = ev.anchor
+        if anchor is not None:
+            self.open.add(anchor)
+        try:
+            get = self.loader.get_event
+            while True:
+                item = get()
+                if isinstance(item, end_type):
+                    return
+                build(item, depth + 1)
+        finally:
+            self.open.discard(anchor)
+
+    def sequence(self, ev, depth: int) -> LList:
+        out = LList()
+        out.pos, out.item_pos = self.pos(ev), []
+
+        def add(item, d):
+            out.append(self.node(item, d))
+            out.item_pos.append(self.pos(item))
+
+        self.collection(ev, depth, yaml.SequenceEndEvent, add)
+        return out
+
+    def mapping(self, ev, depth: int) -> LMap:
+        """Keys in order; `<<: *defaults` (or a list of them) fills in only the keys the
+        mapping does not set itself, earlier sources first, as YAML's merge key says."""
         out = LMap()
-        out.pos, out.key_pos, out.val_pos = pos, {}, {}
-        for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":  # `<<: *defaults`
-                merged = self.build(value_node, depth + 1)
-                sources = merged if isinstance(merged, list) else [merged]
-                for src in sources:
-                    if not isinstance(src, LMap):
-                        raise fail("E003", "`<<` must merge a mapping", _pos(value_node.start_mark, self.filename))
-                    for k, v in src.items():
-                        if k not in out:
-                            out[k] = v
-                            out.key_pos[k], out.val_pos[k] = src.key_at(k), src.at(k)
-                continue
-            key = self.build(key_node, depth + 1)
-            kpos = _pos(key_node.start_mark, self.filename)
+        out.pos, out.key_pos, out.val_pos = self.pos(ev), {}, {}
+        merged = []
+
+        def add(key_ev, d):
+            kpos = self.pos(key_ev)
+            if isinstance(key_ev, yaml.ScalarEvent) and key_ev.value == "<<" and not key_ev.style and \
+                    key_ev.tag in (None, _STANDARD + "merge"):
+                self.charge(1, key_ev)
+                vev = self.loader.get_event()
+                src = self.node(vev, d)
+                for one in (src if isinstance(src, list) else [src]):
+                    if not isinstance(one, LMap):
+                        raise fail("E003", "`<<` must merge a mapping (or a list of them)", self.pos(vev))
+                    merged.append(one)
+                return
+            key = self.node(key_ev, d)
             if isinstance(key, (list, dict)):
                 raise fail("E003", "a mapping key must be a plain value", kpos)
-            if key in out and key in out.key_pos and out.key_pos[key] != kpos:
+            if key in out:
                 raise fail("E003", f"duplicate key '{key}' (first at line {out.key_pos[key].line})", kpos,
                            "remove one of the two")
-            out[key] = self.build(value_node, depth + 1)
-            out.key_pos[key] = kpos
-            out.val_pos[key] = _pos(value_node.start_mark, self.filename)
+            vev = self.loader.get_event()
+            out[key] = self.node(vev, d)
+            out.key_pos[key], out.val_pos[key] = kpos, self.pos(vev)
+
+        self.collection(ev, depth, yaml.MappingEndEvent, add)
+        for src in merged:
+            for k, v in src.items():
+                if k not in out:
+                    out[k] = v
+                    out.key_pos[k], out.val_pos[k] = src.key_at(k), src.at(k)
         return out
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len(_STANDARD):] if tag.startswith(_STANDARD) else tag
 
 
 def load_text(text: str, filename: str = "<input>"):
@@ -200,7 +307,7 @@ def load_text(text: str, filename: str = "<input>"):
                    Pos(filename, 1, 1))
     source = shield_expressions(text)
     try:
-        node = yaml.compose(source, Loader=_Loader)
+        return _Builder(source, filename, source is not text).document()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         pos = _pos(mark, filename) if mark else Pos(filename, 1, 1)
@@ -213,25 +320,12 @@ def load_text(text: str, filename: str = "<input>"):
         raise fail("E003", f"invalid YAML: {exc}", Pos(filename, 1, 1)) from None
     except RecursionError:
         raise fail("E005", "the document is nested too deeply", Pos(filename, 1, 1)) from None
-    if node is None:
-        return None
-    return _Builder(filename, source is not text).build(node)
 
 
 def load_file(path: str | Path, display_name: str | None = None):
     """Read and parse a YAML file; missing or binary files are E001/E002 (exit 2)."""
-    p = Path(path)
     name = display_name or str(path)
-    try:
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise fail("E001", f"no such file: {name}", Pos(name, 1, 1)) from None
-    except IsADirectoryError:
-        raise fail("E002", f"{name} is a directory, not a YAML file", Pos(name, 1, 1)) from None
-    except OSError as exc:
-        raise fail("E002", f"cannot read {name}: {exc.strerror}", Pos(name, 1, 1)) from None
-    if len(raw) > MAX_BYTES:
-        raise fail("E005", f"the file is larger than {MAX_BYTES // (1024 * 1024)} MiB", Pos(name, 1, 1))
+    raw = read_capped(path, name, MAX_BYTES)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -239,3 +333,65 @@ def load_file(path: str | Path, display_name: str | None = None):
         raise fail("E002", f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
                    Pos(name, line, 1), "cnncalc reads YAML specs saved as UTF-8") from None
     return load_text(text, name)
+
+
+def read_capped(path: str | Path, name: str, cap: int) -> bytes:
+    """The bytes of a regular file of at most `cap` bytes, refused before reading otherwise.
+
+    Devices, FIFOs and directories are refused from their stat, without opening them for a
+    read that might never end (/dev/zero) or block (a FIFO with no writer). The file is
+    opened non-blocking and checked again on the open descriptor, and at most cap + 1 bytes
+    are ever read, so a file that grows after the check is still refused.
+    """
+    import os
+    import stat
+
+    where = Pos(name, 1, 1)
+    try:
+        st = os.stat(path)
+        if stat.S_ISREG(st.st_mode):
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            try:
+                st = os.fstat(fd)
+                raw = _read_regular(fd, st, cap, name, where)
+            finally:
+                os.close(fd)
+            return raw
+    except FileNotFoundError:
+        raise fail("E001", f"no such file: {name}", where) from None
+    except OSError as exc:
+        raise fail("E002", f"cannot read {name}: {exc.strerror or exc}", where) from None
+    raise fail("E002", f"{name} is {_kind_of_file(st.st_mode)}, not a YAML file", where,
+               "give the path of a .yaml spec")
+
+
+def _read_regular(fd: int, st, cap: int, name: str, where: Pos) -> bytes:
+    import os
+    import stat
+
+    if not stat.S_ISREG(st.st_mode):
+        raise fail("E002", f"{name} is {_kind_of_file(st.st_mode)}, not a YAML file", where)
+    too_big = fail("E005", f"the file is larger than {cap // (1024 * 1024)} MiB", where,
+                   "a network spec is far smaller: use `repeat:` and blocks instead of writing layers out")
+    if st.st_size > cap:
+        raise too_big
+    chunks, total = [], 0
+    while True:
+        chunk = os.read(fd, min(1 << 20, cap + 1 - total))
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        total += len(chunk)
+        if total > cap:
+            raise too_big
+
+
+def _kind_of_file(mode: int) -> str:
+    import stat
+
+    for test, kind in ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                       (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return kind
+    return "not a regular file"
