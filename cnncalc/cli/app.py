@@ -142,27 +142,7 @@ def extra_columns(values: Optional[List[str]]) -> tuple:
     return tuple(dict.fromkeys(out))
 
 
-def write_output(text: str, output: Optional[Path], protected: tuple = ()) -> None:
-    """Print, or write atomically (temp file + rename) without ever replacing an input file."""
-    if output is None:
-        sys.stdout.write(text)
-        return
-    import os
-    import tempfile
-
-    target = output.resolve()
-    for p in protected:
-        if p is not None and Path(p).exists() and Path(p).resolve() == target:
-            raise fail("E004", f"{output} is an input file; cnncalc never overwrites its inputs", Option("--output"),
-                       "choose another output path")
-    fd, tmp = tempfile.mkstemp(dir=str(target.parent), prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, target)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise fail("E004", f"cannot write {output}: {exc.strerror}", Option("--output")) from None
+from .outfile import write_output  # noqa: E402,F401 - its rules are outfile.py's; commands import it from here
 
 
 def parse_bytes(text: str) -> int:

@@ -1,0 +1,208 @@
+"""`--output FILE`: write a command's output to a regular file, atomically, and never over an input.
+
+The rules (README "Limits"; each refusal is E004 naming --output, exit 2):
+
+- only a regular file is written. A directory, a FIFO, a socket or a device (/dev/null too) is
+  refused: it would be replaced by a regular file, or written through. Printing to stdout and
+  redirecting it (`> /dev/null`, `> fifo`) is what does that;
+- never an input of the command, nor a bundled spec (nor anything in the bundled models folder),
+  compared by resolved path (symlinks followed) and by inode (a hard link);
+- not a read-only file, nor a file in a folder cnncalc cannot write to;
+- through a temporary file in the target's folder and os.replace, so a reader sees the old file or
+  the new one, never half of one. The new file keeps the old one's mode (and owner, when cnncalc
+  may set it); a new file gets the mode open() would give, 0666 & ~umask. A symlink to a regular
+  file stays a symlink: the file it leads to is replaced. No temporary file is left behind on any
+  failure, an interrupt included.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import secrets
+import stat
+import sys
+from pathlib import Path
+from typing import Optional
+
+from ..errors import Option, fail
+
+_OPT = Option("--output")
+_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
+          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+_ERRORS = {errno.ENAMETOOLONG: "the file name is too long", errno.ELOOP: "too many levels of symbolic links",
+           errno.EACCES: "permission denied", errno.EPERM: "operation not permitted",
+           errno.ENOSPC: "no space left on the device", errno.EDQUOT: "the disk quota is exceeded",
+           errno.EROFS: "the file system is read-only", errno.EISDIR: "it is a directory",
+           errno.ENOTDIR: "a part of the path is not a directory"}
+
+
+def write_output(text: str, output: Optional[Path], protected: tuple = ()) -> None:
+    """Print, or write atomically (temp file + rename) a regular file that is no input of the command.
+
+    protected: what the command read (spec paths or bundled names, sheet, --weights, ...); each one
+    that is a file is refused as a target. Every bundled spec is refused whatever is passed."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    raw = str(output)
+    shown = _short(raw)
+    try:
+        target = os.path.realpath(output)
+    except (OSError, ValueError) as exc:
+        raise _cannot(shown, exc) from None
+    st = _stat(target, raw, shown)
+    _refuse_protected(target, st, raw, shown, protected)
+    folder = os.path.dirname(target)
+    if st is None:
+        _check_folder(folder, raw, shown)
+    elif not _writable(target, st):
+        raise fail("E004", f"{shown} is read-only; cnncalc does not replace a file it may not write",
+                   _OPT, "choose another output path, or make the file writable (chmod u+w)")
+    _replace(text, target, st, shown)
+
+
+def _short(name: str, limit: int = 120) -> str:
+    return name if len(name) <= limit else f"{name[:limit // 2]}…{name[-limit // 4:]}"
+
+
+def _cannot(shown: str, exc: BaseException):
+    why = _ERRORS.get(getattr(exc, "errno", None)) or getattr(exc, "strerror", None) or str(exc)
+    return fail("E004", f"cannot write {shown}: {why}", _OPT)
+
+
+def _stat(target: str, raw: str, shown: str):
+    """The target's stat, or None when it does not exist yet; E004 for anything but a regular file."""
+    try:
+        st = os.stat(target)
+    except FileNotFoundError:
+        return None
+    except NotADirectoryError:
+        raise fail("E004", f"cannot write {shown}: {_not_a_folder(raw, target)} is not a directory", _OPT,
+                   "a file cannot hold other files; choose a path in an existing directory") from None
+    except OSError as exc:
+        raise _cannot(shown, exc) from None
+    if stat.S_ISREG(st.st_mode):
+        return st
+    kind = next((what for test, what in _KINDS if test(st.st_mode)), "not a regular file")
+    if stat.S_ISDIR(st.st_mode):
+        here = " (the current directory)" if target == os.getcwd() else ""
+        raise fail("E004", f"{shown} is a directory{here}; --output needs a file name", _OPT,
+                   f"give a file in it, e.g. -o {os.path.join(str(shown), 'summary.json')}")
+    raise fail("E004", f"{shown} is {kind}, not a regular file; cnncalc writes --output only to regular files",
+               _OPT, f"omit --output and redirect the output instead: cnncalc … > {shown}")
+
+
+def _not_a_folder(*paths: str) -> str:
+    """The first component of the path (as given, else resolved) that exists and is not a directory."""
+    for path in paths:
+        for parent in reversed(Path(path).parents):
+            if parent.exists() and not parent.is_dir():
+                return _short(str(parent))
+    return _short(str(Path(paths[-1]).parent))
+
+
+def _check_folder(folder: str, raw: str, shown: str) -> None:
+    given = os.path.dirname(raw) or "."
+    name = _short(given if os.path.realpath(given) == folder else folder)
+    try:
+        st = os.stat(folder)
+    except FileNotFoundError:
+        raise fail("E004", f"cannot write {shown}: directory {name} does not exist", _OPT,
+                   f"create it first (mkdir -p {name}), or choose a path in an existing directory") from None
+    except OSError as exc:
+        raise _cannot(shown, exc) from None
+    if not stat.S_ISDIR(st.st_mode):  # pragma: no cover - os.stat(target) said ENOTDIR first
+        raise fail("E004", f"cannot write {shown}: {name} is not a directory", _OPT)
+    if not (os.access(folder, os.W_OK | os.X_OK) and st.st_mode & 0o222):
+        raise fail("E004", f"cannot write {shown}: directory {name} is not writable", _OPT,
+                   "choose a path in a directory you may write to")
+
+
+def _writable(path: str, st) -> bool:
+    """os.access, and (for root, whom access() always lets write) a write bit set for someone."""
+    return os.access(path, os.W_OK) and bool(st.st_mode & 0o222)
+
+
+def _refuse_protected(target: str, st, raw: str, shown: str, protected: tuple) -> None:
+    from ..zoo import architectures_dir
+
+    bundled = os.path.realpath(architectures_dir())
+    inside = os.path.dirname(target) == bundled or target.startswith(bundled + os.sep)
+    files = [(str(p), False) for p in protected if p is not None and str(p)]
+    files += [(str(p), True) for p in sorted(Path(bundled).glob("*.y*ml"))] if st is not None or inside else []
+    for name, is_bundled in files:
+        try:
+            pst = os.stat(name)
+        except (OSError, ValueError):
+            continue  # a bundled model's name, not a file: the bundled files are checked anyway
+        if not stat.S_ISREG(pst.st_mode):
+            continue
+        same = os.path.realpath(name) == target or (
+            st is not None and (pst.st_dev, pst.st_ino) == (st.st_dev, st.st_ino))
+        if same and is_bundled:
+            raise fail("E004", f"{shown} is the bundled spec {Path(name).name}; cnncalc never overwrites its "
+                               f"bundled models", _OPT, "choose another output path, e.g. -o summary.json")
+        if same:
+            via = "" if os.path.abspath(raw) == os.path.abspath(name) else f" (the same file as {_short(name)})"
+            raise fail("E004", f"{shown} is an input file; cnncalc never overwrites its inputs{via}", _OPT,
+                       "choose another output path")
+    if inside:
+        raise fail("E004", f"{shown} is in cnncalc's bundled models folder ({bundled}); cnncalc does not write "
+                           f"there", _OPT, "choose another output path, e.g. -o summary.json")
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _new_file_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _replace(text: str, target: str, st, shown: str) -> None:
+    folder, name = os.path.split(target)
+    data = text.encode("utf-8")
+    tmp, fd = None, -1
+    try:
+        for _ in range(100):
+            tmp = os.path.join(folder, f".{name[:200]}.{secrets.token_hex(4)}.tmp")
+            try:
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
+                break
+            except FileExistsError:
+                tmp = None
+        else:  # pragma: no cover - 100 random names taken
+            raise FileExistsError(errno.EEXIST, "cannot create a temporary file")
+        _write_all(fd, data)
+        os.fsync(fd)
+        if st is not None:
+            if (st.st_uid, st.st_gid) != (os.geteuid(), os.getegid()):
+                with contextlib.suppress(OSError):  # not ours to give away: then it belongs to whoever runs cnncalc
+                    os.fchown(fd, st.st_uid, st.st_gid)
+            os.fchmod(fd, stat.S_IMODE(st.st_mode))
+        else:
+            os.fchmod(fd, _new_file_mode())
+        os.close(fd)
+        fd = -1
+        try:  # the target must not have become something else meanwhile
+            now = os.lstat(target)
+            if not stat.S_ISREG(now.st_mode):
+                _stat(target, target, shown)  # raises E004 naming what it is now
+        except FileNotFoundError:
+            pass
+        os.replace(tmp, target)
+        tmp = None
+    except OSError as exc:
+        raise _cannot(shown, exc) from None
+    finally:  # also on KeyboardInterrupt: no temporary file is left behind
+        if fd >= 0:
+            os.close(fd)
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
