@@ -48,6 +48,9 @@ def write_output(text: str, output: Optional[Path], protected: tuple = ()) -> No
         return
     raw = str(output)
     shown = _short(raw)
+    if _is_descriptor(raw):
+        raise fail("E004", f"{shown} is a file descriptor, not a regular file; cnncalc writes --output only to "
+                           f"regular files", _OPT, "omit --output to print to stdout (and redirect it if need be)")
     try:
         target = os.path.realpath(output)
     except (OSError, ValueError) as exc:
@@ -61,6 +64,13 @@ def write_output(text: str, output: Optional[Path], protected: tuple = ()) -> No
         raise fail("E004", f"{shown} is read-only; cnncalc does not replace a file it may not write",
                    _OPT, "choose another output path, or make the file writable (chmod u+w)")
     _replace(text, target, st, shown)
+
+
+def _is_descriptor(raw: str) -> bool:
+    """/dev/stdout, /dev/fd/1, /proc/self/fd/1: they resolve to whatever the descriptor is open on."""
+    path = os.path.abspath(raw)
+    return path in ("/dev/stdin", "/dev/stdout", "/dev/stderr") or path.startswith("/dev/fd/") or (
+        path.startswith("/proc/") and "/fd/" in path)
 
 
 def _short(name: str, limit: int = 120) -> str:
@@ -97,9 +107,9 @@ def _stat(target: str, raw: str, shown: str):
 def _not_a_folder(*paths: str) -> str:
     """The first component of the path (as given, else resolved) that exists and is not a directory."""
     for path in paths:
-        for parent in reversed(Path(path).parents):
-            if parent.exists() and not parent.is_dir():
-                return _short(str(parent))
+        for part in (*reversed(Path(path).parents), Path(path)):
+            if part.exists() and not part.is_dir():
+                return _short(str(part))
     return _short(str(Path(paths[-1]).parent))
 
 
