@@ -18,11 +18,13 @@ Pure: returns a Grade; rendering is in render/grading.py.
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 from .analysis import analyze
-from .errors import CnnError, Diagnostic, Pos, did_you_mean, fail
+from .errors import CATALOGUE, CnnError, Diagnostic, Option, Pos, did_you_mean, fail
 from .explain import explain_layer
 from .graph import expand
 from .ops.base import SHAPE_NAMES
@@ -110,21 +112,119 @@ def _read_rf(value, pos: Pos, rank: int) -> dict:
                "write 11, [11, 11] or {size: 11, stride: 4, padding: 0}")
 
 
-def _load_model(sheet: LMap, sheet_path: Path):
+def _load_model(sheet: LMap, sheet_path: Path, models_dirs: tuple = ()):
+    """The sheet's `model:`: an inline spec, a bundled name, or a spec file in an allowed folder.
+
+    A sheet may come from anyone (an autograder runs it), so a file it names is read only when
+    it is a regular file under the sheet's folder, the bundled models or a --models-dir
+    (symlinks followed), and a file that is not a spec is reported in one line that echoes
+    none of its content."""
     model = sheet.get("model")
     pos = sheet.at("model")
     if isinstance(model, LMap):
         return expand(parse_document(model, str(sheet_path)))
-    if not isinstance(model, str):
+    if not isinstance(model, str) or not model.strip() or "\x00" in model:
         raise fail("E111", "`model:` must name a bundled model, a spec file, or hold a spec", pos,
                    "e.g. model: alexnet")
-    from .pipeline import load
-
     candidate = sheet_path.parent / model
-    return load(str(candidate) if candidate.exists() and candidate.is_file() else model)
+    is_path = Path(model).suffix in (".yaml", ".yml") or "/" in model or "\\" in model
+    if not is_path and not os.path.isfile(candidate):
+        bundled = _bundled(model)
+        if bundled is not None:
+            path, shown, variant = bundled
+            return expand(parse_document(load_file(path, shown), shown), variant=variant)
+        if not os.path.lexists(candidate):
+            from .zoo import bundled_names
+
+            raise fail("E001", f"'{model}' is neither a bundled model nor a file in the sheet's folder", pos,
+                       did_you_mean(model, bundled_names()) or "run `cnncalc list` to see the bundled models")
+    return _load_spec_file(model, candidate, pos, allowed_roots(sheet_path, models_dirs))
 
 
-def grade(sheet_file: str) -> Grade:
+def _bundled(name: str):
+    """A bundled model's (file, name shown, variant), or None. Never looks outside the bundled folder."""
+    from .zoo import architectures_dir, variant_index
+
+    path = architectures_dir() / f"{name}.yaml"
+    if os.path.isfile(path):
+        return path, f"{name}.yaml", None
+    family = variant_index().get(name)
+    return (family, family.name, name) if family is not None else None
+
+
+def allowed_roots(sheet_path: Path, models_dirs: tuple = ()) -> list:
+    """The folders a sheet's `model:` file may be in, resolved: the sheet's, the bundled one, each --models-dir."""
+    from .zoo import architectures_dir
+
+    return [Path(os.path.realpath(d)) for d in (sheet_path.parent, architectures_dir(), *models_dirs)]
+
+
+def _load_spec_file(model: str, candidate: Path, pos: Pos, roots: list):
+    """Decide from the path and its stat (nothing is read before) whether the file may be read; read it."""
+    real = Path(os.path.realpath(candidate))
+    if not any(real == root or real.is_relative_to(root) for root in roots):
+        where = "is" if os.path.abspath(candidate) == str(real) else "leads"
+        raise fail("E002", f"cnncalc does not read {model}: it {where} outside the sheet's folder", pos,
+                   "`model:` names a bundled model or a spec in the sheet's folder; `cnncalc check --models-dir "
+                   "DIR` allows the specs under DIR")
+    try:
+        st = os.stat(real)
+    except FileNotFoundError:
+        from .zoo import bundled_names
+
+        raise fail("E001", f"no such file: {model} (a path in `model:` is read from the sheet's folder)", pos,
+                   did_you_mean(Path(model).stem, bundled_names()) or
+                   "give a spec file beside the sheet, or a bundled name (`cnncalc list`)") from None
+    except OSError as exc:
+        raise fail("E002", f"cannot read {model}: {exc.strerror}", pos) from None
+    if not stat.S_ISREG(st.st_mode):
+        kind = next((what for test, what in _KINDS if test(st.st_mode)), "not a regular file")
+        raise fail("E002", f"{model} is {kind}, not a spec file; cnncalc does not read it", pos,
+                   "`model:` names a spec file (YAML) or a bundled model")
+    shown = str(candidate)
+    try:
+        doc = load_file(real, shown)
+    except CnnError as e:
+        first = next((d for d in e.diagnostics if d.severity == "error"), e.diagnostics[0])
+        raise _not_a_spec(model, shown, pos, first.code, CATALOGUE[first.code].summary, first.pos) from None
+    problem = _spec_shape_problem(doc)
+    if problem is not None:
+        raise _not_a_spec(model, shown, pos, "E111", *problem)
+    return expand(parse_document(doc, shown))
+
+
+_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
+          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+
+
+def _spec_shape_problem(doc):
+    """(what is wrong, where) when a document is not shaped like a spec, without quoting any of it."""
+    from .spec import TOP_KEYS
+
+    if not isinstance(doc, LMap):
+        return "the document is not a mapping with `input:` and `layers:`", getattr(doc, "pos", None)
+    unknown = [k for k in doc if k not in TOP_KEYS]
+    if unknown:
+        n = len(unknown)
+        return f"{n} top-level key{'s' if n > 1 else ''} that a spec does not have", doc.key_at(unknown[0])
+    for key in ("input", "layers"):
+        if key not in doc:
+            return f"it has no `{key}:`", doc.pos
+    return None
+
+
+def _not_a_spec(model: str, shown: str, pos: Pos, code: str, problem: str, where) -> CnnError:
+    line = f" (line {where.line})" if isinstance(where, Pos) and where.file == shown and where.line > 0 else ""
+    return fail(code, f"{model} is not a cnncalc spec: {problem}{line}", pos,
+                f"`cnncalc validate {shown}` lists every problem, if it is meant to be a spec")
+
+
+def grade(sheet_file: str, models_dirs: tuple = ()) -> Grade:
+    """Grade one answer sheet. models_dirs: folders besides the sheet's whose specs `model:` may name."""
+    for d in models_dirs:
+        if not os.path.isdir(d):
+            raise fail("E004", f"{d or repr(d)} is not a directory", Option("--models-dir"),
+                       "give a folder that holds specs the sheets may name in `model:`")
     path = Path(sheet_file)
     sheet = load_file(path, sheet_file)
     if not isinstance(sheet, LMap) or "model" not in sheet or "answers" not in sheet:
@@ -142,7 +242,7 @@ def grade(sheet_file: str) -> Grade:
         problems.append(Diagnostic("E104", "tolerance must be a number between 0 and 1 (relative)",
                                    sheet.at("tolerance")))
         tolerance = 0
-    graph = _load_model(sheet, path)
+    graph = _load_model(sheet, path, tuple(models_dirs))
     shape = parse_shape(sheet["input"], sheet.at("input")) if "input" in sheet else None
     analysis = analyze(graph, shape, strict=True)
     analysis.raise_for_errors()

@@ -188,6 +188,9 @@ def check(
     answers: Annotated[str, typer.Argument(help="An answer sheet (YAML): model, answers per layer and totals.")],
     fmt: Annotated[Format, typer.Option("--format", "-f", help="table (text) or json (for "
                                                                "autograders).")] = Format.table,
+    models_dir: Annotated[Optional[List[str]], typer.Option(
+        "--models-dir", metavar="DIR", help="Let `model:` name spec files under DIR too (repeatable); by default "
+                                            "only a bundled model or a spec in the sheet's own folder.")] = None,
 ) -> None:
     """Grade answers (output shapes, params, MACs, receptive fields): ✓/✗ each, the right value and its
     worked formula, a score; exit 0 only when every answer is right."""
@@ -197,7 +200,7 @@ def check(
     from ..render.console import print_lines
     from ..render.grading import grade_dict, grade_lines
 
-    g = grade(answers)
+    g = grade(answers, tuple(models_dir or ()))
     if fmt is Format.json:
         sys.stdout.write(json.dumps(grade_dict(g), indent=2, ensure_ascii=False) + "\n")
     else:
