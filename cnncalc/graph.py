@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # the expansion machinery imports this module's types
     from .nodes import Run
 from .spec import Model
 
-DEFAULT_MAX_LAYERS = 100_000
+DEFAULT_MAX_LAYERS = 10_000
 DEFAULT_MAX_DEPTH = 32
 MAX_REPEAT = 1_000_000
 

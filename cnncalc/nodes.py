@@ -28,6 +28,7 @@ class Run:
         self.max_layers = max_layers
         self.max_depth = max_depth
         self.nodes: list[Node] = []
+        self.steps = 0  # items visited: every layer, block call, repeat copy and layer dropped by `when: false`
         self.diags: list[Diagnostic] = []
         self.block_published: dict = {}
         self.where: dict[str, Pos] = {}  # qualified name -> where it was defined
@@ -88,6 +89,22 @@ def evaluate(run: Run, names: NameTable, value, pos: Pos, what: str, env: dict |
 def layer_ref(value):
     """A name to resolve: a block argument naming a layer keeps where it points (expressions.LayerRef)."""
     return value if isinstance(value, LayerRef) else str(value)
+
+
+STEPS_PER_LAYER = 2  # the expansion may visit twice as many items as it keeps layers
+
+
+def charge_step(run: Run, pos: Pos, names: NameTable, n: int = 1) -> None:
+    """Charge the expansion for visiting n more items, before visiting them: a layer dropped by
+    `when: false` or a block call that adds nothing costs time too, and would otherwise escape
+    the layer limit (32 nested blocks of repeat: 2 add no layer until 2^32 visits)."""
+    run.steps += n
+    if run.steps > STEPS_PER_LAYER * run.max_layers:
+        run.error("E301", f"the expansion visits more than {STEPS_PER_LAYER * run.max_layers:,} items (layers, "
+                          f"block calls, repeats and layers dropped by `when: false`), "
+                          f"{STEPS_PER_LAYER}× the limit of {run.max_layers:,} layers", pos,
+                  "use --max-layers to raise the limit", names.context())
+        raise Abort
 
 
 def check_limits(run: Run, pos: Pos, names: NameTable) -> None:

@@ -16,10 +16,10 @@ from types import MappingProxyType
 from .errors import CnnError, Pos, did_you_mean
 from .expressions import Deferred, LayerRef, is_dynamic, parse_value, substitute
 from .graph import MAX_REPEAT, Node, Scope
-from .names import NameTable
+from .names import INPUT, NameTable
 from .ops import all_spellings, find_op
 from .ops.base import REQUIRED, Args
-from .nodes import Abort, Run, add_node, evaluate, layer_ref
+from .nodes import Abort, Run, add_node, charge_step, evaluate, layer_ref
 from .spec_items import Item, match_args
 
 
@@ -79,6 +79,7 @@ class _Reporter:
 
 def _expand_item(run: Run, names: NameTable, item: Item, prev: str, block_stack: tuple) -> str:
     ctx = names.context()
+    charge_step(run, item.pos, names)
     deferred_when = None
     if item.when is not None:
         keep = _condition(run, names, item)
@@ -109,6 +110,8 @@ def _expand_item(run: Run, names: NameTable, item: Item, prev: str, block_stack:
         if item.published is not None:
             run.block_published[f"{names.prefix}{group}"] = item.published
     for i in range(count):
+        if i:
+            charge_step(run, item.pos, names)
         env = {**names.env, "i": i} if repeated else names.env
         local = _item_name(run, names, item, i, env, group)
         if local is None:
@@ -213,6 +216,10 @@ def _item_name(run, names: NameTable, item: Item, i: int, env: dict, group: str 
 def _expand_block(run: Run, names: NameTable, parent: NameTable, item: Item, local: str, ins: list, env: dict,
                   block_stack: tuple) -> str:
     bdef = run.model.blocks[item.block]
+    if local == INPUT:  # `inputs: [input]` must keep meaning the model's input
+        run.error("E105", "'input' is reserved for the model input", item.name_pos or item.pos,
+                  "choose another name for this block call", names.context())
+        return ins[0] if ins else names.input
     if item.block in block_stack:
         chain = " → ".join((*block_stack[block_stack.index(item.block):], item.block))
         run.error("E109", f"block '{item.block}' uses itself: {chain}", item.pos,

@@ -196,7 +196,7 @@ def test_bad_expressions():
 
 def test_layer_limit():
     errs = _errors("name: x\ninput: [3, 8, 8]\nlayers:\n  - {type: relu, repeat: 1000000000}\n")
-    assert errs == [("E301", 4, "repeat: 1,000,000,000 would exceed the limit of 100,000 layers")]
+    assert errs == [("E301", 4, "repeat: 1,000,000,000 would exceed the limit of 10,000 layers")]  # the default
 
 
 def test_huge_integer_is_an_error_not_an_overflow():

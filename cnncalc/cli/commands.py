@@ -6,9 +6,9 @@ from typing import Annotated, List, Optional
 import typer
 
 from ..errors import EXIT_INVALID, CnnError
-from .app import (COLLAPSE_ABOVE, DType, Format, FormatOpt, InputShape, Layout, LayoutOpt, MaxLayers, ModelArgs,
-                  Optimizer, OutputFile, Spec, TextOrJson, analysis_for, app, extra_columns, no_symbols, report,
-                  write_output)
+from .app import (COLLAPSE_ABOVE, DEFAULT_MAX_LAYERS, DType, Format, FormatOpt, InputShape, Layout, LayoutOpt,
+                  MaxLayers, ModelArgs, Optimizer, OutputFile, Spec, TextOrJson, analysis_for, app, extra_columns,
+                  no_symbols, report, write_output)
 
 
 @app.command()
@@ -32,7 +32,7 @@ def summarize(
         "--compare", help="Show the figures the spec's sources publish beside the computed ones, and which "
                           "assumption explains each.")] = False,
     output: OutputFile = None,
-    max_layers: MaxLayers = 100_000,
+    max_layers: MaxLayers = DEFAULT_MAX_LAYERS,
     arg: ModelArgs = None,
 ) -> None:
     """Print every layer's output shape, parameters and MACs, with totals."""
@@ -76,7 +76,7 @@ def summarize(
 
 @app.command()
 def validate(spec: Spec, input: InputShape = None, fmt: TextOrJson = Format.table,
-             max_layers: MaxLayers = 100_000, arg: ModelArgs = None) -> None:
+             max_layers: MaxLayers = DEFAULT_MAX_LAYERS, arg: ModelArgs = None) -> None:
     """Check a design: exit 0 when valid, 1 with every problem found (FILE:LINE:COL: error: ...)."""
     from ..render import reports
     from ..render.console import console, print_diagnostics, print_lines
