@@ -24,7 +24,8 @@ how a DenseNet transition says "half the channels it receives".
 
 Cost is charged before the work: literals and results are bounded in size, `**` is
 refused when its result would be too large before it is computed, repeating a string
-or list is bounded, and an expression has at most 500 nodes, nested at most 50 deep.
+or list is bounded, and an expression has at most 1,000 characters and 500 nodes, nested at
+most 50 deep.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ MAX_INT_BITS = 256  # beyond this no size is meaningful; fail instead of computi
 MAX_ITEMS = 10_000  # length of a string or list an expression may build
 MAX_NODES = 500
 MAX_DEPTH = 50
+MAX_TEXT = 1_000  # characters of one expression
 
 _BINOPS = {
     ast.Add: operator.add,
@@ -164,6 +166,9 @@ class Deferred:
 def _parse(text: str, pos: Pos) -> Expr:
     """An Expr, parsed and compiled once per place in the spec (a block's defaults are read
     again at every use of the block: 117 times in EfficientNet-B7)."""
+    if len(text) > MAX_TEXT:  # charged before parsing: a 100,000-digit literal is refused unread
+        raise fail("E110", f"expression '{text.strip()[:40]}…' is {len(text):,} characters long (at most "
+                           f"{MAX_TEXT:,})", pos, "split it over several block arguments")
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
