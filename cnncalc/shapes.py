@@ -81,7 +81,8 @@ def parse_shape(value, where, *, layout: str = "chw", symbols: bool = False, cod
                    "only the spatial sizes may be names, e.g. 3xHxW")
     big = max((d for d in dims if isinstance(d, int)), default=0)
     if big > MAX_SIZE:
-        raise fail("E303", f"{what} size {big:,} is beyond the supported range (at most 2⁴⁰)", where)
+        raise fail("E004" if code == "E004" else "E303",  # an option's value is a usage error (exit 2)
+                   f"{what} size {big:,} is beyond the supported range (at most 2⁴⁰)", where)
     return dims
 
 

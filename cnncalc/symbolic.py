@@ -47,6 +47,9 @@ from .ops.window import is_concrete
 from .shapes import has_symbols, parse_shape
 
 SEARCH_LIMIT = 1 << 20  # no network needs a larger input; beyond it "no valid size"
+STUDY_BUDGET = 50_000  # layer analyses spent on one symbol: finding its smallest size, then its period
+SYMBOLIC_MAX_LAYERS = 2_000  # layers analysed with formulas for sizes
+SYMBOLIC_CPU_S = 3  # and the CPU seconds a symbolic command may spend in sympy (start_clock)
 _CLI = Option("--input")
 
 __all__ = ["analyze_symbolic", "has_symbols", "parse_symbolic_shape", "size_report", "simplify"]
@@ -74,10 +77,38 @@ def parse_symbolic_shape(text: str, layout: str = "chw", where=_CLI) -> tuple:
 
 
 # -- formulas ----------------------------------------------------------------------
+_clock = {"deadline": None}
+
+
+def start_clock(seconds: float | None = SYMBOLIC_CPU_S) -> None:
+    """sympy's cost per layer is not known before it runs (nested floors with large constants
+    take 30 ms a layer, a plain chain 0.1 ms): besides the layer count charged up front, a
+    symbolic command of the CLI stops after SYMBOLIC_CPU_S seconds of CPU rather than running
+    on (the CLI starts the clock; None stops it; calls from Python have no clock)."""
+    import time
+
+    _clock["deadline"] = None if seconds is None else time.process_time() + seconds
+
+
+def charge_time() -> None:
+    import time
+
+    deadline = _clock["deadline"]
+    if deadline is not None and time.process_time() > deadline:
+        _clock["deadline"] = None
+        raise fail("E004", f"working out this network's sizes as formulas took more than {SYMBOLIC_CPU_S} s of CPU",
+                   _CLI, "give the input size as numbers, e.g. 3x224x224, or try a smaller network")
+
+
+def add_all(terms: list):
+    return _sympy().Add(*terms)
+
+
 def simplify(x):
     """A size or count as a tidy sympy expression (an int when it no longer depends on a symbol)."""
     if is_concrete(x):
         return x
+    charge_time()
     sp = _sympy()
     e = _tidy(sp.sympify(x), sp)
     if e.is_Integer:
@@ -157,8 +188,12 @@ def analyze_symbolic(graph: Graph, shape: tuple, strict: bool = False) -> Analys
     op did not say so itself (a comparison sympy cannot decide).
     """
     _sympy()
+    if len(graph.nodes) > SYMBOLIC_MAX_LAYERS:  # sympy costs ~1 ms a layer: charged before it starts
+        raise fail("E004", f"{graph.name} has {len(graph.nodes):,} layers; sizes are written as formulas for "
+                           f"networks of at most {SYMBOLIC_MAX_LAYERS:,}", _CLI,
+                   "give the input size as numbers, e.g. 3x224x224")
     try:
-        a = analyze(graph, shape, strict)
+        a = analyze(graph, shape, strict, charge_time)
     except TypeError as exc:  # sympy: "cannot determine truth value of Relational"
         raise fail("E104", f"{graph.name}: this network's size rules cannot be written as formulas ({exc})",
                    _CLI, "give the input size as numbers, e.g. 3x224x224") from None
@@ -194,7 +229,8 @@ class SizeRange:
     smallest: the smallest value for which every layer's output is ≥ 1 (None: none up
     to SEARCH_LIMIT); failure: why the value just below fails. modulus/residues: no
     division floors exactly when the value is ≡ one of residues (mod modulus) (and at
-    least `smallest`); residues empty: every size floors somewhere. smallest_exact: the
+    least `smallest`); residues empty: every size floors somewhere; residues None: not
+    searched, as the strides repeat every `modulus` sizes, too many analyses (STUDY_BUDGET). smallest_exact: the
     smallest such value. same_as: the symbol whose answer this copies (by symmetry).
     """
 
@@ -205,6 +241,7 @@ class SizeRange:
     residues: tuple = ()
     smallest_exact: int | None = None
     same_as: str | None = None
+    searched: bool = True  # False: the network is too large for the search (STUDY_BUDGET)
 
 
 @dataclass(frozen=True)
@@ -214,7 +251,7 @@ class SizeReport:
 
     @property
     def ok(self) -> bool:
-        return self.analysis.ok and all(r.smallest is not None for r in self.ranges)
+        return self.analysis.ok and all(r.smallest is not None or not r.searched for r in self.ranges)
 
 
 def size_report(graph: Graph, shape: tuple, analysis: Analysis | None = None) -> SizeReport:
@@ -238,11 +275,14 @@ def _study(graph: Graph, shape: tuple, sym, analysis: Analysis, sp) -> SizeRange
     cache: dict = {}
 
     def run(n: int) -> Analysis:
+        charge_time()
         if n not in cache:
             dims = tuple(n if d == sym else d for d in others)
-            cache[n] = analyze(graph, (shape[0], *dims), strict=True)
+            cache[n] = analyze(graph, (shape[0], *dims), strict=True, each_layer=charge_time)
         return cache[n]
 
+    if len(analysis.layers) * 2 * SEARCH_LIMIT.bit_length() > STUDY_BUDGET:  # doubling, then bisection
+        return SizeRange(str(sym), None, None, 1, None, None, searched=False)
     n0 = _smallest(lambda n: run(n).ok)
     name = str(sym)
     if n0 is None:
@@ -252,6 +292,8 @@ def _study(graph: Graph, shape: tuple, sym, analysis: Analysis, sp) -> SizeRange
         err = run(n0 - 1).errors[0]
         failure = f"{err.code}: {err.message}"
     period = _period(analysis, [j for j, d in enumerate(shape[1:]) if d == sym])
+    if period * max(len(analysis.layers), 1) > STUDY_BUDGET:  # charged before: one analysis per residue
+        return SizeRange(name, n0, failure, period, None, None)
     exact = [n0 + k for k in range(period) if not any(d.code == "W101" for d in run(n0 + k).diagnostics)]
     modulus, residues = _reduce(period, {n % period for n in exact})
     return SizeRange(name, n0, failure, modulus, residues, min(exact) if exact else None)

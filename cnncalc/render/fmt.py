@@ -108,6 +108,9 @@ def formula(e) -> str:
     """floor((H - 11)/4) + 1 -> '⌊(H − 11)/4⌋ + 1'; 34944 -> '34,944'."""
     if concrete(e):
         return f"{e:,}"
+    from ..symbolic import charge_time
+
+    charge_time()
     return _expr(e)
 
 

@@ -12,7 +12,9 @@ from .fmt import shape
 
 # -- validate ----------------------------------------------------------------------
 def congruence(r) -> str:
-    """'H ≡ 3 (mod 32)', 'H ≡ 1, 3 (mod 4)', 'every H' or 'no H'."""
+    """'H ≡ 3 (mod 32)', 'H ≡ 1, 3 (mod 4)', 'every H' or 'no H' (None: not searched)."""
+    if r.residues is None:
+        return None
     if not r.residues:
         return f"no {r.symbol}"
     if r.modulus == 1:
@@ -22,6 +24,11 @@ def congruence(r) -> str:
 
 def range_lines(r) -> list:
     s = r.symbol
+    if not r.searched:
+        from ..symbolic import STUDY_BUDGET
+
+        return [f"which {s} are valid was not searched: it would take more than {STUDY_BUDGET:,} layer analyses; "
+                f"try sizes with `validate --input` and numbers"]
     if r.smallest is None:
         from ..symbolic import SEARCH_LIMIT
 
@@ -31,7 +38,12 @@ def range_lines(r) -> list:
         first += f" (as {r.same_as}: every layer treats both alike)"
     elif r.failure:
         first += f" ({s} = {r.smallest - 1}: {r.failure})"
-    if not r.residues:
+    if r.residues is None:
+        from ..symbolic import STUDY_BUDGET
+
+        second = (f"which {s} avoid flooring was not searched: the strides repeat every {r.modulus:,} sizes, "
+                  f"more than {STUDY_BUDGET:,} layer analyses")
+    elif not r.residues:
         second = f"no {s} avoids flooring: some division floors at every size"
     elif r.modulus == 1:
         second = f"every {s}: no division floors"
@@ -61,9 +73,10 @@ def report_dict(report) -> dict:
         "valid": report.ok,
         "input_shape": [_value(d) for d in a.input_shape],
         "output_shape": [_value(d) for d in a.output_shape] if a.ok else None,
-        "sizes": {r.symbol: {"smallest": r.smallest, "smallest_failure": r.failure,
+        "sizes": {r.symbol: {"searched": r.searched, "smallest": r.smallest, "smallest_failure": r.failure,
                              "exact": {"congruence": congruence(r), "modulus": r.modulus,
-                                       "residues": list(r.residues), "smallest": r.smallest_exact},
+                                       "residues": None if r.residues is None else list(r.residues),
+                                       "smallest": r.smallest_exact},
                              "same_as": r.same_as}
                   for r in report.ranges},
         "diagnostics": [d.as_dict() for d in a.diagnostics],
