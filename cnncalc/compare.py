@@ -39,13 +39,21 @@ class Published:
         return abs(Fraction(x) - self.value(base)) <= self.resolution * base**self.power
 
 
+_LARGEST = 10**30  # no network's published count is larger; beyond it (or .inf, .nan) a figure is unreadable
+
+
 def parse_published(v) -> Published | None:
+    """A printed figure (60965224, 61M, 4.1G, 1,000) or None when it is not one."""
     if isinstance(v, bool):
         return None
     if isinstance(v, int):
-        return Published(str(v), Fraction(v), 0, Fraction(1))
+        return Published(str(v), Fraction(v), 0, Fraction(1)) if 0 <= v <= _LARGEST else None
     if isinstance(v, float):
+        if not (0 <= v <= _LARGEST):  # also false for nan
+            return None
         return Published(str(v), Fraction(str(v)), 0, Fraction(1))
+    if len(str(v)) > 40:
+        return None
     m = _NUMBER.match(str(v))
     if not m:
         return None
@@ -113,7 +121,7 @@ def _judge(pub: Published, layers, quantity: str):
         # K = 1024 is a habit of parameter (memory) counts; for operations it is only a coincidence
         for base in ((1000, 1024) if pub.power and quantity == "params" else (1000,)):
             if pub.close(value, base):
-                err = abs(Fraction(value) - pub.value(base)) / pub.value(base)
+                err = abs(Fraction(value) - pub.value(base)) / max(pub.value(base), 1)  # a figure may be 0
                 if best is None or err < best[0]:
                     best = (err, label, value, base)
     if best is None:
