@@ -21,6 +21,8 @@ EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_UNUSABLE = 2
 EXIT_INTERNAL = 3
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as a shell reports it)
+EXIT_BROKEN_PIPE = 141  # the reader of stdout left (128 + SIGPIPE): `cnncalc ... | head -1`
 
 
 class Pos(NamedTuple):

@@ -15,7 +15,8 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from ..errors import EXIT_INTERNAL, EXIT_INVALID, CnnError, Option, fail
+from ..errors import EXIT_BROKEN_PIPE, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_INVALID, CnnError, Option, fail
+from ..graph import DEFAULT_MAX_LAYERS
 
 app = typer.Typer(
     name="cnncalc",
@@ -71,7 +72,8 @@ LayoutOpt = Annotated[Layout, typer.Option("--layout", help="Show shapes channel
                                                             "(H×W×C, papers and Keras).")]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 TextOrJson = Annotated[Format, typer.Option("--format", "-f", help="table (text) or json.")]
-MaxLayers = Annotated[int, typer.Option("--max-layers", min=1, help="Refuse specs that expand beyond this.")]
+MaxLayers = Annotated[int, typer.Option("--max-layers", min=1, help="Refuse specs that expand beyond this many layers "
+                                                                     "(and twice as many expansion steps).")]
 ModelArgs = Annotated[Optional[List[str]], typer.Option(
     "--arg", "-a", metavar="NAME=VALUE", help="Set one of the model's args (repeatable): --arg width=1.1.")]
 OutputFile = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file (atomically).")]
@@ -90,7 +92,7 @@ def model_args(values: Optional[List[str]]) -> dict:
     return out
 
 
-def analysis_for(spec: str, input: Optional[str], layout: str = "chw", max_layers: int = 100_000,
+def analysis_for(spec: str, input: Optional[str], layout: str = "chw", max_layers: int = DEFAULT_MAX_LAYERS,
                  strict: bool = False, args: Optional[List[str]] = None):
     """Load and analyse `spec` for --input: numbers, or letters for symbolic sizes (sympy, only then)."""
     from ..pipeline import load
@@ -98,8 +100,9 @@ def analysis_for(spec: str, input: Optional[str], layout: str = "chw", max_layer
 
     graph = load(spec, max_layers, model_args(args))
     if input and has_symbols(input):
-        from ..symbolic import analyze_symbolic, parse_symbolic_shape
+        from ..symbolic import analyze_symbolic, parse_symbolic_shape, start_clock
 
+        start_clock()  # the command's CPU budget for sympy (stopped when main() returns)
         return analyze_symbolic(graph, parse_symbolic_shape(input, layout), strict)
     from ..analysis import analyze
 
@@ -165,7 +168,6 @@ def run() -> None:
     Once the output is flushed nothing is left to do, yet tearing down the interpreter (every
     module, and the 864 layers of an EfficientNet-B7 summary) took ~30 ms of a 0.3 s budget;
     os._exit skips it. Tests call main(), which exits normally."""
-    import contextlib
     import os
 
     code = 0
@@ -174,30 +176,56 @@ def run() -> None:
     except SystemExit as e:
         code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):  # a closed or broken stream: nothing more to say there
+        try:
             stream.flush()
+        except BrokenPipeError:  # the reader left before the last of the output: as in main()
+            code = EXIT_BROKEN_PIPE if stream is sys.stdout and code == 0 else code
+        except (OSError, ValueError, AttributeError):  # a closed stream: nothing more to say there
+            pass
     os._exit(code)
 
 
 def main() -> None:
     """Console entry point: no traceback ever reaches the user."""
     try:
-        rc = app(standalone_mode=False)  # returns the code of a typer.Exit
+        _main()
+    finally:
+        symbolic = sys.modules.get("cnncalc.symbolic")
+        if symbolic is not None:
+            symbolic.start_clock(None)
+
+
+def _main() -> None:
+    try:
+        try:
+            rc = app(standalone_mode=False)  # returns the code of a typer.Exit
+        except SystemExit:
+            if type(sys.stdout).__name__ == "PacifyFlushWrapper":  # click's own EPIPE handling exits 1
+                raise BrokenPipeError from None
+            raise
+        if rc == EXIT_INTERRUPTED:  # typer returns Ctrl-C as the code of an Exit
+            sys.stderr.write("interrupted\n")
         sys.exit(rc if isinstance(rc, int) else 0)
+    except BrokenPipeError:  # `cnncalc check sheet.yaml | head -1`: the reader left; say nothing more
+        _silence_stdout()
+        sys.exit(EXIT_BROKEN_PIPE)
     except CnnError as e:
         from ..render.console import print_diagnostics
 
         print_diagnostics(e.diagnostics)
         sys.exit(e.exit_code)
     except typer.Exit as e:
+        if e.exit_code == EXIT_INTERRUPTED:  # typer turns Ctrl-C into Exit(130)
+            sys.stderr.write("interrupted\n")
         sys.exit(e.exit_code)
     except SystemExit:
         raise
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)
     except typer.Abort:
-        sys.exit(130)
+        sys.stderr.write("interrupted\n")
+        sys.exit(EXIT_INTERRUPTED)
     except Exception as e:  # noqa: BLE001 - the last line of defence
         if isinstance(e, typer.TyperException) and hasattr(e, "show"):
             e.show()  # usage errors: bad option, missing argument (exit 2)
@@ -205,3 +233,14 @@ def main() -> None:
         sys.stderr.write(f"cnncalc: internal error: {type(e).__name__}: {e}\n"
                          "This is a bug in cnncalc; please report it with the command and spec you ran.\n")
         sys.exit(EXIT_INTERNAL)
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe, what is still buffered must not fail again at exit."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
