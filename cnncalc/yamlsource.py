@@ -15,6 +15,7 @@ values built, so no position moves.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -220,6 +221,8 @@ class _Builder:
             return self.construct(ev, ev.tag)
         if self.shielded and value.startswith("$"):
             value = value.translate(_UNSHIELD)
+        if not value.isprintable():
+            value = _escape_controls(value)
         return value
 
     def construct(self, ev, tag: str):
@@ -294,6 +297,15 @@ class _Builder:
         return out
 
 
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape_controls(value: str) -> str:
+    """ESC, BEL, NUL and bidirectional overrides written as \\x1b, \\u202e: a spec's names and
+    texts reach terminals, CSV files and answer reports, and none of them should act on those."""
+    return _CONTROLS.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", value)
+
+
 def _short_tag(tag: str) -> str:
     return "!!" + tag[len(_STANDARD):] if tag.startswith(_STANDARD) else tag
 
@@ -312,6 +324,8 @@ def load_text(text: str, filename: str = "<input>"):
         mark = exc.problem_mark or exc.context_mark
         pos = _pos(mark, filename) if mark else Pos(filename, 1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
+        if "nesting depth" in problem:  # libyaml's own limit, below ours
+            raise fail("E005", f"the document is nested more than {MAX_DEPTH} levels deep", pos) from None
         line = text.splitlines()[pos.line - 1] if 0 < pos.line <= len(text.splitlines()) else ""
         hint = ("a $expression that contains ': ' or ' #' must be quoted in YAML: key: '$a if b else c'"
                 if "$" in line else "check indentation, and quote values that contain ': ', '{', '[' or ','")
