@@ -89,7 +89,7 @@ def test_check_grades_1d_answers(cli, tmp_path):
                      "  pool4: {output_shape: 31x512}\n"
                      "  conv4: {output_shape: [512, 125]}\n"
                      "  pool1: {output_shape: 128x2000}\n", encoding="utf-8")
-    res = cli("check", str(sheet))
+    res = cli("check", str(sheet), "--models-dir", str(Path(M5).parent))  # the spec is not beside the sheet
     assert res.code == 1
     assert "✓ conv1 receptive_field  size 80" in res.out
     assert "✗ pool1 output_shape     128×2000  → right: 2000×128" in res.out
