@@ -106,7 +106,7 @@ def run(case: Case, folder: Path) -> Result:
             proc.stdout.close()
         if case.interrupt_after is not None:
             time.sleep(case.interrupt_after)
-            proc.send_signal(signal.SIGINT)
+            os.kill(proc.pid, signal.SIGINT)  # not send_signal: its poll() would reap the child before wait4
         _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
         wall = time.perf_counter() - t0
