@@ -27,11 +27,20 @@ _ASCII = {
 }
 
 
+_SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+
+
 def _fallback(exc: UnicodeError):
     """Codec error handler: each character the stream cannot encode, spelled in ASCII ('?' if unknown)."""
     if not isinstance(exc, UnicodeEncodeError):
         raise exc
-    return "".join(_ASCII.get(ch, "?") for ch in exc.object[exc.start:exc.end]), exc.end
+    text, out = exc.object, []
+    for i in range(exc.start, exc.end):
+        spelled = _ASCII.get(text[i], "?")
+        if spelled[:1] == "^" and i and text[i - 1] in _SUPERSCRIPTS:  # 2⁴⁰ -> 2^40, not 2^4^0
+            spelled = spelled[1:]
+        out.append(spelled)
+    return "".join(out), exc.end
 
 
 codecs.register_error("cnncalc-ascii", _fallback)
