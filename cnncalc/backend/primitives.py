@@ -168,14 +168,30 @@ _ERFC_Q = (2.56852019228982242e00, 1.87295284992346047e00, 5.27905102951428412e-
            2.33520497626869185e-3)
 
 
+ERF_CHUNK = 1 << 15  # elements per step: erf's ~20 float64 temporaries stay ~5 MiB, whatever the input
+
+
 def erf(x):
     """Vectorised error function (NumPy has none), accurate to ~1 ulp in float64.
 
     Cody's three rational approximations: erf directly for |x| ≤ 0.46875, erfc for
     0.46875 < |x| ≤ 4 and for |x| > 4 (where erf = sign(x)·(1 − erfc(|x|))). Evaluated
     in float64 and rounded once, so a float32 result is correctly rounded.
+
+    Computed ERF_CHUNK elements at a time into one output array: evaluated whole, the
+    float64 temporaries took ~32× the float32 input (a ConvNeXt GELU held 300 MiB for a
+    10 MiB activation), memory verify's estimate cannot see; in cache-sized pieces it is
+    also ~4× faster (0.23 s instead of 1.0 s for 4.8M float32 values).
     """
     x = as_float(x)
+    out = np.empty(x.shape, dtype=x.dtype)
+    src, dst = x.reshape(-1), out.reshape(-1)
+    for i in range(0, src.size, ERF_CHUNK):
+        dst[i:i + ERF_CHUNK] = _erf(src[i:i + ERF_CHUNK])
+    return out
+
+
+def _erf(x):
     xd = x.astype(np.float64)
     y = np.abs(xd)
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
