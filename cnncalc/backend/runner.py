@@ -12,19 +12,24 @@ is in [−1, 1] (LeNet's RBF centres). A `.npz` file of real weights is read by 
 "<layer>.<array>", the names of a PyTorch state_dict (`conv1.weight`,
 `layer1.0.bn1.running_mean`).
 
-Peak memory is estimated before anything is allocated (`estimate_peak_bytes`): the
-weights, plus the largest set of activations alive at once (a tensor is freed after its
-last consumer), plus the largest temporary of one layer (Layer.scratch: the im2col
-matrix of a conv, C_in·Πk × ΠO per image).
+Peak memory is estimated before anything is allocated (`memory_plan`, `estimate_peak_bytes`):
+the peak resident memory of the whole verify process, i.e. the interpreter, the weights, and
+the larger of the forward pass's peak (the activations alive at once, a tensor freed after
+its last consumer, plus one layer's output and temporaries: Layer.scratch, the im2col
+matrix of a conv, C_in·Πk × ΠO per image, and the padded copy of its input) and what
+reading the --input/--weights files holds. Files are planned from their headers first
+(backend/npyfile.py), so every figure is known before a byte of data is read. Weights are
+drawn directly in the run's dtype, in pieces spread over the cores.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
-from pathlib import Path
+from typing import NamedTuple
 
-from ..errors import Pos, fail
+from ..errors import fail
 from ..graph import INPUT
 from ..layer import state_dict_key
 from ..memory import DTYPE_BYTES, numel
@@ -60,101 +65,257 @@ class RunResult:
         return all(c.ok for c in self.layers)
 
 
-def estimate_peak_bytes(analysis, batch: int = 1, dtype: str = "float32") -> int:
+BASELINE_BYTES = 40 * 2**20
+"""The verify process before any array: Python, NumPy + OpenBLAS, typer and cnncalc loaded,
+the analysis of a small network, BLAS's first workspace (`cnncalc verify lenet5` peaks at
+40–41 MiB on the reference machine: Linux, CPython 3.11, NumPy 2.4 with OpenBLAS)."""
+LAYER_BYTES = 4 * 2**10
+"""Per layer: the analysis' Layer and Node objects, the LayerCheck, and the JSON or table
+rows (a chain of 10,000 layers peaks ~36 MiB above one of 1,000)."""
+
+
+class MemoryPlan(NamedTuple):
+    """What the verify process holds at its peak, in bytes (see estimate_peak_bytes)."""
+
+    interpreter: int  # BASELINE_BYTES + LAYER_BYTES per layer
+    weights: int  # every layer's arrays, in the run's dtype
+    activations: int  # the forward pass's peak: live tensors + one layer's output and temporaries
+    loading: int  # the largest transient while reading files: the input file, a weight member in its own dtype
+
+    @property
+    def total(self) -> int:
+        return self.interpreter + self.weights + max(self.activations, self.loading)
+
+    def as_dict(self) -> dict:
+        return {"interpreter_bytes": self.interpreter, "weight_bytes": self.weights,
+                "activation_bytes": self.activations, "loading_bytes": self.loading, "total_bytes": self.total}
+
+
+def memory_plan(analysis, batch: int = 1, dtype: str = "float32", input_plan=None, weights_plan=None) -> MemoryPlan:
+    """The peak of a verify run, from shapes alone: nothing is allocated, every size is an exact Python int.
+
+    weights      = params × bytes: every array, generated directly in the run's dtype
+    activations  = max over layers of (tensors alive + its output + its temporaries) × batch × bytes,
+                   where a tensor is freed after its last consumer, the input and the model output
+                   are kept to the end (as `run` does), and the temporaries are Layer.scratch() (im2col
+                   columns) plus the padded copy of the input a window with padding reads (padding_elements)
+    loading      = the input array plus the file's own array when it must be converted (--input), or
+                   the largest --weights member in its file dtype (read, then converted)
+    interpreter  = BASELINE_BYTES + LAYER_BYTES × layers
+    """
     size = DTYPE_BYTES[dtype]
-    weights = analysis.totals.params
+    x = numel(analysis.input_shape) * batch * size
+    loading = 0
+    if input_plan is not None:
+        loading = x + input_plan.load_bytes(dtype)
+    if weights_plan is not None:
+        loading = max(loading, weights_plan.load_bytes(dtype))
+    return MemoryPlan(BASELINE_BYTES + LAYER_BYTES * len(analysis.layers), analysis.totals.params * size,
+                      activation_peak(analysis) * batch * size, loading)
+
+
+def activation_peak(analysis) -> int:
+    """Elements of one image's forward pass at its peak (see memory_plan); a Python int."""
     last_use = {}
     for idx, r in enumerate(analysis.layers):
         for i in r.inputs:
             last_use[i] = idx
+    keep = {INPUT, analysis.output_layer.name if analysis.layers else INPUT}
     alive = {INPUT: numel(analysis.input_shape)}
-    peak = 0
+    live = alive[INPUT]
+    peak = live
     for idx, r in enumerate(analysis.layers):
         out = numel(r.output_shape)
-        peak = max(peak, sum(alive.values()) + out + r.scratch())
+        peak = max(peak, live + out + r.scratch() + padding_elements(r))
         alive[r.name] = out
+        live += out
         for i in set(r.inputs):
-            if last_use.get(i) == idx:
-                alive.pop(i, None)
-    return (weights + peak * batch) * size
+            if last_use.get(i) == idx and i not in keep and i in alive:
+                live -= alive.pop(i)
+    return peak
 
 
-def init_weights(analysis, seed: int = 0, dtype: str = "float32") -> dict:
-    """{layer name: {array name: ndarray}} for every layer that owns arrays."""
+def padding_elements(r) -> int:
+    """The padded canvas a windowed layer's forward pass fills (primitives.padded): C_in × Π reach,
+    or 0 when the windows read the input as it is (no padding, nothing past its edge)."""
+    w = r.window
+    if w is None or w.transposed or not r.input_shapes:
+        return 0
+    shape = r.input_shapes[0]
+    spatial, out = shape[1:], r.output_shape[1:]
+    if len(spatial) != len(w.kernel) or len(out) != len(w.kernel) or not w.pad:
+        return 0
+    sizes = [(o - 1) * s + d * (k - 1) + 1 for o, k, s, d in zip(out, w.kernel, w.stride, w.dilation)]  # reach
+    if not any(p0 for p0, _ in w.pad) and all(n <= m for n, m in zip(sizes, spatial)):
+        return 0
+    return shape[0] * numel(sizes)
+
+
+def estimate_peak_bytes(analysis, batch: int = 1, dtype: str = "float32", input_plan=None,
+                        weights_plan=None) -> int:
+    """The peak resident memory of the `cnncalc verify` process, in bytes, interpreter included.
+
+    Convention: the figure is the whole process's peak RSS (what ru_maxrss reports and what
+    --max-memory bounds), not only the arrays: BASELINE_BYTES of interpreter and libraries
+    plus the arrays of memory_plan. benchmarks/bench_verify_memory.py measures it against the
+    real peak of `python -m cnncalc verify MODEL` for several models and batches."""
+    return memory_plan(analysis, batch, dtype, input_plan, weights_plan).total
+
+
+def machine_limit():
+    """(bytes, what) of the tightest bound the machine puts on this process, or None when unknown:
+    physical memory, and the soft RLIMIT_AS / RLIMIT_DATA (past which an allocation fails).
+    An estimate above it cannot run whatever --max-memory says."""
+    import contextlib
+    import os
+
+    bounds = []
+    with contextlib.suppress(AttributeError, ValueError, OSError):
+        bounds.append((os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"), "this machine's memory"))
+    try:
+        import resource
+
+        for name in ("RLIMIT_AS", "RLIMIT_DATA"):
+            soft = resource.getrlimit(getattr(resource, name))[0]
+            if soft != resource.RLIM_INFINITY and soft > 0:
+                bounds.append((soft, f"the process's {name} limit"))
+    except (ImportError, AttributeError, ValueError, OSError):
+        pass
+    bounds = [b for b in bounds if b[0] > 0]
+    return min(bounds) if bounds else None
+
+
+GEN_CHUNK = 1 << 22  # elements drawn by one generator: 16 MiB of float32
+
+
+def init_weights(analysis, seed: int = 0, dtype: str = "float32", skip=()) -> dict:
+    """{layer name: {array name: ndarray}} for every layer that owns arrays, drawn directly in `dtype`.
+
+    Random arrays are drawn in GEN_CHUNK pieces, each by its own generator seeded by (seed,
+    layer index, array index, piece): the values depend on nothing else, neither on which
+    other arrays are generated (`skip`: state_dict keys a --weights file holds) nor on how
+    many threads draw them. NumPy's generators release the GIL while they fill an array,
+    so the pieces are drawn on every core (VGG-16's 138M weights: 2.3 s on one core).
+    """
     import numpy as np
 
-    rng = np.random.default_rng(seed)
-    out = {}
-    for r in analysis.layers:
-        arrays = {name: _init_array(rng, w).astype(dtype, copy=False) for name, w in r.weights().items()}
+    dt = np.dtype(dtype)
+    out, pieces = {}, []
+    for li, r in enumerate(analysis.layers):
+        arrays = {}
+        for wi, (name, w) in enumerate(r.weights().items()):
+            if state_dict_key(r.name, name) in skip:
+                continue
+            arrays[name] = a = _init_array(w, dt)
+            if _random(w):
+                flat = a.reshape(-1)
+                scale = math.sqrt(2.0 / max(numel(w.shape[1:]), 1)) if w.init == "he" else None
+                for ci, start in enumerate(range(0, flat.size, GEN_CHUNK)):
+                    pieces.append((flat[start:start + GEN_CHUNK], scale, (li, wi, ci)))
         if arrays:
             out[r.name] = arrays
+    _draw(pieces, seed)
     return out
 
 
-def _init_array(rng, w):
+def _random(w) -> bool:
+    """He or uniform (every init that is not a constant)."""
+    return not isinstance(w.init, (int, float)) and w.init not in ("ones", "zeros")
+
+
+def _init_array(w, dtype):
+    """One array in `dtype`: constants filled, random ones allocated for _draw to fill."""
     import numpy as np
 
-    if w.init == "he":
-        fan_in = max(numel(w.shape[1:]), 1)
-        return rng.standard_normal(w.shape, dtype=np.float64) * np.sqrt(2.0 / fan_in)
+    if _random(w):
+        return np.empty(w.shape, dtype=dtype)
     if isinstance(w.init, (int, float)):
-        return np.full(w.shape, float(w.init))
-    if w.init == "ones":
-        return np.ones(w.shape)
-    if w.init == "zeros":
-        return np.zeros(w.shape)
-    return rng.uniform(-1.0, 1.0, size=w.shape)
+        return np.full(w.shape, w.init, dtype=dtype)
+    return np.ones(w.shape, dtype=dtype) if w.init == "ones" else np.zeros(w.shape, dtype=dtype)
 
 
-def load_weights(path: str, analysis, dtype: str, seed: int = 0) -> tuple:
-    """Weights from an .npz keyed '<layer>.<array>'; missing arrays are initialised (and listed)."""
-    import zipfile
+def _draw(pieces: list, seed: int) -> None:
+    """Fill each (view, scale, key) in place: N(0, 1)·scale for He, U[−1, 1) for scale None; no float64 copy."""
+    import os
 
     import numpy as np
 
-    if not Path(path).is_file():
-        raise fail("E001", f"no such weights file: {path}", Pos(path, 1, 1))
-    if not zipfile.is_zipfile(path):
-        raise fail("E006", f"{path} is not an .npz archive", Pos(path, 1, 1),
-                   "save the arrays with numpy.savez(path, **{'conv1.weight': array, ...})")
-    try:
-        data = np.load(path, allow_pickle=False)
-    except (OSError, ValueError) as exc:
-        raise fail("E006", f"cannot read {path} as an .npz of arrays: {exc}", Pos(path, 1, 1)) from None
-    weights = init_weights(analysis, seed, dtype)
-    missing, used = [], set()
-    for layer, arrays in weights.items():
-        for name, arr in arrays.items():
-            key = state_dict_key(layer, name)
-            if key not in data.files:
-                missing.append(key)
-                continue
-            value = data[key]
-            if tuple(value.shape) != tuple(arr.shape):
-                raise fail("E006", f"{path}: '{key}' has shape {tuple(value.shape)}, the layer needs "
-                                   f"{tuple(arr.shape)}", Pos(path, 1, 1), "check the spec against the weights")
-            arrays[name] = value.astype(dtype, copy=False)
-            used.add(key)
-    unused = sorted(set(data.files) - used)
-    return weights, missing, unused
-
-
-def load_input(path: str, shape: tuple, batch: int, dtype: str):
-    import numpy as np
+    def fill(piece):
+        view, scale, key = piece
+        rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=key)))
+        kind = view.dtype.type
+        if scale is None:
+            rng.random(out=view, dtype=view.dtype)
+            view *= kind(2)
+            view -= kind(1)
+        else:
+            rng.standard_normal(out=view, dtype=view.dtype)
+            view *= kind(scale)
 
     try:
-        x = np.load(path, allow_pickle=False)
-    except FileNotFoundError:
-        raise fail("E001", f"no such input file: {path}", Pos(path, 1, 1)) from None
-    except (OSError, ValueError) as exc:
-        raise fail("E006", f"cannot read {path} as a .npy array: {exc}", Pos(path, 1, 1)) from None
-    if tuple(x.shape) == tuple(shape):
-        x = np.broadcast_to(x, (batch, *shape))
-    if tuple(x.shape[1:]) != tuple(shape):
-        raise fail("E006", f"{path} holds an array of shape {tuple(x.shape)}; the network takes "
-                           f"{tuple(shape)} or (N, {', '.join(map(str, shape))})", Pos(path, 1, 1))
-    return np.ascontiguousarray(x, dtype=dtype)
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    big = sum(p[0].size for p in pieces) > 2 * GEN_CHUNK
+    if cores < 2 or not big:
+        for piece in pieces:
+            fill(piece)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    pieces.sort(key=lambda p: -p[0].size)  # largest first: the threads finish together
+    pool = ThreadPoolExecutor(min(cores, 8))
+    try:
+        for _ in pool.map(fill, pieces):
+            pass
+    finally:  # Ctrl-C (or a MemoryError) stops at once: the pieces not started are dropped
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def needed_weights(analysis) -> dict:
+    """{state_dict key: shape} of every array the network owns."""
+    return {state_dict_key(r.name, name): tuple(w.shape) for r in analysis.layers for name, w in r.weights().items()}
+
+
+def weights_plan(path: str, analysis):
+    """The --weights file's headers checked against the network (backend/npyfile.py); no data read."""
+    from .npyfile import weights_plan as plan
+
+    return plan(path, needed_weights(analysis))
+
+
+def input_plan(path: str, analysis, batch: int):
+    """The --input file's header checked against the network's input (backend/npyfile.py); no data read."""
+    from .npyfile import input_plan as plan
+
+    return plan(path, analysis.input_shape, batch)
+
+
+def load_weights(plan, analysis, dtype: str, seed: int = 0) -> tuple:
+    """Weights from a planned .npz; missing arrays are initialised (and listed).
+
+    Returns (weights, missing keys, unused keys, NaN/inf counts {key: n})."""
+    from .npyfile import load_members
+
+    weights = init_weights(analysis, seed, dtype, skip=set(plan.members))
+    owner = {state_dict_key(r.name, name): (r.name, name) for r in analysis.layers for name in r.weights()}
+    nonfinite = {}
+    for key, arr, bad in load_members(plan, dtype):
+        layer, name = owner[key]
+        weights.setdefault(layer, {})[name] = arr
+        if bad:
+            nonfinite[key] = bad
+    # each layer's arrays in its declared order, whichever came from the file
+    order = {r.name: list(r.weights()) for r in analysis.layers}
+    weights = {layer: {n: arrays[n] for n in order[layer]} for layer, arrays in weights.items()}
+    return weights, plan.missing, plan.unused, nonfinite
+
+
+def load_input(plan, dtype: str):
+    """The planned --input array as (N, *input_shape) in `dtype`, and its count of NaN/inf values."""
+    from .npyfile import load_input as load
+
+    return load(plan, dtype)
 
 
 def run(analysis, x=None, weights=None, *, batch: int = 1, dtype: str = "float32", seed: int = 0,
@@ -171,7 +332,7 @@ def run(analysis, x=None, weights=None, *, batch: int = 1, dtype: str = "float32
         raise fail("E004", f"dtype {dtype} is not supported by the NumPy backend", None, "use float32 or float64")
     analysis.raise_for_errors()
     if x is None:
-        x = np.random.default_rng(seed + 1).standard_normal((batch, *analysis.input_shape)).astype(dtype)
+        x = np.random.default_rng(seed + 1).standard_normal((batch, *analysis.input_shape), dtype=dtype)
     if weights is None:
         weights = init_weights(analysis, seed, dtype)
     last_use = {}

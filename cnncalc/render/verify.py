@@ -32,12 +32,14 @@ def render_verify(analysis, result, estimated_peak: int, notes: list, console) -
                       f"({result.seconds:.3f} s)", style="bold green", markup=False)
 
 
-def verify_json(analysis, result, estimated_peak: int, notes: list) -> str:
+def verify_json(analysis, result, estimated_peak: int, notes: list, estimate: dict | None = None) -> str:
+    """estimate: the parts of the estimated peak (runner.MemoryPlan.as_dict), when known."""
     import json
 
     return json.dumps({
         "name": analysis.name, "ok": result.ok, "batch": result.batch, "dtype": result.dtype,
-        "seconds": result.seconds, "estimated_peak_bytes": estimated_peak, "notes": notes,
+        "seconds": result.seconds, "estimated_peak_bytes": estimated_peak,
+        **({"estimated_peak": estimate} if estimate is not None else {}), "notes": notes,
         "layers": [{"name": c.name, "type": c.op, "inferred_shape": list(c.inferred), "actual_shape": list(c.actual),
                     "params_counted": c.counted, "weights_allocated": c.allocated, "ok": c.ok,
                     "seconds": c.seconds} for c in result.layers]}, indent=2) + "\n"

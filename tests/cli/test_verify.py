@@ -82,3 +82,58 @@ def test_verify_runs_the_modern_zoo(cli):
         assert data["ok"], name
         assert sum(layer["weights_allocated"] for layer in data["layers"]) == \
             cnncalc.summarize(name).totals.params, name
+
+
+def test_refused_before_any_weight_exists(cli, monkeypatch):
+    from cnncalc.backend import runner
+
+    def no(*args, **kwargs):
+        raise AssertionError("allocated before the memory check")
+
+    monkeypatch.setattr(runner, "init_weights", no)
+    monkeypatch.setattr(runner, "run", no)
+    res = cli("verify", "alexnet", "--batch", "500000", "--max-memory", "100MiB")
+    assert res.code == 1
+    assert "error[E304]: running alexnet at batch 500000 (float32) needs about" in res.err
+    assert "above --max-memory 100.00 MiB (weights 232.56 MiB, activations" in res.err
+
+
+def test_an_input_file_is_charged_before_it_is_read(cli, tmp_path, monkeypatch):
+    from cnncalc.backend import npyfile
+
+    with open(tmp_path / "x.npy", "wb") as f:  # 4 GB of float32 images in a sparse file
+        np.lib.format.write_array_header_1_0(f, {"shape": (1_000_000, 1, 32, 32), "fortran_order": False,
+                                                 "descr": "<f4"})
+        f.truncate(128 + 4 * 1_000_000 * 1024)
+    monkeypatch.setattr(npyfile, "_read_data", lambda *a: (_ for _ in ()).throw(AssertionError("read")))
+    res = cli("verify", "lenet5", "--input", str(tmp_path / "x.npy"))
+    assert res.code == 1
+    assert "error[E304]: running lenet5 at batch 1000000 (float32)" in res.err
+
+
+def test_a_yaml_file_as_input_says_what_input_takes(cli, tmp_path):
+    (tmp_path / "spec.yaml").write_text("name: x\ninput: [1, 32, 32]\nlayers: [relu]\n")
+    res = cli("verify", "lenet5", "--input", str(tmp_path / "spec.yaml"))
+    assert res.code == 2
+    assert "error[E006]:" in res.err and "spec.yaml is not a .npy array" in res.err
+    assert "--input takes a shape like 1x32x32 or a .npy file" in res.err
+    assert "allow_pickle" not in res.err
+
+
+def test_json_reports_the_parts_of_the_estimate(cli):
+    data = json.loads(cli("verify", "resnet18", "--format", "json").out)
+    parts = data["estimated_peak"]
+    a = cnncalc.summarize("resnet18")
+    assert parts["weight_bytes"] == a.totals.params * 4
+    assert parts["total_bytes"] == data["estimated_peak_bytes"] == \
+        parts["interpreter_bytes"] + parts["weight_bytes"] + max(parts["activation_bytes"], parts["loading_bytes"])
+
+
+def test_float64_weights_file_is_charged_in_its_own_dtype(cli, tmp_path):
+    a = cnncalc.summarize("lenet5")
+    weights = init_weights(a, seed=1, dtype="float64")
+    np.savez(tmp_path / "w.npz", **{f"{layer}.{name}": arr for layer, arrays in weights.items()
+                                   for name, arr in arrays.items()})
+    data = json.loads(cli("verify", "lenet5", "--weights", str(tmp_path / "w.npz"), "--format", "json").out)
+    assert data["ok"] and data["notes"] == []
+    assert data["estimated_peak"]["loading_bytes"] == 120 * 400 * 8  # c5.weight, the largest, read as float64
