@@ -184,23 +184,32 @@ def _reason(exc: BaseException) -> str:
 
 
 def _open(path: str, what: str, hint: str):
-    """The file opened for reading, and its size; E001 when missing, E006 when unreadable."""
+    """The file opened for reading, and its size; E001 when missing, E006 when unreadable or
+    not a regular file. Opened without blocking, so a FIFO with no writer cannot hang verify;
+    a FIFO, device or socket is refused from its fstat before anything is read."""
+    import stat
+
     pos = Pos(path, 1, 1)
+    article = "an" if what[0] in "aeiou" else "a"
     try:
-        f = open(path, "rb")  # noqa: SIM115 - closed by the caller
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         raise fail("E001", f"no such {what} file: {path}", pos) from None
     except IsADirectoryError:
-        raise fail("E006", f"{path} is a directory, not {'an' if what[0] in 'aeiou' else 'a'} {what} file", pos,
-                   hint) from None
+        raise fail("E006", f"{path} is a directory, not {article} {what} file", pos, hint) from None
     except OSError as exc:
         raise fail("E006", f"cannot read {path}: {_reason(exc)}", pos, hint) from None
     try:
-        size = os.fstat(f.fileno()).st_size
+        st = os.fstat(fd)
     except OSError as exc:
-        f.close()
+        os.close(fd)
         raise fail("E006", f"cannot read {path}: {_reason(exc)}", pos, hint) from None
-    return f, size
+    if not stat.S_ISREG(st.st_mode):
+        os.close(fd)
+        kind = ("a directory" if stat.S_ISDIR(st.st_mode) else "a FIFO" if stat.S_ISFIFO(st.st_mode)
+                else "a socket" if stat.S_ISSOCK(st.st_mode) else "a device")
+        raise fail("E006", f"{path} is {kind}, not {article} {what} file", pos, hint)
+    return os.fdopen(fd, "rb"), st.st_size
 
 
 # -- --input x.npy ------------------------------------------------------------------------
@@ -309,6 +318,11 @@ def weights_plan(path: str, needed: dict) -> WeightsPlan:
                    "it starts like a zip archive but has no central directory (truncated?)" if first[:2] == b"PK"
                    else "it is text" if _is_text(first) else "it is not a zip archive")
             raise fail("E006", f"{path} is not an .npz archive: {why}", pos, SAVE_WEIGHTS)
+        count = _member_count(f)
+        if count is not None and count > max(MEMBERS_PER_ARRAY * len(needed), MIN_MEMBER_LIMIT):
+            raise fail("E006", f"{path} lists {count:,} members; the network has {len(needed):,} "
+                               + ("array" if len(needed) == 1 else "arrays"), pos,
+                       "save only the network's arrays: " + SAVE_WEIGHTS)
         with _zip(f, path, pos) as zf:
             by_key = {}
             for info in zf.infolist():
@@ -336,6 +350,19 @@ def weights_plan(path: str, needed: dict) -> WeightsPlan:
 
 
 _MEMBER_HINT = "the archive is damaged or was not written by numpy.savez; " + SAVE_WEIGHTS
+MEMBERS_PER_ARRAY, MIN_MEMBER_LIMIT = 16, 65_536  # zipfile builds a ZipInfo (~0.5 KiB) per listed member
+
+
+def _member_count(f) -> int | None:
+    """The member count the zip's end record declares, read before zipfile parses the directory."""
+    import zipfile
+
+    try:
+        end = zipfile._EndRecData(f)  # the standard library's reader of the end record (zip64 too)
+        f.seek(0)
+        return int(end[zipfile._ECD_ENTRIES_TOTAL]) if end else None
+    except Exception:  # noqa: BLE001 - private API: without it, zipfile's own parse is the guard
+        return None
 
 
 def _is_text(first: bytes) -> bool:

@@ -22,8 +22,9 @@ def verify(
     weights: Annotated[Optional[Path], typer.Option("--weights", help="An .npz of real weights keyed "
                                                                       "<layer>.<array> (PyTorch state_dict "
                                                                       "names).")] = None,
-    max_memory: Annotated[str, typer.Option("--max-memory", help="Refuse to run above this estimated "
-                                                                 "peak.")] = "2GiB",
+    max_memory: Annotated[str, typer.Option("--max-memory", help="Refuse to run when the estimated peak "
+                                                                 "memory of the process (interpreter "
+                                                                 "included) is above this.")] = "2GiB",
     fmt: TextOrJson = Format.table,
     arg: ModelArgs = None,
 ) -> None:

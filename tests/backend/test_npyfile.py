@@ -91,3 +91,15 @@ def test_a_member_larger_than_its_zip_entry_is_refused_from_the_header(tmp_path,
     assert d.message == ("w.npz, member 'big.weight.npy' is truncated or its header is wrong: the header promises "
                          "shape (1000, 1000) of float64 (8,000,000 bytes of data) but only 100 bytes follow it"
                          ).replace("w.npz", str(tmp_path / "w.npz"))
+
+
+def test_a_zip_listing_too_many_members_is_refused_before_zipfile_reads_them(tmp_path, monkeypatch):
+    monkeypatch.setattr(npyfile, "MIN_MEMBER_LIMIT", 10)
+    with zipfile.ZipFile(tmp_path / "w.npz", "w") as z:
+        for i in range(40):  # 16 per needed array are allowed: one array, so 16
+            z.writestr(f"junk{i}.npy", b"")
+    monkeypatch.setattr(zipfile, "ZipFile", lambda *a, **k: (_ for _ in ()).throw(AssertionError("parsed")))
+    with pytest.raises(CnnError) as e:
+        npyfile.weights_plan(str(tmp_path / "w.npz"), {"conv.weight": (4, 3, 3, 3)})
+    assert e.value.diagnostics[0].code == "E006"
+    assert e.value.diagnostics[0].message.endswith("w.npz lists 40 members; the network has 1 array")

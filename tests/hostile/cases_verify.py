@@ -12,6 +12,7 @@ numpy.lib.format.write_array_header_1_0, sparse files with truncate, zips with z
 
 from __future__ import annotations
 
+import os
 import pickle
 import struct
 import zipfile
@@ -301,6 +302,14 @@ CASES = [
          err=(E006, "x.npy holds an array of shape (2, 3, 32, 32)")),
     Case("verify-input-directory", 8, (*V, "--input", "d.npy"), files={"d.npy/keep": ""},
          err=(E006, "d.npy is a directory")),
+    Case("verify-input-fifo-never-blocks", 8, (*V, "--input", "x.npy"), files={"x.npy": os.mkfifo},
+         err=(E006, "x.npy is a FIFO, not an input file")),
+    Case("verify-input-symlink-to-dev-zero", 8, (*V, "--input", "x.npy"),
+         files={"x.npy": lambda p: os.symlink("/dev/zero", p)}, err=(E006, "x.npy is a device, not an input file")),
+    Case("verify-weights-fifo-never-blocks", 8, (*V, "--weights", "w.npz"), files={"w.npz": os.mkfifo},
+         err=(E006, "w.npz is a FIFO, not a weights file")),
+    Case("verify-weights-dev-zero", 8, (*V, "--weights", "/dev/zero"),
+         err=(E006, "/dev/zero is a device, not a weights file")),
     Case("verify-input-missing", 8, (*V, "--input", "nope.npy"), err=("error[E001]", "no such input file: nope.npy")),
     Case("verify-input-nan-is-a-note", 8, (*V, "--input", "x.npy", "--format", "json"),
          files={"x.npy": saved(lambda: np.where(np.arange(1024).reshape(LENET_IN) % 2, np.nan, np.inf))},
