@@ -111,11 +111,29 @@ def memory_plan(analysis, batch: int = 1, dtype: str = "float32", input_plan=Non
     if weights_plan is not None:
         loading = max(loading, weights_plan.load_bytes(dtype))
     return MemoryPlan(BASELINE_BYTES + LAYER_BYTES * len(analysis.layers), analysis.totals.params * size,
-                      activation_peak(analysis) * batch * size, loading)
+                      activation_peak(analysis, batch, size), loading)
 
 
-def activation_peak(analysis) -> int:
-    """Elements of one image's forward pass at its peak (see memory_plan); a Python int."""
+SCRATCH_BUDGET = 64 * 2**20
+"""Bytes of temporaries one layer may hold at once: a layer whose im2col columns (and padded
+copy) for the whole batch would exceed it runs on slices of the batch (`batch_slice`), so a
+batch of 8 through VGG-16 holds the 116 MiB columns of one image at a time, not 925 MiB.
+Every op is per-sample at inference, so the slices give the same output."""
+
+
+def batch_slice(r, batch: int, size: int) -> int:
+    """Images per forward call of layer r: the whole batch, or as many as SCRATCH_BUDGET allows (≥ 1)."""
+    per_image = (r.scratch() + padding_elements(r)) * size
+    if per_image * batch <= SCRATCH_BUDGET:
+        return batch
+    return max(1, min(batch, SCRATCH_BUDGET // per_image))
+
+
+def activation_peak(analysis, batch: int = 1, size: int = 1) -> int:
+    """The forward pass's peak in bytes (see memory_plan); a Python int.
+
+    A layer run on slices of the batch (batch_slice) holds its whole output, preallocated, and
+    one slice's temporaries and output."""
     last_use = {}
     for idx, r in enumerate(analysis.layers):
         for i in r.inputs:
@@ -123,16 +141,19 @@ def activation_peak(analysis) -> int:
     keep = {INPUT, analysis.output_layer.name if analysis.layers else INPUT}
     alive = {INPUT: numel(analysis.input_shape)}
     live = alive[INPUT]
-    peak = live
+    peak = live * batch
     for idx, r in enumerate(analysis.layers):
         out = numel(r.output_shape)
-        peak = max(peak, live + out + r.scratch() + padding_elements(r))
+        temp = r.scratch() + padding_elements(r)
+        k = batch_slice(r, batch, size)
+        held = (out + temp) * batch if k == batch else out * batch + (out + temp) * k
+        peak = max(peak, live * batch + held)
         alive[r.name] = out
         live += out
         for i in set(r.inputs):
             if last_use.get(i) == idx and i not in keep and i in alive:
                 live -= alive.pop(i)
-    return peak
+    return peak * size
 
 
 def padding_elements(r) -> int:
@@ -342,6 +363,7 @@ def run(analysis, x=None, weights=None, *, batch: int = 1, dtype: str = "float32
     output = analysis.output_layer.name if analysis.layers else INPUT
     last_use[output] = len(analysis.layers)  # the model's output is kept to the end
     values = {INPUT: x}
+    n, itemsize = int(x.shape[0]), np.dtype(dtype).itemsize
     checks = []
     t_start = time.perf_counter()
     total = len(analysis.layers)
@@ -350,7 +372,7 @@ def run(analysis, x=None, weights=None, *, batch: int = 1, dtype: str = "float32
             on_layer(idx, total, r.name)
         w = weights.get(r.name, {})
         t0 = time.perf_counter()
-        y = r.forward([values[i] for i in r.inputs], w)
+        y = _forward(r, [values[i] for i in r.inputs], w, batch_slice(r, n, itemsize))
         seconds = time.perf_counter() - t0
         checks.append(LayerCheck(r.name, r.type, r.output_shape, tuple(y.shape[1:]), r.params,
                                  sum(int(a.size) for a in w.values()), seconds))
@@ -360,3 +382,19 @@ def run(analysis, x=None, weights=None, *, batch: int = 1, dtype: str = "float32
                 del values[i]
     out = values[output]
     return RunResult(tuple(checks), out, time.perf_counter() - t_start, int(x.shape[0]), dtype)
+
+
+def _forward(r, xs: list, w: dict, k: int):
+    """r's output for the whole batch, computed k images at a time into one preallocated array."""
+    import numpy as np
+
+    n = int(xs[0].shape[0]) if xs else 0
+    if k >= n or any(int(x.shape[0]) != n for x in xs):
+        return r.forward(xs, w)
+    first = r.forward([x[:k] for x in xs], w)
+    y = np.empty((n, *first.shape[1:]), dtype=first.dtype)
+    y[:k] = first
+    del first
+    for i in range(k, n, k):
+        y[i:i + k] = r.forward([x[i:i + k] for x in xs], w)
+    return y

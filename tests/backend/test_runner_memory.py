@@ -148,3 +148,24 @@ def test_weights_do_not_depend_on_threads_or_on_which_are_skipped(monkeypatch):
         for name, arr in arrays.items():
             np.testing.assert_array_equal(arr, full[layer][name])
     assert not np.array_equal(init_weights(a, 6)["fc"]["weight"], full["fc"]["weight"])
+
+
+def test_a_layer_over_the_scratch_budget_runs_on_slices_of_the_batch(monkeypatch):
+    a = cnncalc.summarize("resnet18", (3, 64, 64))
+    w = init_weights(a)
+    x = np.random.default_rng(0).standard_normal((4, *a.input_shape), dtype=np.float32)
+    whole = runner.run(a, x, w, batch=4).output
+    unsliced = memory_plan(a, 4).activations
+    monkeypatch.setattr(runner, "SCRATCH_BUDGET", 256 * 2**10)  # conv1's columns: 3·49·32² floats = 588 KiB per image
+    assert runner.batch_slice(a.layer("conv1"), 4, 4) == 1
+    model = memory_plan(a, 4).activations - x.nbytes
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        sliced = runner.run(a, x, w, batch=4).output
+        peak = tracemalloc.get_traced_memory()[1] - before
+    finally:
+        tracemalloc.stop()
+    np.testing.assert_array_equal(sliced, whole)  # every op is per-sample: the same numbers
+    assert 0.8 * model <= peak <= 1.05 * model + 64 * 2**10, (peak, model)
+    assert memory_plan(a, 4).activations < unsliced  # the estimate follows the slices
