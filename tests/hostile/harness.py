@@ -1,7 +1,8 @@
 """Run one hostile case as a user's process would run, and measure what it cost.
 
 Each case is a child process, `python -m cnncalc ARGS` in a fresh folder holding the case's
-files, with limits set by `resource.setrlimit` before it starts (CPU seconds, address space)
+files, started by launch.py (so its memory is its own, not the test runner's) with limits set
+by `resource.setrlimit` before it starts (CPU seconds, address space)
 so a case that hangs or balloons is stopped instead of stopping the test run. What it cost
 is measured as CPU time and peak RSS from `os.wait4`, not wall time: a busy machine slows a
 case down but does not make it fail. BLAS runs on one thread, since spinning BLAS threads
@@ -10,8 +11,8 @@ count CPU time that is not cnncalc's work.
 
 from __future__ import annotations
 
+import json
 import os
-import resource
 import signal
 import subprocess
 import sys
@@ -24,6 +25,7 @@ RSS_LIMIT_MB = 300  # peak resident memory of any case, except `verify` within i
 HARD_CPU_S = 20  # RLIMIT_CPU: past this the child is killed (a hang shows as a failure, not a stuck run)
 HARD_AS = 4 * 2**30  # RLIMIT_AS: address space, so a blow-up ends in MemoryError rather than the OOM killer
 
+LAUNCHER = Path(__file__).with_name("launch.py")
 ENV = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONIOENCODING",
                                                          "PYTHONUTF8", "LC_ALL", "LANG", "NO_COLOR")}
 ENV.update({"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"})
@@ -62,11 +64,6 @@ class Result:
     wall_s: float
 
 
-def _limits():
-    resource.setrlimit(resource.RLIMIT_CPU, (HARD_CPU_S, HARD_CPU_S + 1))
-    resource.setrlimit(resource.RLIMIT_AS, (HARD_AS, HARD_AS))
-
-
 def run(case: Case, folder: Path) -> Result:
     for name, content in case.files.items():
         path = folder / name
@@ -77,23 +74,16 @@ def run(case: Case, folder: Path) -> Result:
             path.write_bytes(content)
         else:
             path.write_text(content, encoding="utf-8")
-    out_path, err_path = folder / ".stdout", folder / ".stderr"
+    out_path, err_path, report = folder / ".stdout", folder / ".stderr", folder / ".usage.json"
     env = {**ENV, **case.env}
-    cmd = [sys.executable, "-m", "cnncalc", *case.args]
+    close = ",".join([*(["1"] if case.close_stdout else []), *(["2"] if case.close_stderr else [])])
+    cmd = [sys.executable, str(LAUNCHER), str(report), str(HARD_CPU_S), str(HARD_AS), close, "--",
+           sys.executable, "-m", "cnncalc", *case.args]
     with open(out_path, "wb") as out_f, open(err_path, "wb") as err_f:
         stdout = subprocess.PIPE if case.head else out_f
-        close = [1] if case.close_stdout else []
-        close += [2] if case.close_stderr else []
-
-        def pre():
-            _limits()
-            for fd in close:
-                os.close(fd)
-
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=folder, env=env, stdout=stdout, stderr=err_f,
-                                stdin=subprocess.PIPE if case.stdin is not None else subprocess.DEVNULL,
-                                preexec_fn=pre)
+                                stdin=subprocess.PIPE if case.stdin is not None else subprocess.DEVNULL)
         if case.stdin is not None:
             try:
                 proc.stdin.write(case.stdin)
@@ -106,10 +96,11 @@ def run(case: Case, folder: Path) -> Result:
             proc.stdout.close()
         if case.interrupt_after is not None:
             time.sleep(case.interrupt_after)
-            os.kill(proc.pid, signal.SIGINT)  # not send_signal: its poll() would reap the child before wait4
-        _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGINT)  # the launcher passes it on to the case
+        proc.wait()
         wall = time.perf_counter() - t0
-    code = proc.returncode if proc.returncode >= 0 else 128 - proc.returncode
+    usage = json.loads(report.read_text())
+    code = usage["code"] if usage["code"] >= 0 else 128 - usage["code"]
     return Result(code, out_path.read_text(errors="replace"), err_path.read_text(errors="replace"),
-                  usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, wall)
+                  usage["cpu_s"], usage["rss_mb"], wall)
