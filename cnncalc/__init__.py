@@ -1,16 +1,24 @@
 """cnncalc: shapes, parameters, MACs and receptive fields of CNNs from a YAML spec.
 
     >>> import cnncalc
-    >>> a = cnncalc.summarize("alexnet")
-    >>> a.totals.params
+    >>> s = cnncalc.summarize("alexnet", input_shape="3x227x227")
+    >>> s.totals.params
     60965224
+
+The Python API (README "From Python") is cnncalc/api.py: summarize, validate, check, run,
+verify and the one-layer calculators conv, conv_transpose, pool and linear. Every function
+raises CnnError (its .diagnostics say what is wrong) for input it cannot use.
 """
 
 from __future__ import annotations
 
 __version__ = "0.1.0"
 _LAZY = {"Analysis": "analysis", "analyze": "analysis", "CnnError": "errors", "Diagnostic": "errors",
-         "load": "pipeline", "load_string": "pipeline", "summarize": "pipeline"}
+         "Graph": "graph", "load": "pipeline", "load_string": "pipeline",
+         **{name: "api" for name in ("Calculation", "LayerRecord", "Summary", "Validation", "check", "conv",
+                                     "conv_transpose", "linear", "pool", "run", "summarize", "validate",
+                                     "verify")}}
+__all__ = sorted(_LAZY)
 
 
 def __getattr__(name: str):
@@ -23,20 +31,7 @@ def __getattr__(name: str):
         globals()[name] = value
         return value
     raise AttributeError(f"module 'cnncalc' has no attribute '{name}'")
-__all__ = ["Analysis", "CnnError", "Diagnostic", "analyze", "load", "load_string", "run", "summarize"]
 
 
-def run(spec, x=None, weights=None, *, input_shape=None, batch: int = 1, dtype: str = "float32", seed: int = 0):
-    """Run a network in NumPy and check every tensor against the analysis.
-
-    spec: a bundled name, a path, or an Analysis. x: an (N, C, H, W) array or None
-    (seeded normal input); weights: {layer: {array: ndarray}} or None (seeded He init).
-    Returns backend.runner.RunResult (.layers with per-layer checks, .output, .ok).
-    NumPy is imported only here, not by the calculator.
-    """
-    from .analysis import Analysis
-    from .backend.runner import run as _run
-    from .pipeline import summarize
-
-    analysis = spec if isinstance(spec, Analysis) else summarize(spec, input_shape)
-    return _run(analysis, x, weights, batch=batch, dtype=dtype, seed=seed)
+def __dir__() -> list:
+    return sorted({*globals(), *_LAZY})

@@ -1,0 +1,543 @@
+"""The Python API (README "From Python"): what the commands compute, as values for a notebook.
+
+Thin: every function delegates to the pipeline (load/analyze), the grader, the NumPy runner or
+the one-layer calculators, and nothing prints. Every function raises one exception type,
+`CnnError` (its `.diagnostics` are the structured problems, each with a code, message, position
+and hint), for input it cannot use: a missing file, text that is not YAML, a document that is
+not shaped like a spec, a bad argument. A *design* with errors does not raise from `summarize`
+or `validate`: the result has `.ok` False and `.errors`; `run` and `verify` need a valid design
+and raise CnnError for one with errors.
+
+A spec is given as any of: a bundled name ("alexnet"), a path (str or pathlib.Path), YAML text
+(a str with a newline, or starting with `name:` or `{`), a Graph (`cnncalc.load`,
+`cnncalc.load_string`), or what `summarize` returns (a Summary, or any Analysis).
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .analysis import Analysis, analyze
+from .errors import EXIT_INVALID, CnnError, Option, did_you_mean, fail
+from .graph import DEFAULT_MAX_LAYERS, Graph, expand
+from .layer import Layer
+
+HTML_MAX_ROWS = 1000  # a notebook table beyond this ends with a "… more layers" row (.layers has them all)
+
+__all__ = ["HTML_MAX_ROWS", "Calculation", "LayerRecord", "Summary", "Validation", "check", "conv",
+           "conv_transpose", "linear", "pool", "run", "summarize", "validate", "verify"]
+
+
+# ---------------------------------------------------------------- reading a spec and a shape
+
+def _is_text(spec: str) -> bool:
+    s = spec.lstrip()
+    return "\n" in spec or s.startswith(("name:", "{"))
+
+
+def _graph(spec, args: dict | None, max_layers: int) -> Graph:
+    """Any accepted spec -> Graph (raises CnnError)."""
+    if isinstance(spec, Graph):
+        return spec
+    if isinstance(spec, os.PathLike):
+        spec = os.fspath(spec)
+    if not isinstance(spec, str):
+        raise fail("E004", f"a spec is a bundled name, a path, YAML text, a Graph or a Summary, "
+                           f"not {type(spec).__name__}", Option("spec"), "e.g. cnncalc.summarize('alexnet')")
+    if args is not None and not isinstance(args, dict):
+        raise fail("E004", f"args is a dict of model arguments, not {type(args).__name__}", Option("args"),
+                   "e.g. args={'width': 0.75}")
+    if _is_text(spec):
+        from .spec import parse_document
+        from .yamlsource import load_text
+
+        return expand(parse_document(load_text(spec, "<string>"), "<string>"), max_layers=max_layers,
+                      overrides=args)
+    from .pipeline import load
+
+    if not spec.strip() or "\x00" in spec:
+        raise fail("E004", f"{spec!r} is not a spec name or path", Option("spec"), "e.g. 'alexnet' or 'net.yaml'")
+    try:
+        return load(spec, max_layers, args)
+    except CnnError as e:  # the command's SPEC argument is this function's spec
+        raise _pythonic(e) from None
+
+
+def _pythonic(e: CnnError, names: dict | None = None) -> CnnError:
+    """Diagnostics that name command-line options, renamed to the function's arguments."""
+    names = {"SPEC": "spec", "--input": "input_shape", "--max-memory": "max_memory", "--arg": "args",
+             **(names or {})}
+    out = []
+    for d in e.diagnostics:
+        if isinstance(d.pos, Option) and d.pos.name in names:
+            d = d._replace(pos=Option(names[d.pos.name]))
+        if d.hint:
+            d = d._replace(hint=d.hint.replace("--layout hwc", "layout='hwc'"))
+        out.append(d)
+    return CnnError(out)
+
+
+def _shape(value, layout: str = "chw"):
+    """input_shape: (3, 224, 224), [3, 224, 224], '3x224x224' (or '3xHxW': symbolic) -> a shape or None."""
+    from .shapes import has_symbols, parse_shape
+
+    if value is None:
+        return None
+    if layout not in ("chw", "hwc"):
+        raise fail("E004", f"layout must be 'chw' or 'hwc', got {layout!r}", Option("layout"))
+    try:
+        if isinstance(value, str) and has_symbols(value):
+            from .symbolic import parse_symbolic_shape
+
+            return parse_symbolic_shape(value, layout, Option("input_shape"))
+        if isinstance(value, (list, tuple)) and layout == "hwc":
+            value = list(value[-1:]) + list(value[:-1])
+        return parse_shape(list(value) if isinstance(value, tuple) else value, Option("input_shape"),
+                           layout=layout if isinstance(value, str) else "chw", code="E004", what="input_shape")
+    except CnnError as e:
+        raise _pythonic(e) from None
+
+
+def _analysis(spec, input_shape=None, args: dict | None = None, max_layers: int = DEFAULT_MAX_LAYERS,
+              layout: str = "chw") -> Analysis:
+    if isinstance(spec, Analysis):
+        if input_shape is None and args is None:
+            return spec
+        if args is not None:
+            raise fail("E004", "args cannot change a model that is already analysed", Option("args"),
+                       "pass the spec (name, path or text) with args=")
+        spec = spec.graph
+    graph = _graph(spec, args, max_layers)
+    shape = _shape(input_shape, layout)
+    if shape is not None and any(isinstance(d, str) or not isinstance(d, int) for d in shape):
+        from .symbolic import analyze_symbolic
+
+        return analyze_symbolic(graph, shape)
+    return analyze(graph, shape)
+
+
+# ---------------------------------------------------------------- summarize
+
+class LayerRecord(Layer):
+    """One layer of a Summary: a Layer (cnncalc/layer.py) with the JSON field names too:
+    name, type, inputs, output_shape, params, trainable_params, non_trainable_params, macs,
+    receptive_field."""
+
+    __slots__ = ()
+
+    @property
+    def trainable_params(self):
+        return self.trainable
+
+    @property
+    def non_trainable_params(self):
+        return self.non_trainable
+
+    @property
+    def receptive_field(self) -> dict | None:
+        if self.rf is None:
+            return None
+        try:
+            return self.rf.as_dict()
+        except TypeError:  # a symbolic field
+            return {k: [x if isinstance(x, int) else str(x) for x in getattr(self.rf, k)]
+                    for k in ("size", "stride", "padding")}
+
+    def __repr__(self) -> str:
+        return (f"LayerRecord(name={self.name!r}, type={self.type!r}, inputs={self.inputs!r}, "
+                f"output_shape={self.output_shape!r}, params={self.params!r}, macs={self.macs!r})")
+
+
+def _n(v) -> str:
+    return f"{v:,}" if isinstance(v, int) else str(v)
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n:,} {word}{'s' * (n != 1)}"
+
+
+def _dims(shape) -> str:
+    return "×".join(map(str, shape))
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class Summary(Analysis):
+    """What `cnncalc.summarize` returns: an Analysis (every attribute and method of one: .totals,
+    .layer(name), .ok, .errors, .output_shape, .raise_for_errors()) whose .layers are LayerRecords,
+    with a short repr, an HTML table for Jupyter and to_dict(), the JSON of `--format json`."""
+
+    @classmethod
+    def of(cls, a: Analysis) -> Summary:
+        if isinstance(a, cls):
+            return a
+        return cls(a.graph, a.input_shape, tuple(LayerRecord._make(r) for r in a.layers), a.totals,
+                   a.diagnostics, a.output)
+
+    def to_dict(self) -> dict:
+        """The JSON contract (README "JSON output"), as `cnncalc summarize --format json` prints it."""
+        from .render import text
+
+        builder = getattr(text, "summary_dict", None)
+        if builder is not None:
+            return builder(self)
+        import json  # until render.text.summary_dict exists: the JSON that --format json writes
+
+        return json.loads(text.to_json(self))
+
+    def _status(self) -> str:
+        warnings = sum(d.severity == "warning" for d in self.diagnostics)
+        tail = f", {_count(warnings, 'warning')}" if warnings else ""
+        if self.ok:
+            return f"ok{tail}"
+        first = self.errors[0]
+        more = f" (and {len(self.errors) - 1} more)" if len(self.errors) > 1 else ""
+        return f"{_count(len(self.errors), 'error')}{tail}: [{first.code}] {first.message}{more}"
+
+    def __repr__(self) -> str:
+        t = self.totals
+        return "\n".join((
+            f"<cnncalc.Summary {self.name}: input {_dims(self.input_shape)} → output {_dims(self.output_shape)}, "
+            f"{len(self.layers):,} layers>",
+            f"  params     {_n(t.trainable_params)} trainable + {_n(t.non_trainable_params)} non-trainable "
+            f"= {_n(t.params)}" if isinstance(t.params, int) else f"  params     {t.params}",
+            f"  MACs       {_n(t.macs)} (FLOPs {_n(t.flops)})",
+            f"  status     {self._status()}",
+        ))
+
+    __str__ = __repr__
+
+    def _repr_html_(self) -> str:
+        e = html.escape
+        t = self.totals
+        head = ("<th>Layer</th><th>Type</th><th>Output shape</th><th>Params</th><th>Trainable</th>"
+                "<th>MACs</th>")
+        rows = []
+        for r in self.layers[:HTML_MAX_ROWS]:
+            rows.append(f"<tr><td>{e(r.name)}</td><td>{e(r.type)}</td><td>{e(_dims(r.output_shape))}</td>"
+                        f"<td style=\"text-align:right\">{e(_n(r.params))}</td>"
+                        f"<td style=\"text-align:right\">{e(_n(r.trainable))}</td>"
+                        f"<td style=\"text-align:right\">{e(_n(r.macs))}</td></tr>")
+        if len(self.layers) > HTML_MAX_ROWS:
+            rows.append(f"<tr><td colspan=\"6\">… {len(self.layers) - HTML_MAX_ROWS:,} more layers "
+                        f"(.layers has them all)</td></tr>")
+        rows.append(f"<tr><th colspan=\"3\">Total</th><th style=\"text-align:right\">{e(_n(t.params))}</th>"
+                    f"<th style=\"text-align:right\">{e(_n(t.trainable_params))}</th>"
+                    f"<th style=\"text-align:right\">{e(_n(t.macs))}</th></tr>")
+        caption = (f"{e(self.name)}: input {e(_dims(self.input_shape))} → output {e(_dims(self.output_shape))}, "
+                   f"{len(self.layers):,} layers; {e(self._status())}")
+        return (f"<table class=\"cnncalc-summary\"><caption>{caption}</caption><thead><tr>{head}</tr></thead>"
+                f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+def summarize(spec, input_shape=None, args: dict | None = None, *, layout: str = "chw",
+              max_layers: int = DEFAULT_MAX_LAYERS) -> Summary:
+    """A spec -> Summary: every layer's shape, parameters and MACs, as `cnncalc summarize` computes them.
+
+    input_shape: (3, 224, 224), [3, 224, 224] or "3x224x224" (channels first; layout="hwc" reads
+    both channels last); "3xHxW" gives formulas (needs sympy). args: the model's arguments
+    ({"width": 0.75}, as --arg). Raises CnnError when the spec cannot be read or is not shaped
+    like a spec; a design with errors does not raise: .ok is False and .errors says why (call
+    .raise_for_errors() to make it raise)."""
+    return Summary.of(_analysis(spec, input_shape, args, max_layers, layout))
+
+
+# ---------------------------------------------------------------- validate
+
+@dataclass(frozen=True)
+class Validation:
+    """What `cnncalc.validate` returns: .ok and every diagnostic (errors, warnings, notes)."""
+
+    ok: bool
+    diagnostics: tuple
+
+    @property
+    def errors(self) -> tuple:
+        return tuple(d for d in self.diagnostics if d.severity == "error")
+
+    @property
+    def warnings(self) -> tuple:
+        return tuple(d for d in self.diagnostics if d.severity == "warning")
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def to_dict(self) -> dict:
+        """As `cnncalc validate --format json` prints it: {"valid", "diagnostics"}."""
+        return {"valid": self.ok, "diagnostics": [d.as_dict() for d in self.diagnostics]}
+
+    def __repr__(self) -> str:
+        lines = [f"<cnncalc.Validation {'valid' if self.ok else 'invalid'}: {_count(len(self.errors), 'error')}, "
+                 f"{_count(len(self.warnings), 'warning')}>"]
+        lines += [f"  {d.format()}" for d in self.diagnostics[:10]]
+        if len(self.diagnostics) > 10:
+            lines.append(f"  … {len(self.diagnostics) - 10} more (.diagnostics)")
+        return "\n".join(lines)
+
+
+def validate(spec, input_shape=None, args: dict | None = None, *, layout: str = "chw",
+             max_layers: int = DEFAULT_MAX_LAYERS) -> Validation:
+    """Check a design, as `cnncalc validate`: a Validation with .ok and .diagnostics.
+
+    Every problem of the design is returned, not raised, including a document not shaped like a
+    spec; CnnError is raised only for unusable input (exit code 2 on the command line: a missing
+    file, text that is not YAML, a bad argument)."""
+    try:
+        a = _analysis(spec, input_shape, args, max_layers, layout)
+    except CnnError as e:
+        if e.exit_code != EXIT_INVALID:
+            raise
+        return Validation(False, tuple(e.diagnostics))
+    return Validation(a.ok, tuple(a.diagnostics))
+
+
+# ---------------------------------------------------------------- check
+
+def check(sheet, models_dirs: tuple = ()):
+    """Grade an answer sheet (a path, or its YAML text), as `cnncalc check`: a grading.Grade
+    (.passed, .right, .total, .answers with the right value and worked formula of each).
+
+    A sheet given as text names a bundled model or holds its spec inline (`model:` file paths are
+    read relative to a sheet's folder, and text has none). Raises CnnError for a sheet that cannot
+    be used (the command's exit code 1 or 2 with diagnostics)."""
+    from .grading import grade
+
+    if isinstance(sheet, os.PathLike):
+        sheet = os.fspath(sheet)
+    if not isinstance(sheet, str):
+        raise fail("E004", f"an answer sheet is a path or YAML text, not {type(sheet).__name__}", Option("sheet"))
+    dirs = tuple(os.fspath(d) for d in models_dirs)
+    if not _is_text(sheet) and not sheet.lstrip().startswith("model:"):
+        return grade(sheet, dirs)
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="cnncalc-sheet-") as folder:
+        path = Path(folder) / "sheet.yaml"
+        path.write_text(sheet, encoding="utf-8")
+        try:
+            g = grade(str(path), dirs)
+        except CnnError as e:
+            raise CnnError([_as_string(d, str(path)) for d in e.diagnostics]) from None
+    from dataclasses import replace
+
+    return replace(g, sheet="<string>", answers=tuple(
+        replace(a, pos=a.pos._replace(file="<string>")) if getattr(a.pos, "file", None) == str(path) else a
+        for a in g.answers))
+
+
+def _as_string(d, tmp: str):
+    """A diagnostic about the temporary copy of a text sheet, placed in '<string>' instead."""
+    pos = d.pos
+    if getattr(pos, "file", None) == tmp:
+        d = d._replace(pos=pos._replace(file="<string>"))
+    return d._replace(message=d.message.replace(tmp, "<string>"), hint=d.hint and d.hint.replace(tmp, "<string>"))
+
+
+# ---------------------------------------------------------------- run and verify
+
+def run(spec, x=None, weights=None, *, input_shape=None, args: dict | None = None, batch: int = 1,
+        dtype: str = "float32", seed: int = 0):
+    """Run a network in NumPy and check every tensor against the analysis.
+
+    spec: anything `summarize` accepts, or what it returns. x: an (N, *input_shape) array or None
+    (seeded normal input of `batch` samples); weights: {layer: {array: ndarray}} or None (seeded He
+    init). Returns backend.runner.RunResult (.layers with per-layer checks, .output, .ok). Raises
+    CnnError for a design with errors or an x of the wrong shape. NumPy is imported only here."""
+    from .backend.runner import run as _run
+
+    analysis = _analysis(spec, input_shape, args)
+    analysis.raise_for_errors()
+    if analysis.symbols:
+        raise fail("E004", "a network with a symbolic input cannot be run", Option("input_shape"),
+                   "give the input size as numbers, e.g. (3, 224, 224)")
+    if isinstance(batch, bool) or not isinstance(batch, int) or batch < 1:
+        raise fail("E004", f"batch must be a positive integer, got {batch!r}", Option("batch"))
+    if x is not None:
+        import numpy as np
+
+        x = np.asarray(x)
+        if x.ndim != len(analysis.input_shape) + 1 or tuple(x.shape[1:]) != tuple(analysis.input_shape) \
+                or x.shape[0] < 1:
+            raise fail("E004", f"x has shape {x.shape}; {analysis.name} takes (N, "
+                               f"{', '.join(map(str, analysis.input_shape))})", Option("x"),
+                       "add the batch axis first: x[None] for one sample")
+        x = x.astype(dtype, copy=False) if dtype in ("float32", "float64") else x
+    return _run(analysis, x, weights, batch=batch, dtype=dtype, seed=seed)
+
+
+def verify(spec, input_shape=None, *, x=None, weights=None, args: dict | None = None, batch: int = 1,
+           dtype: str = "float32", seed: int = 0, max_memory: int | str = 2 * 2**30):
+    """`cnncalc verify`: `run`, after refusing (CnnError E304) a run whose estimated peak memory is
+    above max_memory (bytes, or text such as "2GiB"). Returns backend.runner.RunResult; .ok is
+    False when a tensor's shape or a layer's weight count differs from the analysis."""
+    from .backend import runner
+
+    analysis = _analysis(spec, input_shape, args)
+    analysis.raise_for_errors()
+    if isinstance(max_memory, str):
+        from .cli.app import parse_bytes
+
+        try:
+            limit = parse_bytes(max_memory)
+        except CnnError as e:
+            raise _pythonic(e) from None
+    elif isinstance(max_memory, int) and not isinstance(max_memory, bool) and max_memory > 0:
+        limit = max_memory
+    else:
+        raise fail("E004", f"max_memory is a number of bytes or text such as '2GiB', got {max_memory!r}",
+                   Option("max_memory"))
+    if not analysis.symbols and isinstance(batch, int) and batch >= 1:
+        n = batch if x is None else int(getattr(x, "shape", (batch,))[0] or batch)
+        need = runner.memory_plan(analysis, n, dtype if dtype in runner.DTYPES else "float32").total
+        if need > limit:
+            raise fail("E304", f"running {analysis.name} at batch {n} ({dtype}) needs about {need:,} bytes, "
+                               f"above max_memory ({limit:,} bytes)", Option("max_memory"),
+                       "use a smaller batch or input_shape, or raise max_memory")
+    return run(analysis, x, weights, batch=batch, dtype=dtype, seed=seed)
+
+
+# ---------------------------------------------------------------- one-layer calculators
+
+@dataclass(frozen=True)
+class Calculation:
+    """One layer worked out (`cnncalc.conv`, `pool`, `conv_transpose`, `linear`): numbers and formulas.
+
+    input_shape and output_shape are channels first; params and macs are ints; shape_formulas,
+    params_formula and macs_formula are the worked formulas as text (numbers substituted);
+    notes say which defaults were assumed, diagnostics hold the warnings (a floored division)."""
+
+    type: str
+    input_shape: tuple
+    output_shape: tuple
+    params: int
+    macs: int
+    shape_formulas: tuple
+    params_formula: str
+    macs_formula: str
+    receptive_field: str | None
+    notes: tuple
+    diagnostics: tuple
+    explanation: object  # explain.Explanation, for render.explain
+
+    @property
+    def flops(self) -> int:
+        return 2 * self.macs
+
+    def to_dict(self) -> dict:
+        """As the calculator commands' --format json print it."""
+        from .render.explain import explanation_dict
+
+        return explanation_dict(self.explanation)
+
+    def __repr__(self) -> str:
+        lines = [f"<cnncalc.Calculation {self.type}: {_dims(self.input_shape)} → {_dims(self.output_shape)}, "
+                 f"params {self.params:,}, MACs {self.macs:,}>"]
+        lines += [f"  shape   {f}" for f in self.shape_formulas]
+        lines += [f"  params  {self.params_formula}", f"  MACs    {self.macs_formula}"]
+        lines += [f"  note    {n}" for n in self.notes]
+        lines += [f"  {d.format()}" for d in self.diagnostics]
+        return "\n".join(lines)
+
+
+def _value_text(name: str, value) -> str | bool:
+    """A Python value as the calculator option text it stands for: 3, (3, 3), 'same', True."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (list, tuple)):
+        flat = []
+        for v in value:
+            if isinstance(v, (list, tuple)):
+                flat.extend(v)
+            else:
+                flat.append(v)
+        if flat and all(isinstance(v, int) and not isinstance(v, bool) for v in flat):
+            return "[" + ",".join(map(str, flat)) + "]"
+    raise fail("E004", f"{name}={value!r}: expected an int, one int per dimension, or a word such as 'same'",
+               Option(name))
+
+
+def _calculate(command: str, input_shape, layout: str | None, kind: str | None, values: dict) -> Calculation:
+    from .calculator import calculate
+    from .ops.calculators import CALCULATORS
+
+    calc = next(c for c in CALCULATORS if c.command == command)
+    by_arg = {o.arg: o for o in calc.options}
+    unknown = [k for k in values if k not in by_arg]
+    if unknown:
+        raise fail("E004", f"{command}() has no argument {unknown[0]!r}", Option(unknown[0]),
+                   did_you_mean(unknown[0], by_arg) or f"arguments: {', '.join(by_arg)}")
+    missing = [o.arg for o in calc.options if o.required and values.get(o.arg) is None]
+    if missing:
+        raise fail("E004", f"{command}() needs {missing[0]}", Option(missing[0]))
+    if isinstance(input_shape, bool) or not isinstance(input_shape, (int, str, list, tuple)):
+        raise fail("E004", f"input_shape {input_shape!r} is not a shape", Option("input_shape"),
+                   "e.g. (3, 32, 32) or '32x32x3'")
+    if isinstance(input_shape, int):
+        input_shape = (input_shape,)
+    if isinstance(input_shape, (list, tuple)):
+        if not all(isinstance(d, int) and not isinstance(d, bool) for d in input_shape):
+            raise fail("E004", f"input_shape {tuple(input_shape)!r} is not a shape", Option("input_shape"),
+                       "e.g. (3, 32, 32)")
+        text, layout = "x".join(map(str, input_shape)), layout or "chw"
+    else:
+        text, layout = input_shape, layout or "auto"
+    if layout not in ("auto", "chw", "hwc"):
+        raise fail("E004", f"layout must be 'auto', 'chw' or 'hwc', got {layout!r}", Option("layout"))
+    flags = {by_arg[k].flags[0]: _value_text(k, v) for k, v in values.items() if v is not None}
+    try:
+        e, shape, _, _, notes = calculate(command, text, layout, flags, kind)
+    except CnnError as err:  # the calculators name their command-line options; here the arguments
+        raise _pythonic(err, {o.flags[0].split("/")[0]: o.arg for o in calc.options}) from None
+    names = {o.flags[0].split("/")[0]: o.arg for o in calc.options}
+    notes = tuple(_renamed(n, names) for n in notes)
+    w = e.worked
+    return Calculation(e.op, tuple(shape), tuple(e.output_shape), w.params.value, w.macs.value,
+                       tuple(str(f) for f in w.shape), str(w.params), str(w.macs), e.field or None, notes,
+                       tuple(e.diagnostics), e)
+
+
+def _renamed(note: str, names: dict) -> str:
+    for flag, arg in names.items():
+        note = note.replace(flag, arg)
+    return note
+
+
+def conv(input_shape, out_channels: int | None = None, kernel_size=None, stride=None, padding=None,
+         dilation=None, groups: int | None = None, bias: bool | None = None, *,
+         layout: str | None = None) -> Calculation:
+    """One convolution: output shape, params and MACs with the worked formulas (`cnncalc conv`).
+
+    input_shape: a tuple is channels first ((3, 32, 32)); text is read as the command reads
+    --input ('32x32x3' is H×W×C, 3x32x32 C×H×W; layout='chw'/'hwc' decides). kernel_size,
+    stride, dilation: an int or one per dimension; padding: an int, one per dimension,
+    begin,end per dimension, 'same' or 'valid'. out_channels defaults to 1 (a note says so)."""
+    return _calculate("conv", input_shape, layout, None, {
+        "out_channels": out_channels, "kernel_size": kernel_size, "stride": stride, "padding": padding,
+        "dilation": dilation, "groups": groups, "bias": bias})
+
+
+def conv_transpose(input_shape, out_channels: int | None = None, kernel_size=None, stride=None, padding=None,
+                   output_padding=None, dilation=None, groups: int | None = None, bias: bool | None = None, *,
+                   layout: str | None = None) -> Calculation:
+    """One transposed convolution (`cnncalc conv-transpose`); arguments as `conv`."""
+    return _calculate("conv-transpose", input_shape, layout, None, {
+        "out_channels": out_channels, "kernel_size": kernel_size, "stride": stride, "padding": padding,
+        "output_padding": output_padding, "dilation": dilation, "groups": groups, "bias": bias})
+
+
+def pool(input_shape, kernel_size=None, stride=None, padding=None, ceil_mode: bool | None = None, *,
+         kind: str = "max", layout: str | None = None) -> Calculation:
+    """One pooling layer (`cnncalc pool`): kind 'max' or 'avg'; stride defaults to the window."""
+    return _calculate("pool", input_shape, layout, kind, {
+        "kernel_size": kernel_size, "stride": stride, "padding": padding, "ceil_mode": ceil_mode})
+
+
+def linear(in_features, out_features: int | None = None, bias: bool | None = None) -> Calculation:
+    """One fully connected layer (`cnncalc linear`): params = F_in·F_out + F_out, MACs = F_in·F_out."""
+    return _calculate("linear", in_features, "chw", None, {"out_features": out_features, "bias": bias})
