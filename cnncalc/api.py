@@ -200,7 +200,7 @@ class Summary(Analysis):
         t = self.totals
         return "\n".join((
             f"<cnncalc.Summary {self.name}: input {_dims(self.input_shape)} → output {_dims(self.output_shape)}, "
-            f"{len(self.layers):,} layers>",
+            f"{_count(len(self.layers), 'layer')}>",
             f"  params     {_n(t.trainable_params)} trainable + {_n(t.non_trainable_params)} non-trainable "
             f"= {_n(t.params)}" if isinstance(t.params, int) else f"  params     {t.params}",
             f"  MACs       {_n(t.macs)} (FLOPs {_n(t.flops)})",
@@ -227,7 +227,7 @@ class Summary(Analysis):
                     f"<th style=\"text-align:right\">{e(_n(t.trainable_params))}</th>"
                     f"<th style=\"text-align:right\">{e(_n(t.macs))}</th></tr>")
         caption = (f"{e(self.name)}: input {e(_dims(self.input_shape))} → output {e(_dims(self.output_shape))}, "
-                   f"{len(self.layers):,} layers; {e(self._status())}")
+                   f"{_count(len(self.layers), 'layer')}; {e(self._status())}")
         return (f"<table class=\"cnncalc-summary\"><caption>{caption}</caption><thead><tr>{head}</tr></thead>"
                 f"<tbody>{''.join(rows)}</tbody></table>")
 
