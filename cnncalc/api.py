@@ -434,7 +434,7 @@ class Calculation:
     def __repr__(self) -> str:
         lines = [f"<cnncalc.Calculation {self.type}: {_dims(self.input_shape)} → {_dims(self.output_shape)}, "
                  f"params {self.params:,}, MACs {self.macs:,}>"]
-        lines += [f"  shape   {f}" for f in self.shape_formulas]
+        lines += [f"  {'shape' if k == 0 else '':7} {f}" for k, f in enumerate(self.shape_formulas)]
         lines += [f"  params  {self.params_formula}", f"  MACs    {self.macs_formula}"]
         lines += [f"  note    {n}" for n in self.notes]
         lines += [f"  {d.format()}" for d in self.diagnostics]

@@ -249,3 +249,22 @@ def test_import_cnncalc_is_lazy_and_summarize_needs_no_numpy():
     assert p.returncode == 0, p.stderr
     assert p.stdout.strip() == "[]"
     assert {"summarize", "conv", "CnnError", "Summary"} <= set(dir(cnncalc))
+
+
+# -- the README's "From Python" section ----------------------------------------------------------------
+def _readme_python_blocks() -> list:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## From Python\n", 1)[1].split("\n## ", 1)[0]
+    return [b.split("\n```", 1)[0] for b in section.split("```python\n")[1:]]
+
+
+def test_readme_from_python_examples_run():
+    import doctest
+
+    blocks = _readme_python_blocks()
+    assert len(blocks) == 2
+    exec(compile(blocks[0], "README.md (From Python)", "exec"), {})
+    test = doctest.DocTestParser().get_doctest(blocks[1], {"cnncalc": cnncalc}, "README", "README.md", 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    runner.run(test)
+    assert runner.summarize(verbose=False).failed == 0
