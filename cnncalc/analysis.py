@@ -24,8 +24,10 @@ from .layer import Layer, describe_shape
 from .ops import find_arg
 from .ops.argtypes import MAX_SIZE
 from .ops.base import SHAPE_NAMES, Args, Ctx, OpError
+from .ops.registry import declared_channels
 from .ops.window import DIM_NAMES, is_concrete
 from .receptive_field import input_field, merge, step
+from .shapes import looks_channels_last, to_chw
 
 
 @dataclass(frozen=True)
@@ -156,11 +158,15 @@ def _op_for(node: Node, ins: list, diags: list):
     return None
 
 
-def analyze(graph: Graph, input_shape: tuple | None = None, strict: bool = False, each_layer=None) -> Analysis:
+def analyze(graph: Graph, input_shape: tuple | None = None, strict: bool = False, each_layer=None,
+            input_from: str | None = None) -> Analysis:
     """Infer every layer's shape and counts. Never raises for design problems.
 
     strict: every floored division is a warning (the homework view), see ops.base.Ctx.
     each_layer: called before each layer (symbolic.py charges its CPU budget there).
+    input_from: where the input shape was written, for the hint of a shape error it causes when
+    it reads more naturally channels last: "--input" (the default when input_shape is given),
+    "input:" (the spec's, the default otherwise) or "" (no such hint: the caller gives its own).
     """
     shape0 = tuple(input_shape) if input_shape is not None else graph.input_shape
     shapes = {INPUT: shape0}
@@ -236,9 +242,43 @@ def analyze(graph: Graph, input_shape: tuple | None = None, strict: bool = False
     # W104 only when the model output was reached: after an error upstream of it, "unused" would
     # blame layers that feed the broken one
     unused = _unused(graph, results, output) if reached else []
-    everything = [*graph.diagnostics, *_dedupe(diags), *unused]
+    diags = _dedupe(diags)
+    if input_from is None:
+        input_from = "--input" if input_shape is not None else "input:" if graph.input_pos is not None else ""
+    if input_from:
+        _hint_layout(graph, shape0, diags, input_from)
+    everything = [*graph.diagnostics, *diags, *unused]
     everything.sort(key=sort_key)
     return Analysis(graph, shape0, tuple(results), totals, tuple(everything), output)
+
+
+def first_channels(graph: Graph) -> int | None:
+    """The input channels the first layer reading the model input declares (`in_channels: 3`), if any."""
+    node = next((n for n in graph.nodes if INPUT in n.inputs), None)
+    return declared_channels(node.op, node.args) if node is not None and node.op is not None else None
+
+
+def layout_fix(shape: tuple, input_from: str) -> str:
+    """The hint for an input that reads more naturally channels last, written where it came from."""
+    chw = to_chw(shape)
+    shown = "×".join(map(str, shape))
+    if input_from == "--input":
+        return (f"the input {shown} looks channels-last: write it as {'x'.join(map(str, chw))}, "
+                f"or pass --layout hwc")
+    return (f"the input {shown} looks channels-last: write input: [{', '.join(map(str, chw))}] "
+            f"(cnncalc reads {SHAPE_NAMES[len(shape)].replace('×', ', ')})")
+
+
+def _hint_layout(graph: Graph, shape: tuple, diags: list, input_from: str) -> None:
+    """When a shape error follows an input that reads more naturally channels last (its last size small
+    and smaller than its first, or, read so, the channels the first layer declares), the first such
+    error's hint says so and gives the fix."""
+    first = next((i for i, d in enumerate(diags) if d.severity == "error" and d.code.startswith("E2")), None)
+    if first is None or not looks_channels_last(shape, first_channels(graph)):
+        return
+    d = diags[first]
+    fix = layout_fix(shape, input_from)
+    diags[first] = d._replace(hint=f"{fix}; otherwise {d.hint}" if d.hint else fix)
 
 
 def _shown(shape: tuple) -> str:

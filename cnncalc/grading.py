@@ -3,14 +3,14 @@
 The answer file (README "Checking answers"):
 
     model: alexnet              # a bundled name, a path relative to this file, or an inline spec
-    input: 3x227x227            # optional override, C×H×W
+    input: 227x227x3            # optional override, read in the sheet's layout like the answers
     layout: hwc                 # how "55x55x96" strings are read: hwc (default, as slides write) or chw
     tolerance: 0                # optional relative tolerance for params/MACs/FLOPs (0 = exact)
     answers:
       conv1: {output_shape: 55x55x96, params: 34944, macs: 105415200, receptive_field: 11}
       totals: {params: 60965224}
 
-Shapes written as strings ("55x55x96", "55×55×96") are read in the sheet's `layout`;
+Shapes written as strings ("55x55x96", "55×55×96"), the input's too, are read in the sheet's `layout`;
 shapes written as YAML lists ([96, 55, 55]) are channels-first, like cnncalc's JSON and
 PyTorch. A receptive field is a size (11), [h, w] sizes, or {size, stride, padding}.
 Pure: returns a Grade; rendering is in render/grading.py.
@@ -19,8 +19,9 @@ Pure: returns a Grade; rendering is in render/grading.py.
 from __future__ import annotations
 
 import os
+import re
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .analysis import analyze
@@ -28,7 +29,7 @@ from .errors import CATALOGUE, CnnError, Diagnostic, Option, Pos, did_you_mean, 
 from .explain import explain_layer
 from .graph import expand
 from .ops.base import SHAPE_NAMES
-from .shapes import from_chw, parse_shape
+from .shapes import from_chw, guess_layout, parse_shape, split, to_chw
 from .spec import parse_document
 from .yamlsource import LMap, load_file
 
@@ -243,8 +244,12 @@ def grade(sheet_file: str, models_dirs: tuple = ()) -> Grade:
                                    sheet.at("tolerance")))
         tolerance = 0
     graph = _load_model(sheet, path, tuple(models_dirs))
-    shape = parse_shape(sheet["input"], sheet.at("input")) if "input" in sheet else None
-    analysis = analyze(graph, shape, strict=True)
+    written = sheet.get("input")
+    shape = parse_shape(written, sheet.at("input"), layout=layout) if "input" in sheet else None
+    # a list is channels first, like a spec's input: (whose hint fits it); a string is read in the layout
+    analysis = analyze(graph, shape, strict=True, input_from="" if isinstance(written, str) else "input:")
+    if isinstance(written, str) and not analysis.ok:
+        analysis = _hint_sheet_layout(analysis, written, layout)
     analysis.raise_for_errors()
     answers = sheet["answers"]
     if not isinstance(answers, LMap):
@@ -256,6 +261,7 @@ def grade(sheet_file: str, models_dirs: tuple = ()) -> Grade:
         lpos = answers.key_at(layer)
         if layer != "totals" and layer not in by_name:
             problems.append(Diagnostic("E106", f"no layer named '{layer}' in {analysis.name}", lpos,
+                                       other_numbering(layer, by_name) or
                                        did_you_mean(layer, [*by_name, "totals"]) or
                                        "`cnncalc summarize` lists the layer names"))
             continue
@@ -279,6 +285,49 @@ def grade(sheet_file: str, models_dirs: tuple = ()) -> Grade:
     if problems:
         raise CnnError(problems)
     return Grade(analysis.name, sheet_file, tuple(graded))
+
+
+def other_numbering(name: str, layers) -> str | None:
+    """The hint for a layer name that exists under the other automatic numbering: Keras's (conv2d,
+    conv2d_1, ...; a spec written with Keras classes) or cnncalc's (conv2d_1, conv2d_2, ...)."""
+    m = re.fullmatch(r"(.+)_(\d+)", name)
+    base, n = (m.group(1), int(m.group(2))) if m else (name, None)
+    if n is not None and base in layers:  # Keras's numbering: cnncalc's base_n is Keras's base_{n-1}
+        meant = base if n == 1 else f"{base}_{n - 1}"
+        if meant in layers:
+            return f"Keras numbers layers from {base}, {base}_1: did you mean {meant}?"
+    if n is None and base not in layers and f"{base}_1" in layers:
+        return (f"layers written with cnncalc's or PyTorch's types are numbered from {base}_1 (Keras's "
+                f"from {base}, for Keras classes such as Conv2D): did you mean {base}_1?")
+    return None
+
+
+def _hint_sheet_layout(analysis, written: str, layout: str):
+    """The analysis with a hint at its first shape error when the sheet's `input:` string reads more
+    naturally in the other layout (3x227x227 in an H×W×C sheet)."""
+    from .analysis import first_channels
+
+    dims = tuple(int(p) for p in split(written))
+    intended = dims if layout == "hwc" else to_chw(dims)  # channels first, read the other way
+    channels = first_channels(analysis.graph)
+    read = analysis.input_shape
+    if channels is not None:
+        misread = intended[0] == channels != read[0]
+    else:
+        misread = guess_layout(dims) != layout
+    diags = list(analysis.diagnostics)
+    first = next((i for i, d in enumerate(diags) if d.severity == "error" and d.code.startswith("E2")), None)
+    if not misread or first is None or len(dims) < 2:
+        return analysis
+    names = SHAPE_NAMES[len(dims)]
+    as_read = "×".join(from_chw(tuple(names.split("×")))) if layout == "hwc" else names
+    other = "chw" if layout == "hwc" else "hwc"
+    fixed = "x".join(map(str, from_chw(intended) if layout == "hwc" else intended))
+    fix = (f"this sheet reads input: {written} as {as_read} (layout: {layout}, as its answers); write "
+           f"{fixed}, or [{', '.join(map(str, intended))}] (a list is channels first), or set layout: {other}")
+    d = diags[first]
+    diags[first] = d._replace(hint=f"{fix}; otherwise {d.hint}" if d.hint else fix)
+    return replace(analysis, diagnostics=tuple(diags))
 
 
 def _grade_one(analysis, r, layer, quantity, value, pos, layout, tolerance) -> Answer:

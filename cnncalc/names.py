@@ -34,11 +34,14 @@ class NameTable:
         inner = self.chain[-1]
         return f"in {inner.name}, block '{inner.block}' used at line {inner.pos.line}"
 
-    def auto_name(self, base: str) -> str:
+    def auto_name(self, base: str, keras: dict | None = None) -> str:
+        """The next free automatic name: conv2d_1, conv2d_2, ... counted in this block instance, or,
+        given the network's Keras counters, Keras's conv2d, conv2d_1, ... counted across the network."""
+        counters = self.counters if keras is None else keras
         while True:
-            n = self.counters.get(base, 0) + 1
-            self.counters[base] = n
-            name = f"{base}_{n}"
+            n = counters.get(base, 0)
+            counters[base] = n + 1
+            name = f"{base}_{n + 1}" if keras is None else f"{base}_{n}" if n else base
             if name not in self.explicit and name not in self.table:
                 return name
 

@@ -16,6 +16,7 @@ from .expressions import Deferred, LayerRef, substitute
 from .graph import Node
 from .names import INPUT, NameTable
 from .ops.base import REQUIRED, Args, Op
+from .ops.registry import keras_only
 from .spec import Model
 from .spec_items import Item
 
@@ -34,6 +35,9 @@ class Run:
         self.where: dict[str, Pos] = {}  # qualified name -> where it was defined
         self.globals: dict = {}  # the model's arguments, visible in every block
         self._defaults: dict = {}
+        # a spec written with Keras layer classes (Conv2D, Dense) names its unnamed layers as Keras does
+        self.keras = uses_keras(model)
+        self.keras_counts: dict = {}  # Keras counts each name across the whole network
 
     def error(self, code, message, pos, hint=None, context=None) -> None:
         self.diags.append(Diagnostic(code, message, pos, hint, context))
@@ -66,6 +70,12 @@ class Run:
                 a.name: (a.default if a.default is None or a.default is REQUIRED else a.coerce(a.default))
                 for a in op.args}
         return self._defaults[op.name]
+
+
+def uses_keras(model: Model) -> bool:
+    """True when a layer of the model or of one of its blocks is written with a class only Keras has."""
+    items = [*model.items, *(it for b in model.blocks.values() for it in b.items)]
+    return any(keras_only(it.spelling) for it in items)
 
 
 class Abort(Exception):

@@ -95,6 +95,17 @@ def _bad(value, where, code: str, what: str, symbols: bool = False):
     return fail(code, f"{what} must be {FORMS}, got {shown}", where, "e.g. input: [3, 224, 224]")
 
 
+def looks_channels_last(dims: tuple, channels: int | None = None) -> bool:
+    """True when a shape read channels first (C, H, W) reads more naturally channels last (H, W, C):
+    read so, its channels are those the first layer declares (`channels`), or, none declared, its
+    last size is small (at most 4: grey, RGB, RGBA) and smaller than its first (28, 28, 1)."""
+    if len(dims) < 2 or not all(isinstance(d, int) for d in dims):
+        return False
+    if channels is not None:
+        return dims[0] != channels and dims[-1] == channels
+    return dims[-1] <= 4 and dims[-1] < dims[0]
+
+
 def guess_layout(dims: tuple) -> str:
     """How a calculator reads a text shape given without --layout: 'hwc' or 'chw'.
 

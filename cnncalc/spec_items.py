@@ -58,6 +58,7 @@ class Item(NamedTuple):
     published: dict | None = None
     broken: bool = False  # reported already; expanded as a placeholder so later layers stay quiet
     allow: tuple = ()  # warning codes this layer acknowledges (`allow: [W102]`), like a linter's noqa
+    spelling: str | None = None  # the `type:` as written (Conv2D or conv2d): a Keras class gets Keras's names
 
 
 def parse_items(raw, pos, block_names, c) -> tuple:
@@ -147,6 +148,7 @@ def _parse_item(entry, pos, block_names, c) -> Item | None:
         otherwise=_otherwise(entry), activation=activation,
         activation_pos=entry.at("activation") if activation else None,
         published=entry.get("published"), broken=missing, allow=_allow(entry, c),
+        spelling=type_name if op is not None else None,
     )
 
 

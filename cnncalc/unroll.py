@@ -19,6 +19,7 @@ from .graph import MAX_REPEAT, Node, Scope
 from .names import INPUT, NameTable
 from .ops import all_spellings, find_op
 from .ops.base import REQUIRED, Args
+from .ops.registry import keras_base
 from .nodes import Abort, Run, add_node, charge_step, evaluate, layer_ref
 from .spec_items import Item, match_args
 
@@ -63,7 +64,8 @@ def _typed(run: Run, names: NameTable, item: Item, env: dict) -> Item | None:
         return None
     c = _Reporter(run, names.context())
     args, arg_pos, missing = match_args(op, item.raw_args, item.pos, c)
-    return item._replace(op=op, args=args, arg_pos=arg_pos, broken=missing or c.failed, type_expr=None)
+    return item._replace(op=op, args=args, arg_pos=arg_pos, broken=missing or c.failed, type_expr=None,
+                         spelling=value)
 
 
 class _Reporter:
@@ -201,6 +203,9 @@ def _drop(run: Run, names: NameTable, item: Item, prev: str) -> str:
 
 def _item_name(run, names: NameTable, item: Item, i: int, env: dict, group: str | None) -> str | None:
     if item.name is None:
+        keras = keras_base(item.spelling) if run.keras and item.op is not None else None
+        if keras is not None:  # a Keras class in a Keras spec: model.summary()'s conv2d, conv2d_1, ...
+            return names.auto_name(keras, run.keras_counts)
         base = item.op.name if item.op is not None else item.block or "layer"
         return names.auto_name(base)
     if group is not None:

@@ -53,7 +53,7 @@ layers:
 """)
     assert [(r.name, r.type, r.output_shape) for r in sugar.layers] == [
         ("c1", "conv2d", (16, 32, 32)), ("relu_1", "relu", (16, 32, 32)), ("c2", "conv2d", (16, 32, 32)),
-        ("c2_relu", "relu", (16, 32, 32)), ("maxpool2d_1", "maxpool2d", (16, 16, 16))]
+        ("c2_relu", "relu", (16, 32, 32)), ("max_pooling2d", "maxpool2d", (16, 16, 16))]
 
 
 RESNETISH = """

@@ -7,6 +7,8 @@ spelling is a `Family` that picks the member for the input it receives.
 
 from __future__ import annotations
 
+import re
+
 from .base import SHAPE_NAMES, Arg, Op
 
 
@@ -103,3 +105,58 @@ def all_spellings() -> list[str]:
     for fam in FAMILIES.values():
         names.extend((fam.name, *fam.aliases))
     return names
+
+
+def declared_channels(op, args) -> int | None:
+    """The input channels a layer declares (`in_channels: 3`), when its op takes them; else None."""
+    if args is None or find_arg(op, "in_channels") is None:
+        return None
+    value = args.get("in_channels")
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+# -- Keras layer classes ------------------------------------------------------------------
+# A spelling that is a Keras layer class, as written, -> the class Keras instantiates for it
+# (Convolution2D and MaxPool2D are aliases of Conv2D and MaxPooling2D): model.summary() names
+# an unnamed layer after that class, in snake_case. KERAS_ONLY spellings are Keras's alone, so a
+# spec that uses one is written for Keras; KERAS_SHARED are class names PyTorch has too
+# (nn.Flatten, nn.Dropout), named the Keras way only in such a spec.
+def _keras_only() -> dict:
+    out = {}
+    for n in (1, 2, 3):
+        for cls, *also in ((f"Conv{n}D", f"Convolution{n}D"), (f"Conv{n}DTranspose", f"Deconvolution{n}D"),
+                           (f"SeparableConv{n}D", f"SeparableConvolution{n}D"), (f"DepthwiseConv{n}D",),
+                           (f"MaxPooling{n}D", f"MaxPool{n}D"), (f"AveragePooling{n}D", f"AvgPool{n}D"),
+                           (f"GlobalAveragePooling{n}D", f"GlobalAvgPool{n}D"),
+                           (f"GlobalMaxPooling{n}D", f"GlobalMaxPool{n}D"), (f"ZeroPadding{n}D",),
+                           (f"Cropping{n}D",), (f"UpSampling{n}D",), (f"SpatialDropout{n}D",)):
+            out.update({spelling: cls for spelling in (cls, *also)})
+    for cls in ("Dense", "BatchNormalization", "LayerNormalization", "GroupNormalization", "Add", "Multiply",
+                "Concatenate", "AlphaDropout", "GaussianDropout"):
+        out[cls] = cls
+    return out
+
+
+KERAS_ONLY = _keras_only()
+KERAS_SHARED = {cls: cls for cls in ("Flatten", "Dropout", "ReLU", "LeakyReLU", "PReLU", "ELU", "Softmax",
+                                     "Identity")}
+
+
+def snake_case(name: str) -> str:
+    """Keras's automatic layer name for a class: Conv2D -> conv2d, MaxPooling2D -> max_pooling2d, ReLU -> re_lu."""
+    name = re.sub(r"\W+", "", name)
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+def keras_only(spelling) -> bool:
+    """True when a `type:` as written is a layer class only Keras has (Conv2D, Dense): the spec is Keras's."""
+    return isinstance(spelling, str) and spelling in KERAS_ONLY and find_op(spelling) is not None
+
+
+def keras_base(spelling) -> str | None:
+    """The name Keras gives an unnamed layer of this spelling before numbering (conv2d), or None."""
+    if not isinstance(spelling, str) or find_op(spelling) is None:
+        return None
+    cls = KERAS_ONLY.get(spelling) or KERAS_SHARED.get(spelling)
+    return snake_case(cls) if cls else None
