@@ -67,9 +67,11 @@ class DType(str, Enum):
 Spec = Annotated[str, typer.Argument(help="A YAML spec file or a bundled model name (see `cnncalc list`).")]
 InputShape = Annotated[Optional[str], typer.Option(
     "--input", "-i", help="Override the input shape, channels first: CxHxW (3x224x224), CxL (1x16000), "
-                          "CxDxHxW, F; letters for symbolic sizes (3xHxW).")]
-LayoutOpt = Annotated[Layout, typer.Option("--layout", help="Show shapes channels first (C×H×W, PyTorch) or last "
-                                                            "(H×W×C, papers and Keras).")]
+                          "CxDxHxW, F (channels last with --layout hwc: 224x224x3); letters for symbolic "
+                          "sizes (3xHxW).")]
+LayoutOpt = Annotated[Layout, typer.Option("--layout", help="Channels first (chw: C×H×W, PyTorch) or last (hwc: "
+                                                            "H×W×C, papers and Keras), both for the shapes shown "
+                                                            "and for reading --input (hwc reads 227x227x3).")]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 TextOrJson = Annotated[Format, typer.Option("--format", "-f", help="table (text) or json.")]
 MaxLayers = Annotated[int, typer.Option("--max-layers", min=1, help="Refuse specs that expand beyond this many layers "
