@@ -48,7 +48,7 @@ answers:
   convv1: {params: 1}
 """, "sheet.yaml")
     res = cli("check", path)
-    assert res.code == 1
+    assert res.code == 2  # a sheet that cannot be graded is unusable input, not wrong answers
     assert f"{path}:3:26: error[E102]: 'parms' is not something cnncalc grades" in res.err
     assert f"{path}:4:3: error[E106]: no layer named 'convv1' in alexnet" in res.err
 
@@ -139,7 +139,7 @@ def test_a_file_that_is_not_a_spec_is_one_error_at_model_without_its_content(cli
                            ("keys.yaml", "2 top-level keys that a spec does not have (line 1)")):
         path = _sheet(tmp_path, model)
         res = cli("check", path)
-        assert res.code == 1
+        assert res.code == 2
         assert res.err.splitlines()[0] == f"{path}:1:8: error[E111]: {model} is not a cnncalc spec: {problem}"
         assert len([line for line in res.err.splitlines() if "error[" in line]) == 1
         assert "SECRETHASH" not in res.out + res.err and "password" not in res.err

@@ -28,14 +28,35 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
+def _version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        sys.stdout.write(f"cnncalc {__version__}\n")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _options(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                                   help="Print the version and exit.")] = False) -> None:
+    pass  # the app's help is Typer(help=...)
+
+
 COLLAPSE_ABOVE = 1000  # layers; bigger networks are summarised per block unless --depth is given
 
 
 class Format(str, Enum):
+    """summarize's formats (the only command that writes every one)."""
     table = "table"
     json = "json"
     markdown = "markdown"
     csv = "csv"
+
+
+class TextFormat(str, Enum):
+    """The other commands': text for people, json for programs (README "JSON output")."""
+    table = "table"
+    json = "json"
 
 
 class Layout(str, Enum):
@@ -72,8 +93,10 @@ InputShape = Annotated[Optional[str], typer.Option(
 LayoutOpt = Annotated[Layout, typer.Option("--layout", help="Channels first (chw: C×H×W, PyTorch) or last (hwc: "
                                                             "H×W×C, papers and Keras), both for the shapes shown "
                                                             "and for reading --input (hwc reads 227x227x3).")]
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
-TextOrJson = Annotated[Format, typer.Option("--format", "-f", help="table (text) or json.")]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format: table, json (README "
+                                                                   "\"JSON output\"), markdown or csv.")]
+TextOrJson = Annotated[TextFormat, typer.Option("--format", "-f", help="table (text) or json (README \"JSON "
+                                                                       "output\").")]
 MaxLayers = Annotated[int, typer.Option("--max-layers", min=1, help="Refuse specs that expand beyond this many layers "
                                                                      "(and twice as many expansion steps).")]
 ModelArgs = Annotated[Optional[List[str]], typer.Option(
@@ -127,6 +150,7 @@ def report(analysis) -> None:
     if shown:
         print_diagnostics(shown)
     if not analysis.ok:
+        _json_failure(analysis.diagnostics)
         raise typer.Exit(EXIT_INVALID)
 
 
@@ -197,6 +221,41 @@ def main() -> None:
             symbolic.start_clock(None)
 
 
+def json_command() -> Optional[str]:
+    """The command being run when it was asked for `--format json` (`-f json`, `--format=json`), else None:
+    then a failure is also the JSON envelope on stdout (README "JSON output")."""
+    argv = sys.argv[1:]
+    wants = any((a in ("--format", "-f") and i + 1 < len(argv) and argv[i + 1] == "json")
+                or a in ("--format=json", "-fjson") for i, a in enumerate(argv))
+    if not wants:
+        return None
+    return next((a for a in argv if not a.startswith("-")), None)
+
+
+def _json_failure(diagnostics) -> None:
+    command = json_command()
+    if command is None:
+        return
+    from ..render.reports import dumps, failure_dict
+
+    try:
+        sys.stdout.write(dumps(failure_dict(command, diagnostics)))
+    except BrokenPipeError:
+        raise
+    except (OSError, ValueError):
+        pass
+
+
+def _usage_diagnostic(e):
+    """A click usage error (bad --format, missing option) as an E004 diagnostic naming the option."""
+    from ..errors import Diagnostic
+
+    param = getattr(e, "param", None)
+    opts = getattr(param, "opts", None) or []
+    name = max(opts, key=len) if opts else getattr(param, "name", None)
+    return Diagnostic("E004", e.format_message(), Option(name) if name else None, None)
+
+
 def _main() -> None:
     try:
         try:
@@ -215,6 +274,7 @@ def _main() -> None:
         from ..render.console import print_diagnostics
 
         print_diagnostics(e.diagnostics)
+        _json_failure(e.diagnostics)
         sys.exit(e.exit_code)
     except typer.Exit as e:
         if e.exit_code == EXIT_INTERRUPTED:  # typer turns Ctrl-C into Exit(130)
@@ -231,6 +291,8 @@ def _main() -> None:
     except Exception as e:  # noqa: BLE001 - the last line of defence
         if isinstance(e, typer.TyperException) and hasattr(e, "show"):
             e.show()  # usage errors: bad option, missing argument (exit 2)
+            if getattr(e, "exit_code", 2) == 2:
+                _json_failure([_usage_diagnostic(e)])
             sys.exit(getattr(e, "exit_code", 2))
         sys.stderr.write(f"cnncalc: internal error: {type(e).__name__}: {e}\n"
                          "This is a bug in cnncalc; please report it with the command and spec you ran.\n")

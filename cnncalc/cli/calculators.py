@@ -5,9 +5,11 @@ from typing import Optional
 
 import typer
 
-from .app import Format, InputLayout, app
+from .app import InputLayout, TextFormat, app
 from .commands import print_explanation
 
+
+KERNEL_SHORT = "-F"  # the short name of --kernel (F for the filter size of the course notes); -f is --format
 
 _LAYOUT_HELP = ("How --input is read: auto (the odd one out of a square image's numbers is the channel count; "
                 "otherwise channels last when the last number is ≤ 4), chw or hwc.")
@@ -26,7 +28,8 @@ def _calculator(calc) -> None:
         flags = {o.flags[0]: values[o.arg] for o in calc.options}
         e, shape, used, guessed, notes = calculate(calc.command, text, getattr(layout, "value", layout), flags,
                                                    kind)
-        print_explanation(e, used, fmt, (reading_line(text, shape, used, guessed), *notes, ""))
+        print_explanation(e, used, fmt, (reading_line(text, shape, used, guessed), *notes, ""), calc.command,
+                          input_text=text, input_layout=used, input_read=list(shape), notes=list(notes) or [])
 
     kw = inspect.Parameter.KEYWORD_ONLY
     params = [inspect.Parameter("input", kw, annotation=str, default=typer.Option(
@@ -37,17 +40,18 @@ def _calculator(calc) -> None:
             calc.kinds[0][0], "--kind", help=" or ".join(k for k, _ in calc.kinds) + ".")))
     for o in calc.options:
         default = ... if o.required else None
+        flags = tuple(KERNEL_SHORT if f == "-f" else f for f in o.flags)  # -f is --format everywhere
         if o.boolean:
             params.append(inspect.Parameter(o.arg, kw, annotation=Optional[bool],
-                                            default=typer.Option(default, *o.flags, help=o.help)))
+                                            default=typer.Option(default, *flags, help=o.help)))
         else:
             params.append(inspect.Parameter(o.arg, kw, annotation=Optional[str] if default is None else str,
-                                            default=typer.Option(default, *o.flags, help=o.help, metavar=o.metavar)))
+                                            default=typer.Option(default, *flags, help=o.help, metavar=o.metavar)))
     if calc.layout:
         params.append(inspect.Parameter("layout", kw, annotation=InputLayout,
                                         default=typer.Option(InputLayout.auto, "--layout", help=_LAYOUT_HELP)))
-    params.append(inspect.Parameter("fmt", kw, annotation=Format,
-                                    default=typer.Option(Format.table, "--format", help="table (text) or json.")))
+    params.append(inspect.Parameter("fmt", kw, annotation=TextFormat, default=typer.Option(
+        TextFormat.table, "--format", "-f", help="table (text) or json (README \"JSON output\").")))
     run.__signature__ = inspect.Signature(params)
     run.__doc__ = calc.help
     app.command(calc.command)(run)

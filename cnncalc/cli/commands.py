@@ -5,10 +5,10 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from ..errors import EXIT_INVALID, CnnError
+from ..errors import EXIT_INVALID, EXIT_UNUSABLE, CnnError
 from .app import (COLLAPSE_ABOVE, DEFAULT_MAX_LAYERS, DType, Format, FormatOpt, InputShape, Layout, LayoutOpt,
-                  MaxLayers, ModelArgs, Optimizer, OutputFile, Spec, TextOrJson, analysis_for, app, extra_columns,
-                  no_symbols, report, write_output)
+                  MaxLayers, ModelArgs, Optimizer, OutputFile, Spec, TextFormat, TextOrJson, analysis_for, app,
+                  extra_columns, no_symbols, report, write_output)
 
 
 @app.command()
@@ -75,7 +75,7 @@ def summarize(
 
 
 @app.command()
-def validate(spec: Spec, input: InputShape = None, fmt: TextOrJson = Format.table,
+def validate(spec: Spec, input: InputShape = None, fmt: TextOrJson = TextFormat.table,
              max_layers: MaxLayers = DEFAULT_MAX_LAYERS, arg: ModelArgs = None) -> None:
     """Check a design: exit 0 when valid, 1 with every problem found (FILE:LINE:COL: error: ...)."""
     from ..render import reports
@@ -88,24 +88,21 @@ def validate(spec: Spec, input: InputShape = None, fmt: TextOrJson = Format.tabl
             from ..symbolic import size_report
 
             report = size_report(analysis.graph, analysis.input_shape, analysis)
-    except CnnError as e:
-        if fmt is Format.json:
-            sys.stdout.write(reports.diagnostics_json(False, e.diagnostics))
-            raise typer.Exit(e.exit_code) from None
-        raise
+    except CnnError:
+        raise  # main() prints it, and in JSON the envelope with its errors
     if report is not None:
         from ..render import symbolic
 
-        if fmt is Format.json:
-            sys.stdout.write(symbolic.report_json(report))
+        if fmt is TextFormat.json:
+            sys.stdout.write(symbolic.report_json(report, spec))
         else:
             print_diagnostics(analysis.diagnostics)
             print_lines(symbolic.report_lines(spec, report), console(stderr=not report.ok))
         if not report.ok:
             raise typer.Exit(EXIT_INVALID)
         return
-    if fmt is Format.json:
-        sys.stdout.write(reports.diagnostics_json(analysis.ok, analysis.diagnostics))
+    if fmt is TextFormat.json:
+        sys.stdout.write(reports.dumps(reports.validate_dict(spec, analysis)))
     else:
         print_diagnostics(analysis.diagnostics)
         print_lines([reports.validate_line(spec, analysis)], console(stderr=not analysis.ok))
@@ -114,7 +111,7 @@ def validate(spec: Spec, input: InputShape = None, fmt: TextOrJson = Format.tabl
 
 
 @app.command("list")
-def list_models(fmt: TextOrJson = Format.table) -> None:
+def list_models(fmt: TextOrJson = TextFormat.table) -> None:
     """List the bundled architectures with their parameters, MACs and source."""
     from ..pipeline import summarize as summarize_model
     from ..render import reports
@@ -122,7 +119,7 @@ def list_models(fmt: TextOrJson = Format.table) -> None:
     from ..zoo import bundled_names
 
     rows = reports.model_rows((name, summarize_model(name)) for name in bundled_names())
-    if fmt is Format.json:
+    if fmt is TextFormat.json:
         sys.stdout.write(reports.models_json(rows))
     else:
         reports.render_models(rows, console())
@@ -134,7 +131,7 @@ def explain(
     layer: Annotated[Optional[str], typer.Argument(help="The layer's name, as `summarize` prints it.")] = None,
     input: InputShape = None,
     layout: LayoutOpt = Layout.chw,
-    fmt: TextOrJson = Format.table,
+    fmt: TextOrJson = TextFormat.table,
     arg: ModelArgs = None,
 ) -> None:
     """Show one layer's formulas with its numbers substituted: output size, params, MACs, receptive field."""
@@ -167,14 +164,14 @@ def _explain_needs_a_layer(spec: str):
                f"`cnncalc summarize {spec}` lists its layers; e.g. cnncalc explain alexnet conv1")
 
 
-def print_explanation(e, layout: str, fmt: Format, preface: tuple = ()) -> None:
-    import json
-
+def print_explanation(e, layout: str, fmt: TextFormat, preface: tuple = (), command: str = "explain",
+                      **extra) -> None:
     from ..render.console import console, print_diagnostics, print_lines
     from ..render.explain import explanation_dict, explanation_lines
+    from ..render.reports import dumps
 
-    if fmt is Format.json:
-        sys.stdout.write(json.dumps(explanation_dict(e), indent=2) + "\n")
+    if fmt is TextFormat.json:
+        sys.stdout.write(dumps(explanation_dict(e, command, **extra)))
         return
     out = console()
     print_lines([*preface, *explanation_lines(e, layout)], out)
@@ -186,23 +183,32 @@ def print_explanation(e, layout: str, fmt: Format, preface: tuple = ()) -> None:
 @app.command()
 def check(
     answers: Annotated[str, typer.Argument(help="An answer sheet (YAML): model, answers per layer and totals.")],
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="table (text) or json (for "
-                                                               "autograders).")] = Format.table,
+    fmt: Annotated[TextFormat, typer.Option("--format", "-f", help="table (text) or json (for autograders; "
+                                                                   "README \"JSON output\").")] = TextFormat.table,
     models_dir: Annotated[Optional[List[str]], typer.Option(
         "--models-dir", metavar="DIR", help="Let `model:` name spec files under DIR too (repeatable); by default "
                                             "only a bundled model or a spec in the sheet's own folder.")] = None,
 ) -> None:
     """Grade answers (output shapes, params, MACs, receptive fields): ✓/✗ each, the right value and its
-    worked formula, a score; exit 0 only when every answer is right."""
-    import json
-
+    worked formula, a score; exit 0 only when every answer is right, 1 when some are wrong, 2 when the
+    sheet cannot be graded."""
     from ..grading import grade
     from ..render.console import print_lines
     from ..render.grading import grade_dict, grade_lines
+    from ..render.reports import dumps
 
-    g = grade(answers, tuple(models_dir or ()))
-    if fmt is Format.json:
-        sys.stdout.write(json.dumps(grade_dict(g), indent=2, ensure_ascii=False) + "\n")
+    try:
+        g = grade(answers, tuple(models_dir or ()))
+    except CnnError as e:  # a sheet that cannot be graded is unusable input (exit 2), never "wrong answers" (1)
+        from ..render.console import print_diagnostics
+        from ..render.reports import failure_dict
+
+        print_diagnostics(e.diagnostics)
+        if fmt is TextFormat.json:
+            sys.stdout.write(dumps(failure_dict("check", e.diagnostics)))
+        raise typer.Exit(max(e.exit_code, EXIT_UNUSABLE)) from None
+    if fmt is TextFormat.json:
+        sys.stdout.write(dumps(grade_dict(g)))
     else:
         print_lines(grade_lines(g))
     if not g.passed:
@@ -213,13 +219,17 @@ def check(
 def ops(
     name: Annotated[Optional[str], typer.Argument(help="One op, in any of its spellings: its "
                                                        "arguments and formulas.")] = None,
+    fmt: TextOrJson = TextFormat.table,
 ) -> None:
     """List the ops a spec can use, with their aliases and arguments; or one op in full."""
     from ..ops import FAMILIES, REGISTRY
     from ..render.console import console, print_lines
-    from ..render.reports import op_lines, render_ops
+    from ..render.reports import dumps, op_lines, ops_dict, render_ops
 
     if name is None:
+        if fmt is TextFormat.json:
+            sys.stdout.write(dumps(ops_dict(REGISTRY, FAMILIES)))
+            return
         render_ops(REGISTRY, FAMILIES, console())
         return
     from ..errors import Option, did_you_mean, fail
@@ -229,4 +239,15 @@ def ops(
     if op is None:
         raise fail("E004", f"no op called '{name}'", Option("NAME"),
                    did_you_mean(name, all_spellings()) or "`cnncalc ops` lists them all")
+    if fmt is TextFormat.json:
+        sys.stdout.write(dumps(ops_dict(REGISTRY, FAMILIES, op)))
+        return
     print_lines(op_lines(op), console())
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of every command's --format json output (README "JSON output")."""
+    from importlib.resources import files
+
+    sys.stdout.write(files("cnncalc.schema").joinpath("cnncalc.schema.json").read_text(encoding="utf-8"))

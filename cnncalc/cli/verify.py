@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..errors import EXIT_INVALID, Option, fail
-from .app import Format, ModelArgs, Spec, TextOrJson, analysis_for, app, no_symbols, parse_bytes
+from .app import ModelArgs, Spec, TextFormat, TextOrJson, analysis_for, app, no_symbols, parse_bytes
 
 
 @app.command()
@@ -25,7 +25,7 @@ def verify(
     max_memory: Annotated[str, typer.Option("--max-memory", help="Refuse to run when the estimated peak "
                                                                  "memory of the process (interpreter "
                                                                  "included) is above this.")] = "2GiB",
-    fmt: TextOrJson = Format.table,
+    fmt: TextOrJson = TextFormat.table,
     arg: ModelArgs = None,
 ) -> None:
     """Run the network in NumPy: every tensor must have its inferred shape and every layer
@@ -90,7 +90,7 @@ def verify(
                    "free, or use a smaller --batch") from None
     from ..render.verify import render_verify, verify_json
 
-    if fmt is Format.json:
+    if fmt is TextFormat.json:
         sys.stdout.write(verify_json(analysis, result, need, notes, plan.as_dict()))
     else:
         from ..render.console import console

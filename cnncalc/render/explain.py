@@ -29,16 +29,25 @@ def _shape_line(f, layout: str) -> str:
 
 
 def formula_dict(f) -> dict:
+    """One size rule: its value (a number, or a channels-first list for a whole shape), the
+    formula with numbers substituted (null when the value is given, not computed) and the line
+    `explain` prints."""
     value = list(f.value) if isinstance(f.value, tuple) else f.value
     return {"name": f.name, "formula": " = ".join(f.steps) or None, "value": value, "text": str(f)}
 
 
-def explanation_dict(e) -> dict:
-    return {"name": e.name, "type": e.op, "inputs": list(e.inputs), "input_shapes": [list(s) for s in e.input_shapes],
-            "output_shape": list(e.output_shape), "shape": [formula_dict(f) for f in e.worked.shape],
-            "params": e.worked.params.value, "params_formula": formula_dict(e.worked.params),
-            "macs": e.worked.macs.value, "macs_formula": formula_dict(e.worked.macs),
-            "receptive_field": e.field or None, "diagnostics": [d.as_dict() for d in e.diagnostics]}
+def explanation_dict(e, command: str = "explain", **extra) -> dict:
+    """`explain` and the calculators as JSON: the envelope (cnncalc/schema) and the layer;
+    params and macs are numbers, their worked formulas strings beside them."""
+    from .reports import envelope
+
+    params, macs = e.worked.params, e.worked.macs
+    return envelope(command, True, e.diagnostics, **extra, **{
+        "name": e.name, "type": e.op, "inputs": list(e.inputs), "input_shapes": [list(s) for s in e.input_shapes],
+        "output_shape": list(e.output_shape), "shape": [formula_dict(f) for f in e.worked.shape],
+        "params": params.value, "params_formula": " = ".join(params.steps) or None, "params_text": str(params),
+        "macs": macs.value, "macs_formula": " = ".join(macs.steps) or None, "macs_text": str(macs),
+        "receptive_field": str(e.field) if e.field else None})
 
 
 def reading_line(text: str, dims: tuple, layout: str, guessed: bool) -> str:

@@ -98,6 +98,23 @@ def rf(field) -> str:
     return "" if field is None else str(field)
 
 
+PARAMS_HEADER = "Params (all)"  # `list`: with the non-trainable buffers, as Keras's "Total params"
+TOTAL_LABELS = {  # the footer's parameter lines say what they count (README "Counting conventions")
+    "Total params": "Total params (incl. non-trainable)",
+    "Trainable params": "Trainable params",
+    "Non-trainable params": "Non-trainable params (buffers)",
+}
+
+
+def params_total(params, trainable, non_trainable) -> str:
+    """'25,610,152 params incl. 53,120 non-trainable (25,557,032 trainable)', or
+    '84,698 params (all trainable)': the total counts buffers such as batch norm's running
+    statistics, as Keras's "Total params" does; the trainable figure is torchvision's."""
+    if concrete(non_trainable) and non_trainable == 0:
+        return f"{count(params)} params" + (" (all trainable)" if params != 0 else "")
+    return f"{count(params)} params incl. {count(non_trainable)} non-trainable ({count(trainable)} trainable)"
+
+
 CONVENTION = "MACs: conv and linear multiply-accumulates, bias excluded; FLOPs = 2·MACs."
 SYMBOLS_NOTE = ("⌊x⌋ rounds down, ⌈x⌉ rounds up; the names are positive whole numbers. "
                 "`cnncalc validate` with the same --input says which sizes are valid and which floor.")

@@ -22,6 +22,11 @@ def grade_lines(g) -> list:
 
 
 def grade_dict(g) -> dict:
+    """`check --format json` (the envelope of cnncalc/schema): each answer as written
+    ("written", the sheet's text) beside its reading (shapes channels-first lists), the right
+    value, its worked formula and a hint (null when none); ok exactly when every answer is right."""
+    from .reports import envelope
+
     def plain(v):
         if isinstance(v, tuple):
             return list(v)
@@ -29,12 +34,20 @@ def grade_dict(g) -> dict:
             return {k: list(x) for k, x in v.items()}
         return v
 
-    return {
+    return envelope("check", g.passed, (), **{
         "model": g.model,
         "sheet": g.sheet,
         "score": {"right": g.right, "total": g.total},
         "passed": g.passed,
-        "answers": [{"layer": a.layer, "quantity": a.quantity, "answer": plain(a.given), "expected": plain(a.expected),
-                     "correct": a.correct, "formula": a.formula, "hint": a.hint, "line": a.pos.line}
+        "answers": [{"layer": a.layer, "quantity": a.quantity, "written": _written(a), "answer": plain(a.given),
+                     "expected": plain(a.expected), "correct": a.correct, "formula": a.formula or None,
+                     "hint": a.hint or None, "line": a.pos.line, "column": a.pos.col}
                     for a in g.answers],
-    }
+    })
+
+
+def _written(a):
+    """The answer as the sheet wrote it: grading's text when it keeps one (Answer.written),
+    else the answer shown in the sheet's layout."""
+    written = getattr(a, "written", None)
+    return written if written is not None else a.shown_given

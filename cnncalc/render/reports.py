@@ -7,6 +7,31 @@ import json
 from . import fmt
 
 
+def diagnostic_dict(d) -> dict:
+    """One diagnostic in the JSON contract: every key present, null when absent."""
+    from ..errors import Option, Pos
+
+    pos = d.pos if isinstance(d.pos, Pos) else None
+    return {"code": d.code, "slug": d.slug, "severity": d.severity, "message": d.message,
+            "hint": d.hint or None, "file": pos.file if pos else None, "line": pos.line if pos else None,
+            "column": pos.col if pos else None,
+            "option": d.pos.name if isinstance(d.pos, Option) else None, "context": d.context or None}
+
+
+def envelope(command: str, ok: bool, diagnostics=(), **payload) -> dict:
+    """The JSON contract every `--format json` shares (README "JSON output", cnncalc/schema):
+    {"command", "ok" (exactly when the exit code is 0), "errors", "warnings" (warnings and notes),
+    then the command's own fields}."""
+    diagnostics = list(diagnostics)
+    return {"command": command, "ok": ok,
+            "errors": [diagnostic_dict(d) for d in diagnostics if d.severity == "error"],
+            "warnings": [diagnostic_dict(d) for d in diagnostics if d.severity != "error"], **payload}
+
+
+def dumps(data: dict) -> str:
+    return json.dumps(data, indent=2) + "\n"
+
+
 def validate_line(spec: str, analysis) -> str:
     """'tiny.yaml: valid — 8 layers, output 10, 84,698 params, 2,883,584 MACs' (or the error count)."""
     n_warn = sum(d.severity == "warning" for d in analysis.diagnostics)
@@ -15,29 +40,66 @@ def validate_line(spec: str, analysis) -> str:
     t = analysis.totals
     n = len(analysis.layers)
     return (f"{spec}: valid — {n} layer{'s' * (n != 1)}, output {fmt.shape(analysis.output_shape)}, "
-            f"{fmt.count(t.params)} params{_trainable(t)}, {fmt.count(t.macs)} MACs"
+            f"{fmt.params_total(t.params, t.trainable_params, t.non_trainable_params)}, {fmt.count(t.macs)} MACs"
             + (f", {n_warn} warning(s)" if n_warn else ""))
 
 
-def _trainable(t) -> str:
-    """' (3,504,872 trainable)' when buffers are counted too: that is the figure torchvision's
-    num_params and Keras' "Trainable params" print, so a user checking a model sees it first."""
-    return f" ({fmt.count(t.trainable_params)} trainable)" if t.non_trainable_params else ""
+def validate_dict(spec: str, analysis, diagnostics=None) -> dict:
+    """`validate --format json`: the envelope, valid, and (when valid) the network's figures."""
+    ok = analysis.ok
+    t = analysis.totals if ok else None
+    v = fmt.json_value
+    return envelope("validate", ok, analysis.diagnostics if diagnostics is None else diagnostics,
+                    spec=spec, valid=ok, name=analysis.name, input_shape=[v(d) for d in analysis.input_shape],
+                    output_shape=[v(d) for d in analysis.output_shape] if ok else None,
+                    layers=len(analysis.layers) if ok else None,
+                    totals={"params": v(t.params), "trainable_params": v(t.trainable_params),
+                            "non_trainable_params": v(t.non_trainable_params), "macs": v(t.macs),
+                            "flops": v(t.flops)} if ok else None)
 
 
-def diagnostics_json(valid: bool, diagnostics) -> str:
-    return json.dumps({"valid": valid, "diagnostics": [d.as_dict() for d in diagnostics]}, indent=2) + "\n"
+def failure_dict(command: str, diagnostics) -> dict:
+    """What a `--format json` command prints when it cannot run: the envelope alone."""
+    return envelope(command, False, diagnostics)
 
 
 def model_rows(entries) -> list:
-    """entries: (name, analysis) -> the dicts `list` prints."""
+    """entries: (name, analysis) -> the dicts `list` prints (params include the non-trainable
+    buffers, as everywhere: README "Counting conventions")."""
     return [{"name": name, "params": a.totals.params, "trainable_params": a.totals.trainable_params,
-             "macs": a.totals.macs, "input_shape": list(a.input_shape), "source": a.graph.source}
+             "non_trainable_params": a.totals.non_trainable_params, "macs": a.totals.macs,
+             "input_shape": list(a.input_shape), "source": a.graph.source}
             for name, a in entries]
 
 
 def models_json(rows) -> str:
-    return json.dumps(rows, indent=2) + "\n"
+    return dumps(envelope("list", True, (), models=rows))
+
+
+def ops_dict(registry, families, op=None) -> dict:
+    """`ops --format json`: every op (or the one asked for) with its spellings and arguments."""
+    from ..ops.base import REQUIRED
+
+    def default(a):
+        d = a.default
+        return None if d is REQUIRED or d is None or not isinstance(d, (int, float, str, bool, list, tuple)) else (
+            list(d) if isinstance(d, tuple) else d)
+
+    def one(o):
+        members = getattr(o, "members", None)
+        entry = {"name": o.name, "aliases": list(o.aliases), "summary": o.summary,
+                 "arguments": [{"name": a.name, "required": a.default is REQUIRED, "default": default(a),
+                                "aliases": list(a.aliases), "doc": a.doc or None} for a in o.args]}
+        if members:
+            entry["members"] = {fmt_rank(r): m.name for r, m in sorted(members.items())}
+        return entry
+
+    if op is not None:
+        return envelope("ops", True, (), op=one(op))
+    return envelope("ops", True, (), ops=[one(o) for o in registry.values()],
+                    families=[{"name": f.name, "aliases": list(f.aliases),
+                               "members": {fmt_rank(r): m.name for r, m in sorted(f.members.items())}}
+                              for f in families.values()])
 
 
 def render_models(rows, console) -> None:
@@ -48,12 +110,12 @@ def render_models(rows, console) -> None:
 
     console = as_rich(console)
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    for h, right in (("Model", False), ("Input", False), ("Trainable params", True), ("MACs", True),
-                     ("Source", False)):
+    for h, right in (("Model", False), ("Input", False), (fmt.PARAMS_HEADER, True), ("Trainable", True),
+                     ("MACs", True), ("Source", False)):
         table.add_column(h, justify="right" if right else "left", no_wrap=h != "Source")
     for r in rows:
-        table.add_row(r["name"], fmt.shape(tuple(r["input_shape"])), f"{r['trainable_params']:,}", fmt.si(r["macs"]),
-                      r["source"])
+        table.add_row(r["name"], fmt.shape(tuple(r["input_shape"])), f"{r['params']:,}", f"{r['trainable_params']:,}",
+                      fmt.si(r["macs"]), r["source"])
     console.print(table)
 
 

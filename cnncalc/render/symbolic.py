@@ -67,9 +67,13 @@ def report_lines(spec: str, report) -> list:
     return lines
 
 
-def report_dict(report) -> dict:
+def report_dict(report, spec: str | None = None) -> dict:
+    """`validate --input 3xHxW --format json`: the envelope (cnncalc/schema) and, per symbol,
+    which sizes are valid and which never floor."""
+    from .reports import envelope
+
     a = report.analysis
-    return {
+    return envelope("validate", report.ok, a.diagnostics, spec=spec, name=a.name, **{
         "valid": report.ok,
         "input_shape": [_value(d) for d in a.input_shape],
         "output_shape": [_value(d) for d in a.output_shape] if a.ok else None,
@@ -79,11 +83,10 @@ def report_dict(report) -> dict:
                                        "smallest": r.smallest_exact},
                              "same_as": r.same_as}
                   for r in report.ranges},
-        "diagnostics": [d.as_dict() for d in a.diagnostics],
-    }
+    })
 
 
-def report_json(report) -> str:
+def report_json(report, spec: str | None = None) -> str:
     import json
 
-    return json.dumps(report_dict(report), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(report_dict(report, spec), indent=2) + "\n"

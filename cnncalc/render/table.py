@@ -47,7 +47,7 @@ def render_table(analysis, mem, console, layout: str = "chw", extra: tuple = (),
     cols = columns(extra, depth)
     print_aligned(console, title, cols, layer_rows(analysis, mem, cols, layout, depth=depth))
     console.print()
-    pairs = footer(analysis, mem)
+    pairs = [(fmt.TOTAL_LABELS.get(label, label), value) for label, value in footer(analysis, mem)]
     left = max(len(label) for label, _ in pairs)
     right = max(len(value) for _, value in pairs)
     for label, value in pairs:

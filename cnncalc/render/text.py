@@ -19,7 +19,7 @@ def to_markdown(analysis, mem, layout: str = "chw", extra: tuple = (), depth: in
     for row in layer_rows(analysis, mem, cols, layout, depth=depth):
         lines.append("| " + " | ".join(row[c.key].replace("|", "\\|") for c in cols) + " |")
     lines.append("")
-    lines.extend(f"- {label}: {value}" for label, value in footer(analysis, mem))
+    lines.extend(f"- {fmt.TOTAL_LABELS.get(label, label)}: {value}" for label, value in footer(analysis, mem))
     for note in notes(analysis):
         lines += ["", f"_{note}_"]
     if comparisons:
@@ -40,10 +40,22 @@ def to_csv(analysis, mem, layout: str = "chw", extra: tuple = (), depth: int | N
     return buf.getvalue()
 
 
-def to_dict(analysis, mem=None) -> dict:
-    """The stable JSON interface (README "JSON output"); shapes channels-first, no batch.
+def summary_dict(analysis, comparisons=None, mem=None) -> dict:
+    """`summarize --format json`, the one builder of it (the Python API's to_dict() too): the
+    envelope of README "JSON output" (cnncalc/schema/cnncalc.schema.json) and the network.
+    Shapes channels-first, no batch; params count the non-trainable buffers (README "Counting
+    conventions"). With a symbolic input every size and count that depends on it is its formula
+    as text. comparisons: `--compare`'s, listed as "published" (None: not asked for)."""
+    from .reports import envelope
 
-    With a symbolic input every size and count that depends on it is its formula as text."""
+    data = envelope("summarize", analysis.ok, analysis.diagnostics, **to_dict(analysis, mem))
+    if comparisons is not None:
+        data["published"] = comparisons_to_list(comparisons)
+    return data
+
+
+def to_dict(analysis, mem=None) -> dict:
+    """The network part of summary_dict (no envelope)."""
     t = analysis.totals
     v = fmt.json_value
     data = {
@@ -102,7 +114,4 @@ def comparisons_to_list(comparisons) -> list:
 
 
 def to_json(analysis, comparisons: tuple | None = None, mem=None) -> str:
-    data = to_dict(analysis, mem)
-    if comparisons is not None:
-        data["published"] = comparisons_to_list(comparisons)
-    return json.dumps(data, indent=2) + "\n"
+    return json.dumps(summary_dict(analysis, comparisons, mem), indent=2) + "\n"

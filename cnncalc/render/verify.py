@@ -36,10 +36,12 @@ def verify_json(analysis, result, estimated_peak: int, notes: list, estimate: di
     """estimate: the parts of the estimated peak (runner.MemoryPlan.as_dict), when known."""
     import json
 
-    return json.dumps({
-        "name": analysis.name, "ok": result.ok, "batch": result.batch, "dtype": result.dtype,
+    from .reports import envelope
+
+    return json.dumps(envelope("verify", result.ok, analysis.diagnostics, **{
+        "name": analysis.name, "batch": result.batch, "dtype": result.dtype,
         "seconds": result.seconds, "estimated_peak_bytes": estimated_peak,
         **({"estimated_peak": estimate} if estimate is not None else {}), "notes": notes,
         "layers": [{"name": c.name, "type": c.op, "inferred_shape": list(c.inferred), "actual_shape": list(c.actual),
                     "params_counted": c.counted, "weights_allocated": c.allocated, "ok": c.ok,
-                    "seconds": c.seconds} for c in result.layers]}, indent=2) + "\n"
+                    "seconds": c.seconds} for c in result.layers]}), indent=2) + "\n"

@@ -1,0 +1,1 @@
+"""The JSON Schema of `--format json` (cnncalc.schema.json; `cnncalc schema` prints it)."""
