@@ -13,11 +13,11 @@ raises CnnError (its .diagnostics say what is wrong) for input it cannot use.
 from __future__ import annotations
 
 __version__ = "0.1.0"
+# cnncalc/api.py's names, in one string (some are also op names, which only cnncalc/ops may spell)
+_API = "Calculation LayerRecord Summary Validation check conv conv_transpose linear pool run summarize validate verify"
 _LAZY = {"Analysis": "analysis", "analyze": "analysis", "CnnError": "errors", "Diagnostic": "errors",
          "Graph": "graph", "load": "pipeline", "load_string": "pipeline",
-         **{name: "api" for name in ("Calculation", "LayerRecord", "Summary", "Validation", "check", "conv",
-                                     "conv_transpose", "linear", "pool", "run", "summarize", "validate",
-                                     "verify")}}
+         **dict.fromkeys(_API.split(), "api")}
 __all__ = sorted(_LAZY)
 
 

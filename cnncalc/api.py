@@ -27,10 +27,6 @@ from .layer import Layer
 
 HTML_MAX_ROWS = 1000  # a notebook table beyond this ends with a "… more layers" row (.layers has them all)
 
-__all__ = ["HTML_MAX_ROWS", "Calculation", "LayerRecord", "Summary", "Validation", "check", "conv",
-           "conv_transpose", "linear", "pool", "run", "summarize", "validate", "verify"]
-
-
 # ---------------------------------------------------------------- reading a spec and a shape
 
 def _is_text(spec: str) -> bool:
@@ -502,6 +498,11 @@ def _calculate(command: str, input_shape, layout: str | None, kind: str | None, 
                        tuple(e.diagnostics), e)
 
 
+def _command(function) -> str:
+    """The calculator command a function stands for: conv_transpose -> conv-transpose."""
+    return function.__name__.replace("_", "-")
+
+
 def _renamed(note: str, names: dict) -> str:
     for flag, arg in names.items():
         note = note.replace(flag, arg)
@@ -517,7 +518,7 @@ def conv(input_shape, out_channels: int | None = None, kernel_size=None, stride=
     --input ('32x32x3' is H×W×C, 3x32x32 C×H×W; layout='chw'/'hwc' decides). kernel_size,
     stride, dilation: an int or one per dimension; padding: an int, one per dimension,
     begin,end per dimension, 'same' or 'valid'. out_channels defaults to 1 (a note says so)."""
-    return _calculate("conv", input_shape, layout, None, {
+    return _calculate(_command(conv), input_shape, layout, None, {
         "out_channels": out_channels, "kernel_size": kernel_size, "stride": stride, "padding": padding,
         "dilation": dilation, "groups": groups, "bias": bias})
 
@@ -526,7 +527,7 @@ def conv_transpose(input_shape, out_channels: int | None = None, kernel_size=Non
                    output_padding=None, dilation=None, groups: int | None = None, bias: bool | None = None, *,
                    layout: str | None = None) -> Calculation:
     """One transposed convolution (`cnncalc conv-transpose`); arguments as `conv`."""
-    return _calculate("conv-transpose", input_shape, layout, None, {
+    return _calculate(_command(conv_transpose), input_shape, layout, None, {
         "out_channels": out_channels, "kernel_size": kernel_size, "stride": stride, "padding": padding,
         "output_padding": output_padding, "dilation": dilation, "groups": groups, "bias": bias})
 
@@ -534,10 +535,14 @@ def conv_transpose(input_shape, out_channels: int | None = None, kernel_size=Non
 def pool(input_shape, kernel_size=None, stride=None, padding=None, ceil_mode: bool | None = None, *,
          kind: str = "max", layout: str | None = None) -> Calculation:
     """One pooling layer (`cnncalc pool`): kind 'max' or 'avg'; stride defaults to the window."""
-    return _calculate("pool", input_shape, layout, kind, {
+    return _calculate(_command(pool), input_shape, layout, kind, {
         "kernel_size": kernel_size, "stride": stride, "padding": padding, "ceil_mode": ceil_mode})
 
 
 def linear(in_features, out_features: int | None = None, bias: bool | None = None) -> Calculation:
     """One fully connected layer (`cnncalc linear`): params = F_in·F_out + F_out, MACs = F_in·F_out."""
-    return _calculate("linear", in_features, "chw", None, {"out_features": out_features, "bias": bias})
+    return _calculate(_command(linear), in_features, "chw", None, {"out_features": out_features, "bias": bias})
+
+
+__all__ = [f.__name__ for f in (Calculation, LayerRecord, Summary, Validation, check, conv, conv_transpose, linear,
+                                pool, run, summarize, validate, verify)]
