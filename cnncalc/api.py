@@ -172,16 +172,24 @@ class Summary(Analysis):
         return cls(a.graph, a.input_shape, tuple(LayerRecord._make(r) for r in a.layers), a.totals,
                    a.diagnostics, a.output)
 
-    def to_dict(self) -> dict:
-        """The JSON contract (README "JSON output"), as `cnncalc summarize --format json` prints it."""
-        from .render import text
+    def to_dict(self, batch: int = 1, dtype: str = "float32", optimizer: str = "adam") -> dict:
+        """The JSON contract (README "JSON output"): what `cnncalc summarize --format json` prints,
+        its memory figures for batch, dtype and optimizer (the command's --batch, --dtype and
+        --optimizer) included; none for a symbolic input."""
+        from .memory import DTYPE_BYTES, OPTIMIZER_STATES
+        from .render.text import summary_dict
 
-        builder = getattr(text, "summary_dict", None)
-        if builder is not None:
-            return builder(self)
-        import json  # until render.text.summary_dict exists: the JSON that --format json writes
+        if dtype not in DTYPE_BYTES or optimizer not in OPTIMIZER_STATES or isinstance(batch, bool) \
+                or not isinstance(batch, int) or batch < 1:
+            raise fail("E004", f"to_dict(batch={batch!r}, dtype={dtype!r}, optimizer={optimizer!r}): batch is a "
+                               f"positive int, dtype one of {', '.join(DTYPE_BYTES)}, optimizer one of "
+                               f"{', '.join(OPTIMIZER_STATES)}", Option("to_dict"))
+        mem = None
+        if not self.symbols:
+            from .memory import memory
 
-        return json.loads(text.to_json(self))
+            mem = memory(self, batch, dtype, optimizer)
+        return summary_dict(self, None, mem)
 
     def _status(self) -> str:
         warnings = sum(d.severity == "warning" for d in self.diagnostics)
@@ -248,6 +256,8 @@ class Validation:
 
     ok: bool
     diagnostics: tuple
+    spec: str = "<string>"  # as the JSON's "spec" names it
+    analysis: Analysis | None = None  # None when the document is not shaped like a spec
 
     @property
     def errors(self) -> tuple:
@@ -261,8 +271,12 @@ class Validation:
         return self.ok
 
     def to_dict(self) -> dict:
-        """As `cnncalc validate --format json` prints it: {"valid", "diagnostics"}."""
-        return {"valid": self.ok, "diagnostics": [d.as_dict() for d in self.diagnostics]}
+        """As `cnncalc validate --format json` prints it (README "JSON output")."""
+        from .render import reports
+
+        if self.analysis is None:
+            return reports.failure_dict("validate", self.diagnostics)
+        return reports.validate_dict(self.spec, self.analysis, list(self.diagnostics))
 
     def __repr__(self) -> str:
         lines = [f"<cnncalc.Validation {'valid' if self.ok else 'invalid'}: {_count(len(self.errors), 'error')}, "
@@ -280,13 +294,24 @@ def validate(spec, input_shape=None, args: dict | None = None, *, layout: str = 
     Every problem of the design is returned, not raised, including a document not shaped like a
     spec; CnnError is raised only for unusable input (exit code 2 on the command line: a missing
     file, text that is not YAML, a bad argument)."""
+    label = _label(spec)
     try:
         a = _analysis(spec, input_shape, args, max_layers, layout)
     except CnnError as e:
         if e.exit_code != EXIT_INVALID:
             raise
-        return Validation(False, tuple(e.diagnostics))
-    return Validation(a.ok, tuple(a.diagnostics))
+        return Validation(False, tuple(e.diagnostics), label)
+    return Validation(a.ok, tuple(a.diagnostics), label, a)
+
+
+def _label(spec) -> str:
+    """How the JSON names a spec: as given (a name or path), '<string>' for text, else the model's name."""
+    if isinstance(spec, os.PathLike):
+        return os.fspath(spec)
+    if isinstance(spec, str):
+        return "<string>" if _is_text(spec) else spec
+    name = getattr(spec, "name", None)
+    return name if isinstance(name, str) else "<string>"
 
 
 # ---------------------------------------------------------------- check
@@ -416,6 +441,9 @@ class Calculation:
     notes: tuple
     diagnostics: tuple
     explanation: object  # explain.Explanation, for render.explain
+    command: str = ""  # the calculator command (conv, pool, conv-transpose, linear)
+    input_text: str = ""  # input_shape as the command's --input would be written
+    layout: str = "chw"  # how input_shape was read: chw or hwc
 
     @property
     def flops(self) -> int:
@@ -425,7 +453,8 @@ class Calculation:
         """As the calculator commands' --format json print it."""
         from .render.explain import explanation_dict
 
-        return explanation_dict(self.explanation)
+        return explanation_dict(self.explanation, self.command, input_text=self.input_text,
+                                input_layout=self.layout, input_read=list(self.input_shape), notes=list(self.notes))
 
     def __repr__(self) -> str:
         lines = [f"<cnncalc.Calculation {self.type}: {_dims(self.input_shape)} → {_dims(self.output_shape)}, "
@@ -487,7 +516,7 @@ def _calculate(command: str, input_shape, layout: str | None, kind: str | None, 
         raise fail("E004", f"layout must be 'auto', 'chw' or 'hwc', got {layout!r}", Option("layout"))
     flags = {by_arg[k].flags[0]: _value_text(k, v) for k, v in values.items() if v is not None}
     try:
-        e, shape, _, _, notes = calculate(command, text, layout, flags, kind)
+        e, shape, used, _, notes = calculate(command, text, layout, flags, kind)
     except CnnError as err:  # the calculators name their command-line options; here the arguments
         raise _pythonic(err, {o.flags[0].split("/")[0]: o.arg for o in calc.options}) from None
     names = {o.flags[0].split("/")[0]: o.arg for o in calc.options}
@@ -495,7 +524,7 @@ def _calculate(command: str, input_shape, layout: str | None, kind: str | None, 
     w = e.worked
     return Calculation(e.op, tuple(shape), tuple(e.output_shape), w.params.value, w.macs.value,
                        tuple(str(f) for f in w.shape), str(w.params), str(w.macs), e.field or None, notes,
-                       tuple(e.diagnostics), e)
+                       tuple(e.diagnostics), e, command, text, used)
 
 
 def _command(function) -> str:

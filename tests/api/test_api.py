@@ -268,3 +268,21 @@ def test_readme_from_python_examples_run():
     runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
     runner.run(test)
     assert runner.summarize(verbose=False).failed == 0
+
+
+# -- to_dict() is the command's JSON ---------------------------------------------------------------------
+def test_to_dict_is_what_the_commands_print(cli):
+    import json
+
+    res = cli("summarize", "alexnet", "--format", "json")
+    assert res.code == 0 and cnncalc.summarize("alexnet").to_dict() == json.loads(res.out)
+    res = cli("summarize", "resnet18", "--format", "json", "--batch", "8", "--dtype", "float16")
+    assert cnncalc.summarize("resnet18").to_dict(batch=8, dtype="float16") == json.loads(res.out)
+    broken = str(EXAMPLES / "broken.yaml")
+    res = cli("validate", broken, "--format", "json")
+    assert res.code == 1 and cnncalc.validate(broken).to_dict() == json.loads(res.out)
+    res = cli("validate", "resnet50", "--format", "json")
+    assert res.code == 0 and cnncalc.validate("resnet50").to_dict() == json.loads(res.out)
+    res = cli("conv", "--input", "32x32x3", "--filters", "10", "--kernel", "5", "--format", "json")
+    assert res.code == 0
+    assert cnncalc.conv("32x32x3", out_channels=10, kernel_size=5).to_dict() == json.loads(res.out)
