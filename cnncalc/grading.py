@@ -51,6 +51,7 @@ class Answer:
     formula: str  # the worked formula (shown for wrong answers)
     hint: str
     pos: Pos
+    written: str | None = None  # the answer as the sheet wrote it ("256x13x13"), echoed in JSON
 
 
 @dataclass(frozen=True)
@@ -278,8 +279,8 @@ def grade(sheet_file: str, models_dirs: tuple = ()) -> Grade:
                                            did_you_mean(quantity, allowed) or f"gradable: {', '.join(allowed)}"))
                 continue
             try:
-                graded.append(_grade_one(analysis, by_name.get(layer), layer, quantity, value, qpos, layout,
-                                         tolerance))
+                answer = _grade_one(analysis, by_name.get(layer), layer, quantity, value, qpos, layout, tolerance)
+                graded.append(replace(answer, written=_as_written(value)))
             except CnnError as e:
                 problems.extend(e.diagnostics)
     if problems:
@@ -328,6 +329,14 @@ def _hint_sheet_layout(analysis, written: str, layout: str):
     d = diags[first]
     diags[first] = d._replace(hint=f"{fix}; otherwise {d.hint}" if d.hint else fix)
     return replace(analysis, diagnostics=tuple(diags))
+
+
+def _as_written(value) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_as_written(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_as_written(v)}" for k, v in value.items()) + "}"
+    return str(value)
 
 
 def _grade_one(analysis, r, layer, quantity, value, pos, layout, tolerance) -> Answer:

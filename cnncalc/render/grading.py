@@ -47,7 +47,5 @@ def grade_dict(g) -> dict:
 
 
 def _written(a):
-    """The answer as the sheet wrote it: grading's text when it keeps one (Answer.written),
-    else the answer shown in the sheet's layout."""
-    written = getattr(a, "written", None)
-    return written if written is not None else a.shown_given
+    """The answer as the sheet wrote it (an Answer built by hand has none: then as shown)."""
+    return a.written if a.written is not None else a.shown_given
