@@ -17,6 +17,7 @@ whole network after expansion.
 from __future__ import annotations
 
 import contextlib
+from fractions import Fraction
 from typing import TYPE_CHECKING, NamedTuple
 from types import MappingProxyType
 
@@ -116,6 +117,8 @@ def _model_args(run: Run, model: Model, chosen, overrides: dict, shown: str) -> 
         pos = model.param_pos.get(name, model.input_pos)
         if name in overrides:
             env[name] = overrides[name]
+            if default is not REQUIRED:
+                _same_kind(name, overrides[name], _eval_top(run, parse_value(default, pos), pos, dict(env)), shown)
         elif chosen is not None and name in chosen:
             env[name] = _eval_top(run, parse_value(chosen[name], chosen.at(name)), chosen.at(name), env)
         elif default is not REQUIRED:
@@ -124,6 +127,22 @@ def _model_args(run: Run, model: Model, chosen, overrides: dict, shown: str) -> 
             hint = f"or choose one of its variants: {', '.join(model.variants)}" if model.variants else None
             run.error("E103", f"the model needs argument '{name}' (--arg {name}=…)", pos, hint)
     return env
+
+
+def _kind(value) -> str | None:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, (int, float, Fraction)):
+        return "a number"
+    return "a list" if isinstance(value, list) else None
+
+
+def _same_kind(name: str, given, default, shown: str) -> None:
+    """`--arg width=abc` is a usage error at the option (exit 2), not an expression failing in the spec."""
+    want = _kind(default)
+    if want is not None and _kind(given) != want:
+        raise fail("E004", f"{shown}'s argument '{name}' is {want} (its default is {default!r}), got {given!r}",
+                   Option("--arg"), f"e.g. --arg {name}={default!r}")
 
 
 def _eval_top(run: Run, value, pos: Pos, env: dict):

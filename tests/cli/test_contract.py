@@ -225,6 +225,7 @@ def test_f_is_format_everywhere_and_F_is_the_kernel(cli):
     (("summarize", "alexnet", "--input", "3xx"), "--input"),
     (("summarize", "alexnet", "--columns", "foo"), "--columns"),
     (("summarize", "alexnet", "--arg", "x"), "--arg"),
+    (("summarize", "mobilenet_v2", "--arg", "width=abc"), "--arg"),  # a number by its default, 1.0
     (("verify", "lenet5", "--max-memory", "lots"), "--max-memory"),
     (("verify", "lenet5", "--seed", "-1"), "--seed"),
 ])
