@@ -27,6 +27,7 @@ from pathlib import Path
 from .analysis import analyze
 from .errors import CATALOGUE, CnnError, Diagnostic, Option, Pos, did_you_mean, fail
 from .explain import explain_layer
+from .files import kind_of
 from .graph import expand
 from .ops.base import SHAPE_NAMES
 from .shapes import from_chw, guess_layout, parse_shape, split, to_chw
@@ -180,8 +181,7 @@ def _load_spec_file(model: str, candidate: Path, pos: Pos, roots: list):
     except OSError as exc:
         raise fail("E002", f"cannot read {model}: {exc.strerror}", pos) from None
     if not stat.S_ISREG(st.st_mode):
-        kind = next((what for test, what in _KINDS if test(st.st_mode)), "not a regular file")
-        raise fail("E002", f"{model} is {kind}, not a spec file; cnncalc does not read it", pos,
+        raise fail("E002", f"{model} is {kind_of(st.st_mode)}, not a spec file; cnncalc does not read it", pos,
                    "`model:` names a spec file (YAML) or a bundled model")
     shown = str(candidate)
     try:
@@ -193,10 +193,6 @@ def _load_spec_file(model: str, candidate: Path, pos: Pos, roots: list):
     if problem is not None:
         raise _not_a_spec(model, shown, pos, "E111", *problem)
     return expand(parse_document(doc, shown))
-
-
-_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
-          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
 
 
 def _spec_shape_problem(doc):

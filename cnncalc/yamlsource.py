@@ -21,6 +21,7 @@ from pathlib import Path
 import yaml
 
 from .errors import Pos, fail
+from .files import read_capped
 
 try:  # libyaml is ~10x faster; fall back to the pure-Python loader
     _Loader = yaml.CSafeLoader
@@ -347,65 +348,3 @@ def load_file(path: str | Path, display_name: str | None = None):
         raise fail("E002", f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
                    Pos(name, line, 1), "cnncalc reads YAML specs saved as UTF-8") from None
     return load_text(text, name)
-
-
-def read_capped(path: str | Path, name: str, cap: int) -> bytes:
-    """The bytes of a regular file of at most `cap` bytes, refused before reading otherwise.
-
-    Devices, FIFOs and directories are refused from their stat, without opening them for a
-    read that might never end (/dev/zero) or block (a FIFO with no writer). The file is
-    opened non-blocking and checked again on the open descriptor, and at most cap + 1 bytes
-    are ever read, so a file that grows after the check is still refused.
-    """
-    import os
-    import stat
-
-    where = Pos(name, 1, 1)
-    try:
-        st = os.stat(path)
-        if stat.S_ISREG(st.st_mode):
-            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-            try:
-                st = os.fstat(fd)
-                raw = _read_regular(fd, st, cap, name, where)
-            finally:
-                os.close(fd)
-            return raw
-    except FileNotFoundError:
-        raise fail("E001", f"no such file: {name}", where) from None
-    except OSError as exc:
-        raise fail("E002", f"cannot read {name}: {exc.strerror or exc}", where) from None
-    raise fail("E002", f"{name} is {_kind_of_file(st.st_mode)}, not a YAML file", where,
-               "give the path of a .yaml spec")
-
-
-def _read_regular(fd: int, st, cap: int, name: str, where: Pos) -> bytes:
-    import os
-    import stat
-
-    if not stat.S_ISREG(st.st_mode):
-        raise fail("E002", f"{name} is {_kind_of_file(st.st_mode)}, not a YAML file", where)
-    too_big = fail("E005", f"the file is larger than {cap // (1024 * 1024)} MiB", where,
-                   "a network spec is far smaller: use `repeat:` and blocks instead of writing layers out")
-    if st.st_size > cap:
-        raise too_big
-    chunks, total = [], 0
-    while True:
-        chunk = os.read(fd, min(1 << 20, cap + 1 - total))
-        if not chunk:
-            return b"".join(chunks)
-        chunks.append(chunk)
-        total += len(chunk)
-        if total > cap:
-            raise too_big
-
-
-def _kind_of_file(mode: int) -> str:
-    import stat
-
-    for test, kind in ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
-                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-                       (stat.S_ISSOCK, "a socket")):
-        if test(mode):
-            return kind
-    return "not a regular file"

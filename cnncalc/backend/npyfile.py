@@ -185,30 +185,19 @@ def _reason(exc: BaseException) -> str:
 
 def _open(path: str, what: str, hint: str):
     """The file opened for reading, and its size; E001 when missing, E006 when unreadable or
-    not a regular file. Opened without blocking, so a FIFO with no writer cannot hang verify;
-    a FIFO, device or socket is refused from its fstat before anything is read."""
-    import stat
+    not a regular file (files.open_regular: a FIFO with no writer cannot hang verify)."""
+    from ..files import NotRegular, open_regular
 
     pos = Pos(path, 1, 1)
     article = "an" if what[0] in "aeiou" else "a"
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        fd, st = open_regular(path)
     except FileNotFoundError:
         raise fail("E001", f"no such {what} file: {path}", pos) from None
-    except IsADirectoryError:
-        raise fail("E006", f"{path} is a directory, not {article} {what} file", pos, hint) from None
+    except NotRegular as e:
+        raise fail("E006", f"{path} is {e.kind}, not {article} {what} file", pos, hint) from None
     except OSError as exc:
         raise fail("E006", f"cannot read {path}: {_reason(exc)}", pos, hint) from None
-    try:
-        st = os.fstat(fd)
-    except OSError as exc:
-        os.close(fd)
-        raise fail("E006", f"cannot read {path}: {_reason(exc)}", pos, hint) from None
-    if not stat.S_ISREG(st.st_mode):
-        os.close(fd)
-        kind = ("a directory" if stat.S_ISDIR(st.st_mode) else "a FIFO" if stat.S_ISFIFO(st.st_mode)
-                else "a socket" if stat.S_ISSOCK(st.st_mode) else "a device")
-        raise fail("E006", f"{path} is {kind}, not {article} {what} file", pos, hint)
     return os.fdopen(fd, "rb"), st.st_size
 
 

@@ -27,10 +27,9 @@ from pathlib import Path
 from typing import Optional
 
 from ..errors import Option, fail
+from ..files import kind_of
 
 _OPT = Option("--output")
-_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
-          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
 _ERRORS = {errno.ENAMETOOLONG: "the file name is too long", errno.ELOOP: "too many levels of symbolic links",
            errno.EACCES: "permission denied", errno.EPERM: "operation not permitted",
            errno.ENOSPC: "no space left on the device", errno.EDQUOT: "the disk quota is exceeded",
@@ -95,7 +94,7 @@ def _stat(target: str, raw: str, shown: str):
         raise _cannot(shown, exc) from None
     if stat.S_ISREG(st.st_mode):
         return st
-    kind = next((what for test, what in _KINDS if test(st.st_mode)), "not a regular file")
+    kind = kind_of(st.st_mode)
     if stat.S_ISDIR(st.st_mode):
         here = " (the current directory)" if target == os.getcwd() else ""
         raise fail("E004", f"{shown} is a directory{here}; --output needs a file name", _OPT,
