@@ -273,12 +273,18 @@ def _hint_layout(graph: Graph, shape: tuple, diags: list, input_from: str) -> No
     """When a shape error follows an input that reads more naturally channels last (its last size small
     and smaller than its first, or, read so, the channels the first layer declares), the first such
     error's hint says so and gives the fix."""
+    if looks_channels_last(shape, first_channels(graph)):
+        hint_first_shape_error(diags, layout_fix(shape, input_from))
+
+
+def hint_first_shape_error(diags: list, fix: str) -> bool:
+    """Put `fix` before the hint of the first shape error (E2xx) in diags, in place; False if none."""
     first = next((i for i, d in enumerate(diags) if d.severity == "error" and d.code.startswith("E2")), None)
-    if first is None or not looks_channels_last(shape, first_channels(graph)):
-        return
+    if first is None:
+        return False
     d = diags[first]
-    fix = layout_fix(shape, input_from)
     diags[first] = d._replace(hint=f"{fix}; otherwise {d.hint}" if d.hint else fix)
+    return True
 
 
 def _shown(shape: tuple) -> str:

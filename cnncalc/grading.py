@@ -302,7 +302,7 @@ def other_numbering(name: str, layers) -> str | None:
 def _hint_sheet_layout(analysis, written: str, layout: str):
     """The analysis with a hint at its first shape error when the sheet's `input:` string reads more
     naturally in the other layout (3x227x227 in an H×W×C sheet)."""
-    from .analysis import first_channels
+    from .analysis import first_channels, hint_first_shape_error
 
     dims = tuple(int(p) for p in split(written))
     intended = dims if layout == "hwc" else to_chw(dims)  # channels first, read the other way
@@ -312,9 +312,7 @@ def _hint_sheet_layout(analysis, written: str, layout: str):
         misread = intended[0] == channels != read[0]
     else:
         misread = guess_layout(dims) != layout
-    diags = list(analysis.diagnostics)
-    first = next((i for i, d in enumerate(diags) if d.severity == "error" and d.code.startswith("E2")), None)
-    if not misread or first is None or len(dims) < 2:
+    if not misread or len(dims) < 2:
         return analysis
     names = SHAPE_NAMES[len(dims)]
     as_read = "×".join(from_chw(tuple(names.split("×")))) if layout == "hwc" else names
@@ -322,9 +320,8 @@ def _hint_sheet_layout(analysis, written: str, layout: str):
     fixed = "x".join(map(str, from_chw(intended) if layout == "hwc" else intended))
     fix = (f"this sheet reads input: {written} as {as_read} (layout: {layout}, as its answers); write "
            f"{fixed}, or [{', '.join(map(str, intended))}] (a list is channels first), or set layout: {other}")
-    d = diags[first]
-    diags[first] = d._replace(hint=f"{fix}; otherwise {d.hint}" if d.hint else fix)
-    return replace(analysis, diagnostics=tuple(diags))
+    diags = list(analysis.diagnostics)
+    return replace(analysis, diagnostics=tuple(diags)) if hint_first_shape_error(diags, fix) else analysis
 
 
 def _as_written(value) -> str:
