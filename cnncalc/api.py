@@ -15,7 +15,6 @@ A spec is given as any of: a bundled name ("alexnet"), a path (str or pathlib.Pa
 
 from __future__ import annotations
 
-import html
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,8 +23,6 @@ from .analysis import Analysis, analyze
 from .errors import EXIT_INVALID, CnnError, Option, did_you_mean, fail
 from .graph import DEFAULT_MAX_LAYERS, Graph, expand
 from .layer import Layer
-
-HTML_MAX_ROWS = 1000  # a notebook table beyond this ends with a "… more layers" row (.layers has them all)
 
 # ---------------------------------------------------------------- reading a spec and a shape
 
@@ -147,18 +144,6 @@ class LayerRecord(Layer):
                 f"output_shape={self.output_shape!r}, params={self.params!r}, macs={self.macs!r})")
 
 
-def _n(v) -> str:
-    return f"{v:,}" if isinstance(v, int) else str(v)
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n:,} {word}{'s' * (n != 1)}"
-
-
-def _dims(shape) -> str:
-    return "×".join(map(str, shape))
-
-
 @dataclass(frozen=True, repr=False, eq=False)
 class Summary(Analysis):
     """What `cnncalc.summarize` returns: an Analysis (every attribute and method of one: .totals,
@@ -191,49 +176,17 @@ class Summary(Analysis):
             mem = memory(self, batch, dtype, optimizer)
         return summary_dict(self, None, mem)
 
-    def _status(self) -> str:
-        warnings = sum(d.severity == "warning" for d in self.diagnostics)
-        tail = f", {_count(warnings, 'warning')}" if warnings else ""
-        if self.ok:
-            return f"ok{tail}"
-        first = self.errors[0]
-        more = f" (and {len(self.errors) - 1} more)" if len(self.errors) > 1 else ""
-        return f"{_count(len(self.errors), 'error')}{tail}: [{first.code}] {first.message}{more}"
-
     def __repr__(self) -> str:
-        t = self.totals
-        return "\n".join((
-            f"<cnncalc.Summary {self.name}: input {_dims(self.input_shape)} → output {_dims(self.output_shape)}, "
-            f"{_count(len(self.layers), 'layer')}>",
-            f"  params     {_n(t.trainable_params)} trainable + {_n(t.non_trainable_params)} non-trainable "
-            f"= {_n(t.params)}" if isinstance(t.params, int) else f"  params     {t.params}",
-            f"  MACs       {_n(t.macs)} (FLOPs {_n(t.flops)})",
-            f"  status     {self._status()}",
-        ))
+        from .render.notebook import summary_repr
+
+        return summary_repr(self)
 
     __str__ = __repr__
 
     def _repr_html_(self) -> str:
-        e = html.escape
-        t = self.totals
-        head = ("<th>Layer</th><th>Type</th><th>Output shape</th><th>Params</th><th>Trainable</th>"
-                "<th>MACs</th>")
-        rows = []
-        for r in self.layers[:HTML_MAX_ROWS]:
-            rows.append(f"<tr><td>{e(r.name)}</td><td>{e(r.type)}</td><td>{e(_dims(r.output_shape))}</td>"
-                        f"<td style=\"text-align:right\">{e(_n(r.params))}</td>"
-                        f"<td style=\"text-align:right\">{e(_n(r.trainable))}</td>"
-                        f"<td style=\"text-align:right\">{e(_n(r.macs))}</td></tr>")
-        if len(self.layers) > HTML_MAX_ROWS:
-            rows.append(f"<tr><td colspan=\"6\">… {len(self.layers) - HTML_MAX_ROWS:,} more layers "
-                        f"(.layers has them all)</td></tr>")
-        rows.append(f"<tr><th colspan=\"3\">Total</th><th style=\"text-align:right\">{e(_n(t.params))}</th>"
-                    f"<th style=\"text-align:right\">{e(_n(t.trainable_params))}</th>"
-                    f"<th style=\"text-align:right\">{e(_n(t.macs))}</th></tr>")
-        caption = (f"{e(self.name)}: input {e(_dims(self.input_shape))} → output {e(_dims(self.output_shape))}, "
-                   f"{_count(len(self.layers), 'layer')}; {e(self._status())}")
-        return (f"<table class=\"cnncalc-summary\"><caption>{caption}</caption><thead><tr>{head}</tr></thead>"
-                f"<tbody>{''.join(rows)}</tbody></table>")
+        from .render.notebook import summary_html
+
+        return summary_html(self)
 
 
 def summarize(spec, input_shape=None, args: dict | None = None, *, layout: str = "chw",
@@ -279,12 +232,9 @@ class Validation:
         return reports.validate_dict(self.spec, self.analysis, list(self.diagnostics))
 
     def __repr__(self) -> str:
-        lines = [f"<cnncalc.Validation {'valid' if self.ok else 'invalid'}: {_count(len(self.errors), 'error')}, "
-                 f"{_count(len(self.warnings), 'warning')}>"]
-        lines += [f"  {d.format()}" for d in self.diagnostics[:10]]
-        if len(self.diagnostics) > 10:
-            lines.append(f"  … {len(self.diagnostics) - 10} more (.diagnostics)")
-        return "\n".join(lines)
+        from .render.notebook import validation_repr
+
+        return validation_repr(self)
 
 
 def validate(spec, input_shape=None, args: dict | None = None, *, layout: str = "chw",
@@ -457,13 +407,9 @@ class Calculation:
                                 input_layout=self.layout, input_read=list(self.input_shape), notes=list(self.notes))
 
     def __repr__(self) -> str:
-        lines = [f"<cnncalc.Calculation {self.type}: {_dims(self.input_shape)} → {_dims(self.output_shape)}, "
-                 f"params {self.params:,}, MACs {self.macs:,}>"]
-        lines += [f"  {'shape' if k == 0 else '':7} {f}" for k, f in enumerate(self.shape_formulas)]
-        lines += [f"  params  {self.params_formula}", f"  MACs    {self.macs_formula}"]
-        lines += [f"  note    {n}" for n in self.notes]
-        lines += [f"  {d.format()}" for d in self.diagnostics]
-        return "\n".join(lines)
+        from .render.notebook import calculation_repr
+
+        return calculation_repr(self)
 
 
 def _value_text(name: str, value) -> str | bool:
