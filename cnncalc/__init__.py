@@ -5,19 +5,21 @@
     >>> s.totals.params
     60965224
 
-The Python API (README "From Python") is cnncalc/api.py: summarize, validate, check, run,
-verify and the one-layer calculators conv, conv_transpose, pool and linear. Every function
-raises CnnError (its .diagnostics say what is wrong) for input it cannot use.
+The Python API (README "From Python") is cnncalc/api.py (summarize, validate, check, run,
+verify) and cnncalc/api_calculators.py (the one-layer calculators conv, conv_transpose, pool
+and linear). Every function raises CnnError (its .diagnostics say what is wrong) for input it
+cannot use.
 """
 
 from __future__ import annotations
 
 __version__ = "0.1.0"
-# cnncalc/api.py's names, in one string (some are also op names, which only cnncalc/ops may spell)
-_API = "Calculation LayerRecord Summary Validation check conv conv_transpose linear pool run summarize validate verify"
+# the API's names, in one string each (the calculators' are also op names, which only cnncalc/ops may spell)
+_API = "LayerRecord Summary Validation check run summarize validate verify"
+_CALCULATORS = "Calculation conv conv_transpose linear pool"
 _LAZY = {"Analysis": "analysis", "analyze": "analysis", "CnnError": "errors", "Diagnostic": "errors",
          "Graph": "graph", "load": "pipeline", "load_string": "pipeline",
-         **dict.fromkeys(_API.split(), "api")}
+         **dict.fromkeys(_API.split(), "api"), **dict.fromkeys(_CALCULATORS.split(), "api_calculators")}
 __all__ = sorted(_LAZY)
 
 
