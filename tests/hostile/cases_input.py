@@ -214,6 +214,7 @@ add(
          files={"s.yaml": spec(STRIDE, STRIDE)}, codes=(1,)),
     Case("sym-huge-stride-json", 4, ("validate", "s.yaml", "--input", "3xHxW", "--format", "json"),
          files={"s.yaml": spec(STRIDE)}, codes=(0,), out=('"residues": null',)),
+    # sympy's cost decides whether it finishes (0 or 1) or meets the 3 s CPU budget (2): either way, bounded
     Case("sym-floor-chain-400", 4, ("validate", "s.yaml", "--input", "3xHxW"), files={"s.yaml": floor_chain(400)},
          codes=(0, 1, 2)),
     Case("sym-floor-chain-1500-summarize", 4, ("summarize", "s.yaml", "--input", "3xHxW"),
@@ -223,7 +224,8 @@ add(
     Case("sym-vgg16", 4, ("validate", "vgg16", "--input", "3xHxW"), codes=(0,), out=("H ≥ 32",)),
     Case("sym-bad-letters", 4, ("validate", "alexnet", "--input", "3xH-1xW"), codes=(2,), err=("E004",)),
     Case("sym-channels", 4, ("validate", "alexnet", "--input", "Cx32x32"), codes=(2,), err=("E004",)),
-    Case("sym-many-symbols", 4, ("validate", "alexnet", "--input", "3xABCDEFGHIJxKLMNOPQRST"), codes=(0, 1, 2)),
+    Case("sym-long-symbol-names", 4, ("validate", "alexnet", "--input", "3xABCDEFGHIJxKLMNOPQRST"), codes=(0,),
+         out=("ABCDEFGHIJ ≥ 67",)),  # AlexNet's smallest input, as tests/test_symbolic.py finds by brute force
 )
 
 # -- 9. arithmetic edge cases -----------------------------------------------------------------------
