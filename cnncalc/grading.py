@@ -144,6 +144,18 @@ def _load_model(sheet: LMap, sheet_path: Path, models_dirs: tuple = ()):
     return _load_spec_file(model, candidate, pos, allowed_roots(sheet_path, models_dirs))
 
 
+def _model_key(sheet: LMap, sheet_path: Path):
+    """What identifies the sheet's model across sheets: a bundled name, or a spec file's real path
+    with the folder of the sheet (read once per class); None for an inline spec, which is analysed with its sheet."""
+    model = sheet.get("model")
+    if not isinstance(model, str) or not model.strip() or "\x00" in model:
+        return None
+    candidate = sheet_path.parent / model
+    if os.path.lexists(candidate):  # the sheet's folder is part of the key: it decides what may be read
+        return ("file", os.path.realpath(candidate), os.path.realpath(sheet_path.parent))
+    return ("bundled", model)
+
+
 def _bundled(name: str):
     """A bundled model's (file, name shown, variant), or None. Never looks outside the bundled folder."""
     from .zoo import architectures_dir, variant_index
@@ -217,8 +229,11 @@ def _not_a_spec(model: str, shown: str, pos: Pos, code: str, problem: str, where
                 f"`cnncalc validate {shown}` lists every problem, if it is meant to be a spec")
 
 
-def grade(sheet_file: str, models_dirs: tuple = ()) -> Grade:
-    """Grade one answer sheet. models_dirs: folders besides the sheet's whose specs `model:` may name."""
+def grade(sheet_file: str, models_dirs: tuple = (), cache: dict | None = None) -> Grade:
+    """Grade one answer sheet. models_dirs: folders besides the sheet's whose specs `model:` may name.
+
+    cache: a dict kept across the sheets of a class, so that sheets naming the same model (a
+    bundled name or the same file) with the same input share one analysis."""
     for d in models_dirs:
         if not os.path.isdir(d):
             raise fail("E004", f"{d or repr(d)} is not a directory", Option("--models-dir"),
@@ -240,14 +255,20 @@ def grade(sheet_file: str, models_dirs: tuple = ()) -> Grade:
         problems.append(Diagnostic("E104", "tolerance must be a number between 0 and 1 (relative)",
                                    sheet.at("tolerance")))
         tolerance = 0
-    graph = _load_model(sheet, path, tuple(models_dirs))
     written = sheet.get("input")
     shape = parse_shape(written, sheet.at("input"), layout=layout) if "input" in sheet else None
-    # a list is channels first, like a spec's input: (whose hint fits it); a string is read in the layout
-    analysis = analyze(graph, shape, strict=True, input_from="" if isinstance(written, str) else "input:")
-    if isinstance(written, str) and not analysis.ok:
-        analysis = _hint_sheet_layout(analysis, written, layout)
-    analysis.raise_for_errors()
+    key = _model_key(sheet, path)
+    key = None if cache is None or key is None else (key, shape, isinstance(written, str), layout)
+    analysis = cache.get(key) if key is not None else None
+    if analysis is None:
+        graph = _load_model(sheet, path, tuple(models_dirs))
+        # a list is channels first, like a spec's input: (whose hint fits it); a string is read in the layout
+        analysis = analyze(graph, shape, strict=True, input_from="" if isinstance(written, str) else "input:")
+        if isinstance(written, str) and not analysis.ok:
+            analysis = _hint_sheet_layout(analysis, written, layout)
+        analysis.raise_for_errors()
+        if key is not None:
+            cache[key] = analysis
     answers = sheet["answers"]
     if not isinstance(answers, LMap):
         raise fail("E111", "`answers:` maps layer names (or totals) to answers", sheet.at("answers"))
