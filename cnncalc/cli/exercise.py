@@ -1,0 +1,1 @@
+"""Placeholder: `cnncalc exercise` is being written (issue 13)."""

@@ -1,0 +1,1 @@
+"""Placeholder: `cnncalc numeric` is being written (issue 13)."""
