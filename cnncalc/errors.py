@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from .i18n import N_, T, tr
+
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_UNUSABLE = 2
@@ -102,6 +104,11 @@ CATALOGUE: dict[str, Code] = _catalogue(
 )
 
 
+# the words a diagnostic is introduced by, in the chosen language (JSON keeps "severity" English)
+SEVERITY_WORDS = {"error": N_("error"), "warning": N_("warning"), "note": N_("note")}
+HINT_WORD = N_("hint")
+
+
 class Diagnostic(NamedTuple):
     code: str
     message: str
@@ -118,24 +125,26 @@ class Diagnostic(NamedTuple):
         return CATALOGUE[self.code].slug
 
     def format(self) -> str:
+        """The diagnostic as a user reads it, in the chosen language (cnncalc/i18n.py); the code stays."""
         where = f"{self.pos}: " if self.pos else ""
-        text = f"{where}{self.severity}[{self.code}]: {self.message}"
+        text = f"{where}{tr(SEVERITY_WORDS[self.severity])}[{self.code}]: {tr(self.message)}"
         if self.context:
-            text += f" ({self.context})"
+            text += f" ({tr(self.context)})"
         if self.hint:
-            text += f"\n    hint: {self.hint}"
+            text += f"\n    {tr(HINT_WORD)}: {tr(self.hint)}"
         return text
 
     def as_dict(self) -> dict:
-        d = {"code": self.code, "slug": self.slug, "severity": self.severity, "message": self.message}
+        """Keys, code, slug and severity in English (programs read them); the texts in the chosen language."""
+        d = {"code": self.code, "slug": self.slug, "severity": self.severity, "message": tr(self.message)}
         if isinstance(self.pos, Option):
             d["option"] = self.pos.name
         elif self.pos:
             d.update(file=self.pos.file, line=self.pos.line, column=self.pos.col)
         if self.hint:
-            d["hint"] = self.hint
+            d["hint"] = tr(self.hint)
         if self.context:
-            d["context"] = self.context
+            d["context"] = tr(self.context)
         return d
 
 
@@ -175,4 +184,4 @@ def did_you_mean(word: str, choices) -> str | None:
     word = str(word)
     cutoff = 0.6 if len(word) > 3 else 0.5  # 'c2' vs 'c1' is a 0.5 match
     close = difflib.get_close_matches(word, [str(c) for c in choices], n=1, cutoff=cutoff)
-    return f"did you mean '{close[0]}'?" if close else None
+    return T("did you mean '{word}'?", word=close[0]) if close else None

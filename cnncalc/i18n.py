@@ -104,3 +104,54 @@ def tr(text):
         values = {k: tr(v) if isinstance(v, Msg) else v for k, v in text.values.items()}
         return _(text.template).format(**values) if values else _(text.template)
     return _(text)
+
+
+def take_language(argv: list) -> tuple:
+    """(language asked for, argv without it): `--lang es` or `--lang=es` anywhere before a `--`.
+
+    The one reader of --lang. It runs before typer sees the command line: typer builds its help
+    texts when cnncalc.cli is imported, so the language must be known first (cnncalc/entry.py).
+    None when --lang is not given (then the locale decides: from_environment). A value that is
+    not a language cnncalc speaks is an option error (E004, exit 2)."""
+    rest, lang, i = [], None, 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            rest.extend(argv[i:])
+            break
+        if arg == "--lang" or arg.startswith("--lang="):
+            if arg == "--lang":
+                if i + 1 >= len(argv):
+                    raise _bad_language(None)
+                value, i = argv[i + 1], i + 2
+            else:
+                value, i = arg[len("--lang="):], i + 1
+            lang = normalise(value)
+            if lang not in LANGUAGES:
+                raise _bad_language(value)
+            continue
+        rest.append(arg)
+        i += 1
+    return lang, rest
+
+
+def _bad_language(value):
+    from .errors import Option, fail
+
+    choices = ", ".join(LANGUAGES)
+    if value is None:
+        return fail("E004", T("--lang needs a value: {choices}", choices=choices), Option("--lang"),
+                    T("e.g. --lang es"))
+    return fail("E004", T("'{value}' is not a language cnncalc speaks", value=value), Option("--lang"),
+                T("choose from {choices} (a locale such as es_UY works too)", choices=choices))
+
+
+def choose_language(argv: list) -> list:
+    """Set the language for this run from argv (--lang) or else the locale; return argv without --lang.
+    A bad --lang raises its E004, which is then said in the locale's language."""
+    lang, rest = None, argv
+    try:
+        lang, rest = take_language(argv)
+    finally:
+        set_language(lang or from_environment())
+    return rest

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
+os.environ["LANGUAGE"] = "en"  # every test runs in English whatever the developer's locale (LANG=es_UY.UTF-8)
 
 
 def pytest_addoption(parser):

@@ -17,11 +17,12 @@ import typer
 
 from ..errors import EXIT_BROKEN_PIPE, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_INVALID, CnnError, Option, fail
 from ..graph import DEFAULT_MAX_LAYERS
+from ..i18n import T, _, choose_language, language, set_language
 
 app = typer.Typer(
     name="cnncalc",
-    help="A calculator for convolutional neural networks: shapes, parameters, MACs and receptive fields "
-         "from a YAML spec or a bundled model (alexnet, vgg16, resnet50, ...).",
+    help=_("A calculator for convolutional neural networks: shapes, parameters, MACs and receptive fields "
+           "from a YAML spec or a bundled model (alexnet, vgg16, resnet50, ...)."),
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -38,8 +39,12 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _options(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                                   help="Print the version and exit.")] = False) -> None:
-    pass  # the app's help is Typer(help=...)
+                                                   help=_("Print the version and exit."))] = False,
+             lang: Annotated[Optional[str], typer.Option("--lang", metavar="LANG", help=_(
+                 "Language of the output: en or es, anywhere on the command line (default: the locale, "
+                 "e.g. LANG=es_UY.UTF-8)."))] = None) -> None:
+    """The app's help is Typer(help=...). --lang is declared here only to be listed in --help: main()
+    has read it and taken it off the command line before typer parses it (i18n.take_language)."""
 
 
 COLLAPSE_ABOVE = 1000  # layers; bigger networks are summarised per block unless --depth is given
@@ -85,23 +90,24 @@ class DType(str, Enum):
 
 
 # -- options, declared once -----------------------------------------------------------
-Spec = Annotated[str, typer.Argument(help="A YAML spec file or a bundled model name (see `cnncalc list`).")]
+# help texts are translated here, at import: cnncalc/entry.py has chosen the language by then
+Spec = Annotated[str, typer.Argument(help=_("A YAML spec file or a bundled model name (see `cnncalc list`)."))]
 InputShape = Annotated[Optional[str], typer.Option(
-    "--input", "-i", help="Override the input shape, channels first: CxHxW (3x224x224), CxL (1x16000), "
-                          "CxDxHxW, F (channels last with --layout hwc: 224x224x3); letters for symbolic "
-                          "sizes (3xHxW).")]
-LayoutOpt = Annotated[Layout, typer.Option("--layout", help="Channels first (chw: C×H×W, PyTorch) or last (hwc: "
-                                                            "H×W×C, papers and Keras), both for the shapes shown "
-                                                            "and for reading --input (hwc reads 227x227x3).")]
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format: table, json (README "
-                                                                   "\"JSON output\"), markdown or csv.")]
-TextOrJson = Annotated[TextFormat, typer.Option("--format", "-f", help="table (text) or json (README \"JSON "
-                                                                       "output\").")]
-MaxLayers = Annotated[int, typer.Option("--max-layers", min=1, help="Refuse specs that expand beyond this many layers "
-                                                                     "(and twice as many expansion steps).")]
+    "--input", "-i", help=_("Override the input shape, channels first: CxHxW (3x224x224), CxL (1x16000), "
+                            "CxDxHxW, F (channels last with --layout hwc: 224x224x3); letters for symbolic "
+                            "sizes (3xHxW)."))]
+LayoutOpt = Annotated[Layout, typer.Option("--layout", help=_(
+    "Channels first (chw: C×H×W, PyTorch) or last (hwc: H×W×C, papers and Keras), both for the shapes shown "
+    "and for reading --input (hwc reads 227x227x3)."))]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help=_(
+    "Output format: table, json (README \"JSON output\"), markdown or csv."))]
+TEXT_OR_JSON_HELP = _("table (text) or json (README \"JSON output\").")
+TextOrJson = Annotated[TextFormat, typer.Option("--format", "-f", help=TEXT_OR_JSON_HELP)]
+MaxLayers = Annotated[int, typer.Option("--max-layers", min=1, help=_(
+    "Refuse specs that expand beyond this many layers (and twice as many expansion steps)."))]
 ModelArgs = Annotated[Optional[List[str]], typer.Option(
-    "--arg", "-a", metavar="NAME=VALUE", help="Set one of the model's args (repeatable): --arg width=1.1.")]
-OutputFile = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file (atomically).")]
+    "--arg", "-a", metavar="NAME=VALUE", help=_("Set one of the model's args (repeatable): --arg width=1.1."))]
+OutputFile = Annotated[Optional[Path], typer.Option("--output", "-o", help=_("Write to this file (atomically)."))]
 
 
 def model_args(values: Optional[List[str]]) -> dict:
@@ -112,7 +118,8 @@ def model_args(values: Optional[List[str]]) -> dict:
     for text in values or []:
         name, sep, value = text.partition("=")
         if not sep or not name.strip():
-            raise fail("E004", f"'{text}' is not NAME=VALUE", Option("--arg"), "e.g. --arg width=1.1")
+            raise fail("E004", T("'{text}' is not NAME=VALUE", text=text), Option("--arg"),
+                       T("e.g. --arg width=1.1"))
         out[name.strip()] = option_value(value)
     return out
 
@@ -138,8 +145,8 @@ def analysis_for(spec: str, input: Optional[str], layout: str = "chw", max_layer
 def no_symbols(analysis, *given) -> None:
     names = [name for name, value in given if value]
     if analysis.symbols and names:
-        raise fail("E004", f"{', '.join(names)} cannot be used with a symbolic --input", Option(names[0]),
-                   "give the input size as numbers, e.g. 3x224x224")
+        raise fail("E004", T("{options} cannot be used with a symbolic --input", options=", ".join(names)),
+                   Option(names[0]), T("give the input size as numbers, e.g. 3x224x224"))
 
 
 def report(analysis) -> None:
@@ -166,8 +173,8 @@ def extra_columns(values: Optional[List[str]]) -> tuple:
             elif c in OPTIONAL_COLUMNS:
                 out.append(c)
             elif c:
-                raise fail("E004", f"unknown column '{c}'", Option("--columns"),
-                           f"choose from {', '.join(OPTIONAL_COLUMNS)}, all")
+                raise fail("E004", T("unknown column '{column}'", column=c), Option("--columns"),
+                           T("choose from {columns}, all", columns=", ".join(OPTIONAL_COLUMNS)))
     return tuple(dict.fromkeys(out))
 
 
@@ -181,7 +188,8 @@ def parse_bytes(text: str) -> int:
 
     m = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([KMGT]?)(i?)B?\s*", text, re.IGNORECASE)
     if not m:
-        raise fail("E004", f"'{text}' is not a size", Option("--max-memory"), "write e.g. 2GiB, 512MiB or 4G")
+        raise fail("E004", T("'{text}' is not a size", text=text), Option("--max-memory"),
+                   T("write e.g. 2GiB, 512MiB or 4G"))
     num, unit, binary = m.groups()
     power = "KMGT".index(unit.upper()) + 1 if unit else 0
     return int(Fraction(num) * (1024 if binary else 1000) ** power)
@@ -212,10 +220,13 @@ def run() -> None:
 
 
 def main() -> None:
-    """Console entry point: no traceback ever reaches the user."""
+    """Console entry point: no traceback ever reaches the user. The language is chosen for this run
+    (--lang, else the locale) and put back afterwards, so an in-process run leaves it as it was."""
+    previous = language()
     try:
         _main()
     finally:
+        set_language(previous)
         symbolic = sys.modules.get("cnncalc.symbolic")
         if symbolic is not None:
             symbolic.start_clock(None)
@@ -225,6 +236,7 @@ def json_command() -> Optional[str]:
     """The command being run when it was asked for `--format json` (`-f json`, `--format=json`), else None:
     then a failure is also the JSON envelope on stdout (README "JSON output")."""
     argv = sys.argv[1:]
+    argv = [a for i, a in enumerate(argv) if a != "--lang" and (i == 0 or argv[i - 1] != "--lang")]
     wants = any((a in ("--format", "-f") and i + 1 < len(argv) and argv[i + 1] == "json")
                 or a in ("--format=json", "-fjson") for i, a in enumerate(argv))
     if not wants:
@@ -259,13 +271,14 @@ def _usage_diagnostic(e):
 def _main() -> None:
     try:
         try:
+            sys.argv[1:] = choose_language(sys.argv[1:])
             rc = app(standalone_mode=False)  # returns the code of a typer.Exit
         except SystemExit:
             if type(sys.stdout).__name__ == "PacifyFlushWrapper":  # click's own EPIPE handling exits 1
                 raise BrokenPipeError from None
             raise
         if rc == EXIT_INTERRUPTED:  # typer returns Ctrl-C as the code of an Exit
-            sys.stderr.write("interrupted\n")
+            sys.stderr.write(_("interrupted") + "\n")
         sys.exit(rc if isinstance(rc, int) else 0)
     except BrokenPipeError:  # `cnncalc check sheet.yaml | head -1`: the reader left; say nothing more
         _silence_stdout()
@@ -278,15 +291,15 @@ def _main() -> None:
         sys.exit(e.exit_code)
     except typer.Exit as e:
         if e.exit_code == EXIT_INTERRUPTED:  # typer turns Ctrl-C into Exit(130)
-            sys.stderr.write("interrupted\n")
+            sys.stderr.write(_("interrupted") + "\n")
         sys.exit(e.exit_code)
     except SystemExit:
         raise
     except KeyboardInterrupt:
-        sys.stderr.write("interrupted\n")
+        sys.stderr.write(_("interrupted") + "\n")
         sys.exit(EXIT_INTERRUPTED)
     except typer.Abort:
-        sys.stderr.write("interrupted\n")
+        sys.stderr.write(_("interrupted") + "\n")
         sys.exit(EXIT_INTERRUPTED)
     except Exception as e:  # noqa: BLE001 - the last line of defence
         if isinstance(e, typer.TyperException) and hasattr(e, "show"):
@@ -294,8 +307,8 @@ def _main() -> None:
             if getattr(e, "exit_code", 2) == 2:
                 _json_failure([_usage_diagnostic(e)])
             sys.exit(getattr(e, "exit_code", 2))
-        sys.stderr.write(f"cnncalc: internal error: {type(e).__name__}: {e}\n"
-                         "This is a bug in cnncalc; please report it with the command and spec you ran.\n")
+        sys.stderr.write(_("cnncalc: internal error: {kind}: {error}\nThis is a bug in cnncalc; please report it "
+                           "with the command and spec you ran.\n").format(kind=type(e).__name__, error=e))
         sys.exit(EXIT_INTERNAL)
 
 

@@ -6,36 +6,39 @@ from typing import Annotated, List, Optional
 import typer
 
 from ..errors import EXIT_INVALID, CnnError
+from ..i18n import T, _
 from .app import (COLLAPSE_ABOVE, DEFAULT_MAX_LAYERS, DType, Format, FormatOpt, InputShape, Layout, LayoutOpt,
                   MaxLayers, ModelArgs, Optimizer, OutputFile, Spec, TextFormat, TextOrJson, analysis_for, app,
                   extra_columns, no_symbols, report, write_output)
 
 
-@app.command()
+# help texts: _() at import, in the language cnncalc/entry.py chose; a command's help is given
+# as help= (a docstring would stay English), and its docstring says why it exists
+@app.command(help=_("Print every layer's output shape, parameters and MACs, with totals."))
 def summarize(
     spec: Spec,
     input: InputShape = None,
     layout: LayoutOpt = Layout.chw,
     fmt: FormatOpt = Format.table,
-    batch: Annotated[int, typer.Option("--batch", min=1, help="Batch size for activation memory.")] = 1,
-    dtype: Annotated[DType, typer.Option("--dtype", help="Element type for memory figures.")] = DType.float32,
-    optimizer: Annotated[Optimizer, typer.Option("--optimizer", help="Optimizer state in the training memory "
-                                                                     "estimate.")] = Optimizer.adam,
-    columns: Annotated[Optional[List[str]], typer.Option(
-        "--columns", "-c", help="Extra columns: kernel, input, trainable, memory, rf (receptive field), all.")] = None,
-    depth: Annotated[Optional[int], typer.Option(
-        "--depth", "-d", min=1, help="One row per block, opened to this depth (paper-style table); default: every "
-                                     "layer (networks over 1,000 layers: depth 1).")] = None,
-    explain: Annotated[bool, typer.Option("--explain", help="Add a column with each layer's size rule and "
-                                                            "parameter formula, numbers substituted.")] = False,
-    compare: Annotated[bool, typer.Option(
-        "--compare", help="Show the figures the spec's sources publish beside the computed ones, and which "
-                          "assumption explains each.")] = False,
+    batch: Annotated[int, typer.Option("--batch", min=1, help=_("Batch size for activation memory."))] = 1,
+    dtype: Annotated[DType, typer.Option("--dtype", help=_("Element type for memory figures."))] = DType.float32,
+    optimizer: Annotated[Optimizer, typer.Option("--optimizer", help=_(
+        "Optimizer state in the training memory estimate."))] = Optimizer.adam,
+    columns: Annotated[Optional[List[str]], typer.Option("--columns", "-c", help=_(
+        "Extra columns: kernel, input, trainable, memory, rf (receptive field), all."))] = None,
+    depth: Annotated[Optional[int], typer.Option("--depth", "-d", min=1, help=_(
+        "One row per block, opened to this depth (paper-style table); default: every layer (networks over "
+        "1,000 layers: depth 1)."))] = None,
+    explain: Annotated[bool, typer.Option("--explain", help=_(
+        "Add a column with each layer's size rule and parameter formula, numbers substituted."))] = False,
+    compare: Annotated[bool, typer.Option("--compare", help=_(
+        "Show the figures the spec's sources publish beside the computed ones, and which assumption explains "
+        "each."))] = False,
     output: OutputFile = None,
     max_layers: MaxLayers = DEFAULT_MAX_LAYERS,
     arg: ModelArgs = None,
 ) -> None:
-    """Print every layer's output shape, parameters and MACs, with totals."""
+    """The paper-style table of a network, the command most runs are."""
     from ..render.console import console
 
     analysis = analysis_for(spec, input, layout.value, max_layers, args=arg)
@@ -49,15 +52,16 @@ def summarize(
         mem = memory(analysis, batch, dtype.value, optimizer.value)
     if depth is None and len(analysis.layers) > COLLAPSE_ABOVE:
         depth = 1
-        console(stderr=True).print(f"note: {len(analysis.layers):,} layers; showing one row per top-level block "
-                                   f"(--depth N to open blocks)", markup=False)
+        console(stderr=True).print(_("note: {n:,} layers; showing one row per top-level block (--depth N to "
+                                     "open blocks)").format(n=len(analysis.layers)), markup=False)
     comparisons = ()
     if compare:
         from ..compare import compare as compare_published
 
         comparisons = compare_published(analysis)
         if not comparisons:
-            console(stderr=True).print(f"note: {spec} records no published figures (published: keys)", markup=False)
+            console(stderr=True).print(_("note: {spec} records no published figures (published: keys)").format(
+                spec=spec), markup=False)
     if fmt is Format.table and output is None:
         from ..render.table import render_table
 
@@ -74,10 +78,10 @@ def summarize(
     write_output(rendered, output, (spec,))
 
 
-@app.command()
+@app.command(help=_("Check a design: exit 0 when valid, 1 with every problem found (FILE:LINE:COL: error: ...)."))
 def validate(spec: Spec, input: InputShape = None, fmt: TextOrJson = TextFormat.table,
              max_layers: MaxLayers = DEFAULT_MAX_LAYERS, arg: ModelArgs = None) -> None:
-    """Check a design: exit 0 when valid, 1 with every problem found (FILE:LINE:COL: error: ...)."""
+    """Every problem of a design at once, for an editor or CI; a symbolic --input says which sizes work."""
     from ..render import reports
     from ..render.console import console, print_diagnostics, print_lines
 
@@ -110,9 +114,9 @@ def validate(spec: Spec, input: InputShape = None, fmt: TextOrJson = TextFormat.
         raise typer.Exit(EXIT_INVALID)
 
 
-@app.command("list")
+@app.command("list", help=_("List the bundled architectures with their parameters, MACs and source."))
 def list_models(fmt: TextOrJson = TextFormat.table) -> None:
-    """List the bundled architectures with their parameters, MACs and source."""
+    """What can be named instead of a spec file."""
     from ..pipeline import summarize as summarize_model
     from ..render import reports
     from ..render.console import console
@@ -125,16 +129,17 @@ def list_models(fmt: TextOrJson = TextFormat.table) -> None:
         reports.render_models(rows, console())
 
 
-@app.command()
+@app.command(help=_("Show one layer's formulas with its numbers substituted: output size, params, MACs, receptive "
+                    "field."))
 def explain(
     spec: Spec,
-    layer: Annotated[Optional[str], typer.Argument(help="The layer's name, as `summarize` prints it.")] = None,
+    layer: Annotated[Optional[str], typer.Argument(help=_("The layer's name, as `summarize` prints it."))] = None,
     input: InputShape = None,
     layout: LayoutOpt = Layout.chw,
     fmt: TextOrJson = TextFormat.table,
     arg: ModelArgs = None,
 ) -> None:
-    """Show one layer's formulas with its numbers substituted: output size, params, MACs, receptive field."""
+    """One layer worked through as the course does it on the board."""
     from ..explain import explain_layer
 
     if layer is None:
@@ -157,11 +162,11 @@ def _explain_needs_a_layer(spec: str):
     except CnnError:
         is_spec = False
     if not is_spec and find_op(spec) is not None:
-        raise fail("E004", f"explain takes a spec and one of its layers; '{spec}' is an op", Option("LAYER"),
-                   f"`cnncalc ops {spec}` shows an op's arguments and formulas; `cnncalc explain alexnet conv1` "
-                   "works a layer through with its numbers")
-    raise fail("E004", "explain needs the name of a layer", Option("LAYER"),
-               f"`cnncalc summarize {spec}` lists its layers; e.g. cnncalc explain alexnet conv1")
+        raise fail("E004", T("explain takes a spec and one of its layers; '{spec}' is an op", spec=spec),
+                   Option("LAYER"), T("`cnncalc ops {spec}` shows an op's arguments and formulas; `cnncalc explain "
+                                      "alexnet conv1` works a layer through with its numbers", spec=spec))
+    raise fail("E004", T("explain needs the name of a layer"), Option("LAYER"),
+               T("`cnncalc summarize {spec}` lists its layers; e.g. cnncalc explain alexnet conv1", spec=spec))
 
 
 def print_explanation(e, layout: str, fmt: TextFormat, preface: tuple = (), command: str = "explain",
@@ -180,13 +185,13 @@ def print_explanation(e, layout: str, fmt: TextFormat, preface: tuple = (), comm
         print_diagnostics(e.diagnostics, out)
 
 
-@app.command()
+@app.command(help=_("List the ops a spec can use, with their aliases and arguments; or one op in full."))
 def ops(
-    name: Annotated[Optional[str], typer.Argument(help="One op, in any of its spellings: its "
-                                                       "arguments and formulas.")] = None,
+    name: Annotated[Optional[str], typer.Argument(help=_(
+        "One op, in any of its spellings: its arguments and formulas."))] = None,
     fmt: TextOrJson = TextFormat.table,
 ) -> None:
-    """List the ops a spec can use, with their aliases and arguments; or one op in full."""
+    """What a spec's `type:` may say."""
     from ..ops import FAMILIES, REGISTRY
     from ..render.console import console, print_lines
     from ..render.reports import dumps, op_lines, ops_dict, render_ops
@@ -202,17 +207,17 @@ def ops(
 
     op = find_op(name)
     if op is None:
-        raise fail("E004", f"no op called '{name}'", Option("NAME"),
-                   did_you_mean(name, all_spellings()) or "`cnncalc ops` lists them all")
+        raise fail("E004", T("no op called '{name}'", name=name), Option("NAME"),
+                   did_you_mean(name, all_spellings()) or T("`cnncalc ops` lists them all"))
     if fmt is TextFormat.json:
         sys.stdout.write(dumps(ops_dict(REGISTRY, FAMILIES, op)))
         return
     print_lines(op_lines(op), console())
 
 
-@app.command()
+@app.command(help=_("Print the JSON Schema of every command's --format json output (README \"JSON output\")."))
 def schema() -> None:
-    """Print the JSON Schema of every command's --format json output (README "JSON output")."""
+    """The contract programs read --format json by (its descriptions stay English, like its keys)."""
     from importlib.resources import files
 
     sys.stdout.write(files("cnncalc.schema").joinpath("cnncalc.schema.json").read_text(encoding="utf-8"))

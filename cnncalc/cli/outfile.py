@@ -28,13 +28,14 @@ from typing import Optional
 
 from ..errors import Option, fail
 from ..files import kind_of
+from ..i18n import T
 
 _OPT = Option("--output")
-_ERRORS = {errno.ENAMETOOLONG: "the file name is too long", errno.ELOOP: "too many levels of symbolic links",
-           errno.EACCES: "permission denied", errno.EPERM: "operation not permitted",
-           errno.ENOSPC: "no space left on the device", errno.EDQUOT: "the disk quota is exceeded",
-           errno.EROFS: "the file system is read-only", errno.EISDIR: "it is a directory",
-           errno.ENOTDIR: "a part of the path is not a directory"}
+_ERRORS = {errno.ENAMETOOLONG: T("the file name is too long"), errno.ELOOP: T("too many levels of symbolic links"),
+           errno.EACCES: T("permission denied"), errno.EPERM: T("operation not permitted"),
+           errno.ENOSPC: T("no space left on the device"), errno.EDQUOT: T("the disk quota is exceeded"),
+           errno.EROFS: T("the file system is read-only"), errno.EISDIR: T("it is a directory"),
+           errno.ENOTDIR: T("a part of the path is not a directory")}  # T(): translated inside the message
 
 
 def write_output(text: str, output: Optional[Path], protected: tuple = ()) -> None:
@@ -48,8 +49,9 @@ def write_output(text: str, output: Optional[Path], protected: tuple = ()) -> No
     raw = str(output)
     shown = _short(raw)
     if _is_descriptor(raw):
-        raise fail("E004", f"{shown} is a file descriptor, not a regular file; cnncalc writes --output only to "
-                           f"regular files", _OPT, "omit --output to print to stdout (and redirect it if need be)")
+        raise fail("E004", T("{file} is a file descriptor, not a regular file; cnncalc writes --output only to "
+                             "regular files", file=shown), _OPT,
+                   T("omit --output to print to stdout (and redirect it if need be)"))
     try:
         target = os.path.realpath(output)
     except (OSError, ValueError) as exc:
@@ -60,8 +62,8 @@ def write_output(text: str, output: Optional[Path], protected: tuple = ()) -> No
     if st is None:
         _check_folder(folder, raw, shown)
     elif not _writable(target, st):
-        raise fail("E004", f"{shown} is read-only; cnncalc does not replace a file it may not write",
-                   _OPT, "choose another output path, or make the file writable (chmod u+w)")
+        raise fail("E004", T("{file} is read-only; cnncalc does not replace a file it may not write", file=shown),
+                   _OPT, T("choose another output path, or make the file writable (chmod u+w)"))
     _replace(text, target, st, shown)
 
 
@@ -78,7 +80,7 @@ def _short(name: str, limit: int = 120) -> str:
 
 def _cannot(shown: str, exc: BaseException):
     why = _ERRORS.get(getattr(exc, "errno", None)) or getattr(exc, "strerror", None) or str(exc)
-    return fail("E004", f"cannot write {shown}: {why}", _OPT)
+    return fail("E004", T("cannot write {file}: {why}", file=shown, why=why), _OPT)
 
 
 def _stat(target: str, raw: str, shown: str):
@@ -88,19 +90,22 @@ def _stat(target: str, raw: str, shown: str):
     except FileNotFoundError:
         return None
     except NotADirectoryError:
-        raise fail("E004", f"cannot write {shown}: {_not_a_folder(raw, target)} is not a directory", _OPT,
-                   "a file cannot hold other files; choose a path in an existing directory") from None
+        raise fail("E004", T("cannot write {file}: {part} is not a directory", file=shown,
+                             part=_not_a_folder(raw, target)), _OPT,
+                   T("a file cannot hold other files; choose a path in an existing directory")) from None
     except OSError as exc:
         raise _cannot(shown, exc) from None
     if stat.S_ISREG(st.st_mode):
         return st
     kind = kind_of(st.st_mode)
     if stat.S_ISDIR(st.st_mode):
-        here = " (the current directory)" if target == os.getcwd() else ""
-        raise fail("E004", f"{shown} is a directory{here}; --output needs a file name", _OPT,
-                   f"give a file in it, e.g. -o {os.path.join(str(shown), 'summary.json')}")
-    raise fail("E004", f"{shown} is {kind}, not a regular file; cnncalc writes --output only to regular files",
-               _OPT, f"omit --output and redirect the output instead: cnncalc … > {shown}")
+        message = (T("{file} is a directory (the current directory); --output needs a file name", file=shown)
+                   if target == os.getcwd() else T("{file} is a directory; --output needs a file name", file=shown))
+        raise fail("E004", message, _OPT,
+                   T("give a file in it, e.g. -o {example}", example=os.path.join(str(shown), "summary.json")))
+    raise fail("E004", T("{file} is {kind}, not a regular file; cnncalc writes --output only to regular files",
+                         file=shown, kind=kind), _OPT,
+               T("omit --output and redirect the output instead: cnncalc … > {file}", file=shown))
 
 
 def _not_a_folder(*paths: str) -> str:
@@ -118,15 +123,16 @@ def _check_folder(folder: str, raw: str, shown: str) -> None:
     try:
         st = os.stat(folder)
     except FileNotFoundError:
-        raise fail("E004", f"cannot write {shown}: directory {name} does not exist", _OPT,
-                   f"create it first (mkdir -p {name}), or choose a path in an existing directory") from None
+        raise fail("E004", T("cannot write {file}: directory {folder} does not exist", file=shown, folder=name), _OPT,
+                   T("create it first (mkdir -p {folder}), or choose a path in an existing directory",
+                     folder=name)) from None
     except OSError as exc:
         raise _cannot(shown, exc) from None
     if not stat.S_ISDIR(st.st_mode):  # pragma: no cover - os.stat(target) said ENOTDIR first
-        raise fail("E004", f"cannot write {shown}: {name} is not a directory", _OPT)
+        raise fail("E004", T("cannot write {file}: {part} is not a directory", file=shown, part=name), _OPT)
     if not (os.access(folder, os.W_OK | os.X_OK) and st.st_mode & 0o222):
-        raise fail("E004", f"cannot write {shown}: directory {name} is not writable", _OPT,
-                   "choose a path in a directory you may write to")
+        raise fail("E004", T("cannot write {file}: directory {folder} is not writable", file=shown, folder=name),
+                   _OPT, T("choose a path in a directory you may write to"))
 
 
 def _writable(path: str, st) -> bool:
@@ -151,15 +157,18 @@ def _refuse_protected(target: str, st, raw: str, shown: str, protected: tuple) -
         same = os.path.realpath(name) == target or (
             st is not None and (pst.st_dev, pst.st_ino) == (st.st_dev, st.st_ino))
         if same and is_bundled:
-            raise fail("E004", f"{shown} is the bundled spec {Path(name).name}; cnncalc never overwrites its "
-                               f"bundled models", _OPT, "choose another output path, e.g. -o summary.json")
+            raise fail("E004", T("{file} is the bundled spec {spec}; cnncalc never overwrites its bundled models",
+                                 file=shown, spec=Path(name).name), _OPT,
+                       T("choose another output path, e.g. -o summary.json"))
         if same:
-            via = "" if os.path.abspath(raw) == os.path.abspath(name) else f" (the same file as {_short(name)})"
-            raise fail("E004", f"{shown} is an input file; cnncalc never overwrites its inputs{via}", _OPT,
-                       "choose another output path")
+            message = (T("{file} is an input file; cnncalc never overwrites its inputs", file=shown)
+                       if os.path.abspath(raw) == os.path.abspath(name) else
+                       T("{file} is an input file; cnncalc never overwrites its inputs (the same file as {other})",
+                         file=shown, other=_short(name)))
+            raise fail("E004", message, _OPT, T("choose another output path"))
     if inside:
-        raise fail("E004", f"{shown} is in cnncalc's bundled models folder ({bundled}); cnncalc does not write "
-                           f"there", _OPT, "choose another output path, e.g. -o summary.json")
+        raise fail("E004", T("{file} is in cnncalc's bundled models folder ({folder}); cnncalc does not write there",
+                             file=shown, folder=bundled), _OPT, T("choose another output path, e.g. -o summary.json"))
 
 
 def _write_all(fd: int, data: bytes) -> None:

@@ -8,32 +8,34 @@ from typing import Annotated, Optional
 import typer
 
 from ..errors import EXIT_INVALID, Option, fail
+from ..i18n import T, _
 from .app import ModelArgs, Spec, TextFormat, TextOrJson, analysis_for, app, no_symbols, parse_bytes
 
 
-@app.command()
+@app.command(help=_("Run the network in NumPy: every tensor must have its inferred shape and every layer the counted "
+                    "number of weights (exit 1 otherwise)."))
 def verify(
     spec: Spec,
-    input: Annotated[Optional[str], typer.Option("--input", "-i", help="An input shape (CxHxW, CxL, CxDxHxW), or "
-                                                                       "a .npy array file.")] = None,
-    batch: Annotated[int, typer.Option("--batch", min=1, help="Batch size (for a generated input).")] = 1,
-    dtype: Annotated[str, typer.Option("--dtype", help="float32 or float64.")] = "float32",
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the He-initialised weights and the random input.")] = 0,
-    weights: Annotated[Optional[Path], typer.Option("--weights", help="An .npz of real weights keyed "
-                                                                      "<layer>.<array> (PyTorch state_dict "
-                                                                      "names).")] = None,
-    max_memory: Annotated[str, typer.Option("--max-memory", help="Refuse to run when the estimated peak "
-                                                                 "memory of the process (interpreter "
-                                                                 "included) is above this.")] = "2GiB",
+    input: Annotated[Optional[str], typer.Option("--input", "-i", help=_(
+        "An input shape (CxHxW, CxL, CxDxHxW), or a .npy array file."))] = None,
+    batch: Annotated[int, typer.Option("--batch", min=1, help=_("Batch size (for a generated input)."))] = 1,
+    dtype: Annotated[str, typer.Option("--dtype", help=_("float32 or float64."))] = "float32",
+    seed: Annotated[int, typer.Option("--seed", help=_(
+        "Seed of the He-initialised weights and the random input."))] = 0,
+    weights: Annotated[Optional[Path], typer.Option("--weights", help=_(
+        "An .npz of real weights keyed <layer>.<array> (PyTorch state_dict names)."))] = None,
+    max_memory: Annotated[str, typer.Option("--max-memory", help=_(
+        "Refuse to run when the estimated peak memory of the process (interpreter included) is above "
+        "this."))] = "2GiB",
     fmt: TextOrJson = TextFormat.table,
     arg: ModelArgs = None,
 ) -> None:
-    """Run the network in NumPy: every tensor must have its inferred shape and every layer
-    the counted number of weights (exit 1 otherwise)."""
+    """The analysis checked against a real forward pass: the counting rules, not trusted but run."""
     if dtype not in ("float32", "float64"):
-        raise fail("E004", f"{dtype}: the NumPy backend runs float32 or float64", Option("--dtype"))
+        raise fail("E004", T("{dtype}: the NumPy backend runs float32 or float64", dtype=dtype), Option("--dtype"))
     if seed < 0:
-        raise fail("E004", f"--seed {seed}: a seed is a non-negative integer", Option("--seed"), "e.g. --seed 0")
+        raise fail("E004", T("--seed {seed}: a seed is a non-negative integer", seed=seed), Option("--seed"),
+                   T("e.g. --seed 0"))
     limit = parse_bytes(max_memory)
     array_file = input if input and (input.endswith((".npy", ".npz")) or Path(input).is_file()) else None
     analysis = analysis_for(spec, None if array_file else input, args=arg)
@@ -50,15 +52,21 @@ def verify(
     need = plan.total
     machine = runner.machine_limit() if need <= limit else None
     if need > limit or (machine and need > machine[0]):
-        parts = [f"weights {_nbytes(plan.weights)}", f"activations {_nbytes(plan.activations)}"]
+        sizes = {"weights": _nbytes(plan.weights), "activations": _nbytes(plan.activations),
+                 "interpreter": _nbytes(plan.interpreter)}
         if plan.loading > plan.activations:
             by_weights = wplan is not None and wplan.load_bytes(dtype) == plan.loading
-            parts.append(f"reading {weights if by_weights else inp.path} {_nbytes(plan.loading)}")
-        parts.append(f"interpreter {_nbytes(plan.interpreter)}")
+            parts = T("weights {weights}, activations {activations}, reading {file} {reading}, interpreter "
+                      "{interpreter}", file=str(weights if by_weights else inp.path), reading=_nbytes(plan.loading),
+                      **sizes)
+        else:
+            parts = T("weights {weights}, activations {activations}, interpreter {interpreter}", **sizes)
         above = f"--max-memory {_nbytes(limit)}" if need > limit else f"{machine[1]} ({_nbytes(machine[0])})"
-        raise fail("E304", f"running {analysis.name} at batch {batch} ({dtype}) needs about {_nbytes(need)}, "
-                           f"above {above} ({', '.join(parts)})", Option("--max-memory"),
-                   "use a smaller --batch or --input" + (", or raise --max-memory" if need > limit else ""))
+        raise fail("E304", T("running {name} at batch {batch} ({dtype}) needs about {need}, above {above} ({parts})",
+                             name=analysis.name, batch=batch, dtype=dtype, need=_nbytes(need), above=above,
+                             parts=parts), Option("--max-memory"),
+                   T("use a smaller --batch or --input, or raise --max-memory") if need > limit else
+                   T("use a smaller --batch or --input"))
     notes = []
     try:
         with _quiet():
@@ -66,28 +74,28 @@ def verify(
             if wplan is not None:
                 w, missing, unused, bad = runner.load_weights(wplan, analysis, dtype, seed)
                 if missing:
-                    notes.append(f"{len(missing)} arrays not in {weights} were initialised: {', '.join(missing[:5])}"
-                                 + (" …" if len(missing) > 5 else ""))
+                    notes.append(T("{n} arrays not in {file} were initialised: {names}", n=len(missing),
+                                   file=str(weights), names=_first(missing)))
                 if unused:
-                    notes.append(f"{len(unused)} arrays of {weights} match no layer: {', '.join(unused[:5])}"
-                                 + (" …" if len(unused) > 5 else ""))
+                    notes.append(T("{n} arrays of {file} match no layer: {names}", n=len(unused), file=str(weights),
+                                   names=_first(unused)))
                 if bad:
-                    notes.append(f"{sum(bad.values()):,} weights of {weights} are NaN or infinite ("
-                                 + ", ".join(list(bad)[:5]) + (" …" if len(bad) > 5 else "")
-                                 + "): shapes and weight counts are still checked, the output values mean nothing")
+                    notes.append(T("{n:,} weights of {file} are NaN or infinite ({names}): shapes and weight counts "
+                                   "are still checked, the output values mean nothing", n=sum(bad.values()),
+                                   file=str(weights), names=_first(list(bad))))
             x = None
             if inp is not None:
                 x, bad = runner.load_input(inp, dtype)
                 if bad:
-                    notes.append(f"{bad:,} of the {x.size:,} input values of {inp.path} are NaN or infinite (as "
-                                 f"{dtype}): shapes and weight counts are still checked, the output values mean "
-                                 "nothing")
+                    notes.append(T("{bad:,} of the {n:,} input values of {file} are NaN or infinite (as {dtype}): "
+                                   "shapes and weight counts are still checked, the output values mean nothing",
+                                   bad=bad, n=x.size, file=str(inp.path), dtype=dtype))
             result = _run_with_progress(runner, analysis, x, w, batch, dtype, seed)
     except MemoryError:
-        raise fail("E304", f"ran out of memory running {analysis.name} at batch {batch} ({dtype}); the estimate "
-                           f"was {_nbytes(need)}", Option("--max-memory"),
-                   "the machine (or its limits) has less memory than --max-memory: lower --max-memory to what is "
-                   "free, or use a smaller --batch") from None
+        raise fail("E304", T("ran out of memory running {name} at batch {batch} ({dtype}); the estimate was {need}",
+                             name=analysis.name, batch=batch, dtype=dtype, need=_nbytes(need)), Option("--max-memory"),
+                   T("the machine (or its limits) has less memory than --max-memory: lower --max-memory to what is "
+                     "free, or use a smaller --batch")) from None
     from ..render.verify import render_verify, verify_json
 
     if fmt is TextFormat.json:
@@ -104,7 +112,12 @@ def _nbytes(n: int) -> str:
     """Binary units; a size beyond any float (a batch of 10⁴⁰⁰) as a power of two."""
     from ..render import fmt as f
 
-    return f.nbytes(n) if n < 2**100 else f"more than 2^{n.bit_length() - 1} bytes"
+    return f.nbytes(n) if n < 2**100 else _("more than 2^{power} bytes").format(power=n.bit_length() - 1)
+
+
+def _first(names: list) -> str:
+    """The first five names of a list a note quotes, '…' when there are more."""
+    return ", ".join(names[:5]) + (" …" if len(names) > 5 else "")
 
 
 @contextlib.contextmanager

@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+from ..i18n import _
 from . import fmt
 
 
 def explanation_lines(e, layout: str = "chw") -> list:
-    ins = ", ".join(f"{fmt.shape(s, layout)} ({'from' if k < e.read else 'the size of'} {i})"
+    """The worked layer; the labels in the chosen language, padded to the longest so the formulas align."""
+    read, lent = _("{shape} (from {layer})"), _("{shape} (the size of {layer})")
+    ins = ", ".join((read if k < e.read else lent).format(shape=fmt.shape(s, layout), layer=i)
                     for k, (i, s) in enumerate(zip(e.inputs, e.input_shapes)))
     where = f" — {e.pos}" if e.pos else ""
-    lines = [f"{e.name} ({e.op}){where}", f"  input   {ins}", f"  output  {fmt.shape(e.output_shape, layout)}", ""]
-    label = "shape"
+    labels = {"input": _("input"), "output": _("output"), "shape": _("shape"), "params": _("params"),
+              "macs": _("MACs"), "field": _("field")}
+    width = max(7, *(len(v) for v in labels.values()))
+    lines = [f"{e.name} ({e.op}){where}", f"  {labels['input']:{width}} {ins}",
+             f"  {labels['output']:{width}} {fmt.shape(e.output_shape, layout)}", ""]
+    label = labels["shape"]
     for f in e.worked.shape:
-        lines.append(f"  {label:7} {_shape_line(f, layout)}")
+        lines.append(f"  {label:{width}} {_shape_line(f, layout)}")
         label = ""
-    lines.append(f"  {'params':7} {e.worked.params.expression()}")
-    lines.append(f"  {'MACs':7} {e.worked.macs.expression()}")
+    lines.append(f"  {labels['params']:{width}} {e.worked.params.expression()}")
+    lines.append(f"  {labels['macs']:{width}} {e.worked.macs.expression()}")
     if e.field:
-        lines.append(f"  {'field':7} {e.field}")
+        lines.append(f"  {labels['field']:{width}} {e.field}")
     return lines
 
 
@@ -55,13 +62,13 @@ def reading_line(text: str, dims: tuple, layout: str, guessed: bool) -> str:
     from ..ops.base import SHAPE_NAMES
 
     if len(dims) == 1:
-        return f"input read as a vector of {dims[0]:,} features"
+        return _("input read as a vector of {n:,} features").format(n=dims[0])
     names = SHAPE_NAMES[len(dims)].split("×")  # C, H, W
     written = "×".join((*names[1:], names[0])) if layout == "hwc" else "×".join(names)
     values = ", ".join(f"{n} = {d}" for n, d in zip(names, dims))
-    said = f"input read as {written} = {text} ({values})"
-    if guessed:
-        other = "chw" if layout == "hwc" else "hwc"
-        other_written = "×".join(names) if layout == "hwc" else "×".join((*names[1:], names[0]))
-        said += f"; --layout {other} to read it as {other_written}"
-    return said
+    if not guessed:
+        return _("input read as {written} = {text} ({values})").format(written=written, text=text, values=values)
+    other = "chw" if layout == "hwc" else "hwc"
+    other_written = "×".join(names) if layout == "hwc" else "×".join((*names[1:], names[0]))
+    return _("input read as {written} = {text} ({values}); --layout {other} to read it as {other_written}").format(
+        written=written, text=text, values=values, other=other, other_written=other_written)

@@ -9,6 +9,8 @@ an expression arrives with its own class.
 
 from __future__ import annotations
 
+from ..i18n import N_, _, tr
+
 _SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
@@ -86,11 +88,11 @@ def window(w) -> str:
         pad = "×".join(str(b) for b, _ in pairs)
     else:
         pad = ",".join(str(p) for pair in pairs for p in pair)
-    text = f"{k}/{_one(w.stride)}, pad {pad}"
+    text = _("{kernel}/{stride}, pad {pad}").format(kernel=k, stride=_one(w.stride), pad=pad)
     if any(d != 1 for d in w.dilation):
-        text += f", dil {w.dilation[0] if len(set(w.dilation)) == 1 else w.dilation}"
+        text += _(", dil {dilation}").format(dilation=w.dilation[0] if len(set(w.dilation)) == 1 else w.dilation)
     if w.ceil_mode:
-        text += ", ceil"
+        text += _(", ceil")
     return text
 
 
@@ -98,12 +100,17 @@ def rf(field) -> str:
     return "" if field is None else str(field)
 
 
-PARAMS_HEADER = "Params (all)"  # `list`: with the non-trainable buffers, as Keras's "Total params"
+PARAMS_HEADER = N_("Params (all)")  # `list`: with the non-trainable buffers, as Keras's "Total params"
 TOTAL_LABELS = {  # the footer's parameter lines say what they count (README "Counting conventions")
-    "Total params": "Total params (incl. non-trainable)",
-    "Trainable params": "Trainable params",
-    "Non-trainable params": "Non-trainable params (buffers)",
+    "Total params": N_("Total params (incl. non-trainable)"),
+    "Trainable params": N_("Trainable params"),
+    "Non-trainable params": N_("Non-trainable params (buffers)"),
 }
+
+
+def total_label(label) -> str:
+    """A footer label (render/rows.footer) as printed, in the chosen language."""
+    return tr(TOTAL_LABELS.get(label, label))
 
 
 def params_total(params, trainable, non_trainable) -> str:
@@ -111,13 +118,16 @@ def params_total(params, trainable, non_trainable) -> str:
     '84,698 params (all trainable)': the total counts buffers such as batch norm's running
     statistics, as Keras's "Total params" does; the trainable figure is torchvision's."""
     if concrete(non_trainable) and non_trainable == 0:
-        return f"{count(params)} params" + (" (all trainable)" if params != 0 else "")
-    return f"{count(params)} params incl. {count(non_trainable)} non-trainable ({count(trainable)} trainable)"
+        if params != 0:
+            return _("{params} params (all trainable)").format(params=count(params))
+        return _("{params} params").format(params=count(params))
+    return _("{params} params incl. {non_trainable} non-trainable ({trainable} trainable)").format(
+        params=count(params), non_trainable=count(non_trainable), trainable=count(trainable))
 
 
-CONVENTION = "MACs: conv and linear multiply-accumulates, bias excluded; FLOPs = 2·MACs."
-SYMBOLS_NOTE = ("⌊x⌋ rounds down, ⌈x⌉ rounds up; the names are positive whole numbers. "
-                "`cnncalc validate` with the same --input says which sizes are valid and which floor.")
+CONVENTION = N_("MACs: conv and linear multiply-accumulates, bias excluded; FLOPs = 2·MACs.")
+SYMBOLS_NOTE = N_("⌊x⌋ rounds down, ⌈x⌉ rounds up; the names are positive whole numbers. "
+                  "`cnncalc validate` with the same --input says which sizes are valid and which floor.")
 
 
 # -- formulas ------------------------------------------------------------------------

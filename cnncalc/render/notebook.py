@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 
+from ..i18n import tr
 from .fmt import count, shape
 
 HTML_MAX_ROWS = 1000  # a table beyond this ends with a "… more layers" row (.layers has them all)
@@ -24,7 +25,7 @@ def status(a) -> str:
         return f"ok{tail}"
     first = a.errors[0]
     more = f" (and {len(a.errors) - 1} more)" if len(a.errors) > 1 else ""
-    return f"{counted(len(a.errors), 'error')}{tail}: [{first.code}] {first.message}{more}"
+    return f"{counted(len(a.errors), 'error')}{tail}: [{first.code}] {tr(first.message)}{more}"
 
 
 def summary_repr(a) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import sys
 
+from ..i18n import _
+
 
 @contextlib.contextmanager
 def progress(name: str, total: int):
@@ -18,9 +20,10 @@ def progress(name: str, total: int):
 
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console(stderr=True), transient=True) as bar:
-        task = bar.add_task(f"running {name}", total=total)
+        running = _("running {name}")
+        task = bar.add_task(running.format(name=name), total=total)
 
         def tick(idx, _total, layer):
-            bar.update(task, completed=idx, description=f"running {layer}")
+            bar.update(task, completed=idx, description=running.format(name=layer))
 
         yield tick

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from ..i18n import _, tr
 from . import fmt
 
 
@@ -12,10 +13,10 @@ def diagnostic_dict(d) -> dict:
     from ..errors import Option, Pos
 
     pos = d.pos if isinstance(d.pos, Pos) else None
-    return {"code": d.code, "slug": d.slug, "severity": d.severity, "message": d.message,
-            "hint": d.hint or None, "file": pos.file if pos else None, "line": pos.line if pos else None,
+    return {"code": d.code, "slug": d.slug, "severity": d.severity, "message": tr(d.message),
+            "hint": tr(d.hint) or None, "file": pos.file if pos else None, "line": pos.line if pos else None,
             "column": pos.col if pos else None,
-            "option": d.pos.name if isinstance(d.pos, Option) else None, "context": d.context or None}
+            "option": d.pos.name if isinstance(d.pos, Option) else None, "context": tr(d.context) or None}
 
 
 def envelope(command: str, ok: bool, diagnostics=(), **payload) -> dict:
@@ -36,12 +37,15 @@ def validate_line(spec: str, analysis) -> str:
     """'tiny.yaml: valid — 8 layers, output 10, 84,698 params, 2,883,584 MACs' (or the error count)."""
     n_warn = sum(d.severity == "warning" for d in analysis.diagnostics)
     if not analysis.ok:
-        return f"{spec}: {len(analysis.errors)} error(s), {n_warn} warning(s)"
+        return _("{spec}: {errors} error(s), {warnings} warning(s)").format(spec=spec, errors=len(analysis.errors),
+                                                                           warnings=n_warn)
     t = analysis.totals
     n = len(analysis.layers)
-    return (f"{spec}: valid — {n} layer{'s' * (n != 1)}, output {fmt.shape(analysis.output_shape)}, "
-            f"{fmt.params_total(t.params, t.trainable_params, t.non_trainable_params)}, {fmt.count(t.macs)} MACs"
-            + (f", {n_warn} warning(s)" if n_warn else ""))
+    line = (_("{spec}: valid — {n} layer, output {output}, {params}, {macs} MACs") if n == 1 else
+            _("{spec}: valid — {n} layers, output {output}, {params}, {macs} MACs")).format(
+        spec=spec, n=n, output=fmt.shape(analysis.output_shape), macs=fmt.count(t.macs),
+        params=fmt.params_total(t.params, t.trainable_params, t.non_trainable_params))
+    return line + (_(", {warnings} warning(s)").format(warnings=n_warn) if n_warn else "")
 
 
 def validate_dict(spec: str, analysis, diagnostics=None) -> dict:
@@ -87,9 +91,9 @@ def ops_dict(registry, families, op=None) -> dict:
 
     def one(o):
         members = getattr(o, "members", None)
-        entry = {"name": o.name, "aliases": list(o.aliases), "summary": o.summary,
+        entry = {"name": o.name, "aliases": list(o.aliases), "summary": tr(o.summary),
                  "arguments": [{"name": a.name, "required": a.default is REQUIRED, "default": default(a),
-                                "aliases": list(a.aliases), "doc": a.doc or None} for a in o.args]}
+                                "aliases": list(a.aliases), "doc": tr(a.doc) or None} for a in o.args]}
         if members:
             entry["members"] = {fmt_rank(r): m.name for r, m in sorted(members.items())}
         return entry
@@ -110,9 +114,9 @@ def render_models(rows, console) -> None:
 
     console = as_rich(console)
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    for h, right in (("Model", False), ("Input", False), (fmt.PARAMS_HEADER, True), ("Trainable", True),
-                     ("MACs", True), ("Source", False)):
-        table.add_column(h, justify="right" if right else "left", no_wrap=h != "Source")
+    for h, right in ((_("Model"), False), (_("Input"), False), (_(fmt.PARAMS_HEADER), True), (_("Trainable"), True),
+                     (_("MACs"), True), (_("Source"), False)):
+        table.add_column(h, justify="right" if right else "left", no_wrap=h != _("Source"))
     for r in rows:
         table.add_row(r["name"], fmt.shape(tuple(r["input_shape"])), f"{r['params']:,}", f"{r['trainable_params']:,}",
                       fmt.si(r["macs"]), r["source"])
@@ -129,15 +133,15 @@ def render_ops(registry, families, console) -> None:
 
     console = as_rich(console)
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    for h in ("Op", "Also accepted", "Arguments (required*)", "What it does"):
+    for h in (_("Op"), _("Also accepted"), _("Arguments (required*)"), _("What it does")):
         table.add_column(h)
     for op in registry.values():
         args = ", ".join(a.name + ("*" if a.default is REQUIRED else "") for a in op.args)
-        table.add_row(op.name, ", ".join(op.aliases), args, op.summary)
+        table.add_row(op.name, ", ".join(op.aliases), args, tr(op.summary))
     console.print(table)
-    fam = Table(box=box.SIMPLE_HEAD, pad_edge=False, title="Rank-free spellings (the op follows the input's rank)",
-                title_justify="left")
-    for h in ("Spelling", "Also accepted", "Becomes"):
+    fam = Table(box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left",
+                title=_("Rank-free spellings (the op follows the input's rank)"))
+    for h in (_("Spelling"), _("Also accepted"), _("Becomes")):
         fam.add_column(h)
     for f in families.values():
         members = sorted({(r, op.name) for r, op in f.members.items()})
@@ -157,31 +161,35 @@ def op_lines(op) -> list:
     import re
 
     summary = re.sub(r"^(\{n\}|\d)-D ", "", op.summary) if members else op.summary
-    lines = [f"{op.name} — {summary}"]
+    lines = [f"{op.name} — {tr(summary)}"]
+    labels = {"aliases": _("also accepted"), "inputs": _("inputs"), "arguments": _("arguments")}
+    width = max(13, *(len(v) for v in labels.values()))
     if op.aliases:
-        lines.append(f"  also accepted  {', '.join(op.aliases)}")
+        lines.append(f"  {labels['aliases']:{width}}  {', '.join(op.aliases)}")
     if members:
         chosen = sorted({(r, m.name) for r, m in members.items()})
-        lines.append("  follows the input's rank: " + ", ".join(f"{name} ({fmt_rank(r)})" for r, name in chosen))
+        lines.append(_("  follows the input's rank: {members}").format(
+            members=", ".join(f"{name} ({fmt_rank(r)})" for r, name in chosen)))
     n_in = (str(op.min_inputs) if op.min_inputs == op.max_inputs else
-            f"{op.min_inputs} or more" if op.max_inputs is None else f"{op.min_inputs}–{op.max_inputs}")
-    lines.append(f"  inputs         {n_in}, each {op.expected_input()}")
+            _("{n} or more").format(n=op.min_inputs) if op.max_inputs is None else f"{op.min_inputs}–{op.max_inputs}")
+    lines.append(f"  {labels['inputs']:{width}}  " + _("{n}, each {expected}").format(
+        n=n_in, expected=tr(op.expected_input())))
     if op.args:
-        lines.append("  arguments      (* required)")
+        lines.append(f"  {labels['arguments']:{width}}  " + _("(* required)"))
         width = max(len(a.name) for a in op.args) + 1
         for a in op.args:
             bits = []
             if a.ref:
-                bits.append("the name of a layer, which lends its size (not its values); the tensor worked "
-                            "on is the layer's input (inputs:)")
+                bits.append(_("the name of a layer, which lends its size (not its values); the tensor worked "
+                              "on is the layer's input (inputs:)"))
             if a.default is None:
-                bits.append("optional")
+                bits.append(_("optional"))
             elif a.default is not REQUIRED:
-                bits.append(f"default {a.default!r}")
+                bits.append(_("default {value!r}").format(value=a.default))
             if a.aliases:
-                bits.append(f"also {', '.join(a.aliases)}")
+                bits.append(_("also {aliases}").format(aliases=", ".join(a.aliases)))
             if a.doc:
-                bits.append(a.doc)
+                bits.append(tr(a.doc))
             star = "*" if a.default is REQUIRED else " "
             lines.append(f"    {a.name + star:{width}} {'; '.join(bits)}".rstrip())
     sample = next(iter(members.values())) if members else op
@@ -189,7 +197,8 @@ def op_lines(op) -> list:
     doc = inspect.getdoc(module) if module is not None else None
     if doc:
         path = type(sample).__module__.replace(".", "/") + ".py"
-        lines += ["", f"  formulas and conventions ({path}):", *(f"    {line}".rstrip() for line in doc.splitlines())]
+        lines += ["", _("  formulas and conventions ({path}):").format(path=path),
+                  *(f"    {line}".rstrip() for line in doc.splitlines())]
     return lines
 
 

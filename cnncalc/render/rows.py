@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 
 from ..blocks import rows as group_rows
+from ..i18n import N_, T, _
 from ..memory import Memory
 from . import fmt
 
@@ -24,25 +25,31 @@ class Column(NamedTuple):
 
 
 def columns(extra: tuple = (), depth: int | None = None) -> list:
-    cols = [Column("name", "Layer" if depth is None else "Layer / block"), Column("type", "Type")]
+    """The columns of summarize's table and markdown, headed in the chosen language (CSV uses the keys)."""
+    cols = [Column("name", _("Layer") if depth is None else _("Layer / block")), Column("type", _("Type"))]
     if "kernel" in extra:
-        cols.append(Column("kernel", "Kernel/stride, pad"))
+        cols.append(Column("kernel", _("Kernel/stride, pad")))
     if "input" in extra:
-        cols.append(Column("input", "Input shape"))
-    cols.append(Column("output", "Output shape"))
+        cols.append(Column("input", _("Input shape")))
+    cols.append(Column("output", _("Output shape")))
     if depth is not None:
-        cols.append(Column("depth", "Depth", True))
-    cols.append(Column("params", "Params", True))
+        cols.append(Column("depth", _("Depth"), True))
+    cols.append(Column("params", _("Params"), True))
     if "trainable" in extra:
-        cols.append(Column("trainable", "Trainable", True))
-    cols.append(Column("macs", "MACs", True))
+        cols.append(Column("trainable", _("Trainable"), True))
+    cols.append(Column("macs", _("MACs"), True))
     if "memory" in extra:
-        cols.append(Column("memory", "Activations", True))
+        cols.append(Column("memory", _("Activations"), True))
     if "rf" in extra:
-        cols.append(Column("rf", "Receptive field", True))
+        cols.append(Column("rf", _("Receptive field"), True))
     if "formula" in extra:
-        cols.append(Column("formula", "Formula"))
+        cols.append(Column("formula", _("Formula")))
     return cols
+
+
+def translated(cols: list) -> list:
+    """Columns declared at import (N_ headings) headed in the chosen language."""
+    return [c._replace(header=_(c.header)) if c.header else c for c in cols]
 
 
 def short_formula(r) -> str:
@@ -88,27 +95,30 @@ def layer_rows(analysis, mem: Memory | None, cols: list, layout: str = "chw", ra
 
 
 def footer(analysis, mem: Memory | None) -> list:
+    """(label, value) lines under the table; a label is English (N_ or a T message), and
+    fmt.total_label says it in the chosen language."""
     t = analysis.totals
     lines = [
-        ("Total params", fmt.count(t.params)),
-        ("Trainable params", fmt.count(t.trainable_params)),
-        ("Non-trainable params", fmt.count(t.non_trainable_params)),
-        ("MACs", fmt.count_si(t.macs)),
-        ("FLOPs", fmt.count_si(t.flops)),
+        (N_("Total params"), fmt.count(t.params)),
+        (N_("Trainable params"), fmt.count(t.trainable_params)),
+        (N_("Non-trainable params"), fmt.count(t.non_trainable_params)),
+        (N_("MACs"), fmt.count_si(t.macs)),
+        (N_("FLOPs"), fmt.count_si(t.flops)),
     ]
     if mem is not None:
-        act = f"batch {mem.batch}, {mem.dtype}"
+        b, d, o = mem.batch, mem.dtype, mem.optimizer
         lines += [
-            (f"Parameter memory ({mem.dtype})", fmt.nbytes(mem.param_bytes)),
-            (f"Forward activations ({act})", fmt.nbytes(mem.activation_bytes)),
-            (f"Training estimate ({mem.optimizer}, {act})", fmt.nbytes(mem.training_bytes)),
+            (T("Parameter memory ({dtype})", dtype=d), fmt.nbytes(mem.param_bytes)),
+            (T("Forward activations (batch {batch}, {dtype})", batch=b, dtype=d), fmt.nbytes(mem.activation_bytes)),
+            (T("Training estimate ({optimizer}, batch {batch}, {dtype})", optimizer=o, batch=b, dtype=d),
+             fmt.nbytes(mem.training_bytes)),
         ]
     return lines
 
 
 def notes(analysis) -> list:
     """The lines under the footer: what the symbols mean (symbolic sizes), and the MAC convention."""
-    return ([fmt.SYMBOLS_NOTE] if analysis.symbols else []) + [fmt.CONVENTION]
+    return ([_(fmt.SYMBOLS_NOTE)] if analysis.symbols else []) + [_(fmt.CONVENTION)]
 
 
 def comparison_rows(comparisons) -> list:
@@ -127,5 +137,6 @@ def comparison_rows(comparisons) -> list:
     return out
 
 
-COMPARISON_COLUMNS = [Column("row", "Row"), Column("quantity", "Quantity"), Column("published", "Published", True),
-                      Column("computed", "Computed", True), Column("diff", "Δ", True), Column("verdict", "Verdict")]
+COMPARISON_COLUMNS = [Column("row", N_("Row")), Column("quantity", N_("Quantity")),
+                      Column("published", N_("Published"), True), Column("computed", N_("Computed"), True),
+                      Column("diff", "Δ", True), Column("verdict", N_("Verdict"))]  # translated(): when shown

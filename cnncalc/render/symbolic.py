@@ -6,6 +6,7 @@ renderers, whose value formatter (render/fmt.py) writes formulas.
 
 from __future__ import annotations
 
+from ..i18n import _, tr
 from .fmt import json_value as _value
 from .fmt import shape
 
@@ -16,9 +17,9 @@ def congruence(r) -> str:
     if r.residues is None:
         return None
     if not r.residues:
-        return f"no {r.symbol}"
+        return _("no {symbol}").format(symbol=r.symbol)
     if r.modulus == 1:
-        return f"every {r.symbol}"
+        return _("every {symbol}").format(symbol=r.symbol)
     return f"{r.symbol} ≡ {', '.join(map(str, r.residues))} (mod {r.modulus})"
 
 
@@ -27,40 +28,46 @@ def range_lines(r) -> list:
     if not r.searched:
         from ..symbolic import STUDY_BUDGET
 
-        return [f"which {s} are valid was not searched: it would take more than {STUDY_BUDGET:,} layer analyses; "
-                f"try sizes with `validate --input` and numbers"]
+        return [_("which {s} are valid was not searched: it would take more than {budget:,} layer analyses; "
+                  "try sizes with `validate --input` and numbers").format(s=s, budget=STUDY_BUDGET)]
     if r.smallest is None:
         from ..symbolic import SEARCH_LIMIT
 
-        return [f"no {s} up to {SEARCH_LIMIT:,} gives every layer an output ≥ 1"]
-    first = f"{s} ≥ {r.smallest}: every layer's output is ≥ 1"
+        return [_("no {s} up to {limit:,} gives every layer an output ≥ 1").format(s=s, limit=SEARCH_LIMIT)]
     if r.same_as:
-        first += f" (as {r.same_as}: every layer treats both alike)"
+        first = _("{s} ≥ {smallest}: every layer's output is ≥ 1 (as {other}: every layer treats both alike)").format(
+            s=s, smallest=r.smallest, other=r.same_as)
     elif r.failure:
-        first += f" ({s} = {r.smallest - 1}: {r.failure})"
+        first = _("{s} ≥ {smallest}: every layer's output is ≥ 1 ({s} = {below}: {failure})").format(
+            s=s, smallest=r.smallest, below=r.smallest - 1, failure=tr(r.failure))
+    else:
+        first = _("{s} ≥ {smallest}: every layer's output is ≥ 1").format(s=s, smallest=r.smallest)
     if r.residues is None:
         from ..symbolic import STUDY_BUDGET
 
-        second = (f"which {s} avoid flooring was not searched: the strides repeat every {r.modulus:,} sizes, "
-                  f"more than {STUDY_BUDGET:,} layer analyses")
+        second = _("which {s} avoid flooring was not searched: the strides repeat every {modulus:,} sizes, "
+                   "more than {budget:,} layer analyses").format(s=s, modulus=r.modulus, budget=STUDY_BUDGET)
     elif not r.residues:
-        second = f"no {s} avoids flooring: some division floors at every size"
+        second = _("no {s} avoids flooring: some division floors at every size").format(s=s)
     elif r.modulus == 1:
-        second = f"every {s}: no division floors"
+        second = _("every {s}: no division floors").format(s=s)
     else:
-        second = f"{congruence(r)}: no division floors; the smallest such {s} is {r.smallest_exact}"
+        second = _("{congruence}: no division floors; the smallest such {s} is {smallest}").format(
+            congruence=congruence(r), s=s, smallest=r.smallest_exact)
     return [first, second]
 
 
 def report_lines(spec: str, report) -> list:
     """The text `validate` prints for a symbolic input."""
     a = report.analysis
-    head = f"{spec}: "
+    given = shape(a.input_shape)
     if not a.ok:
-        return [head + f"{len(a.errors)} error(s) for input {shape(a.input_shape)}"]
-    out = shape(a.output_shape)
-    head += (f"valid for input {shape(a.input_shape)} — {len(a.layers)} layers, output {out}"
-             if report.ok else f"no valid size for input {shape(a.input_shape)}")
+        return [_("{spec}: {errors} error(s) for input {input}").format(spec=spec, errors=len(a.errors), input=given)]
+    if report.ok:
+        head = _("{spec}: valid for input {input} — {n} layers, output {output}").format(
+            spec=spec, input=given, n=len(a.layers), output=shape(a.output_shape))
+    else:
+        head = _("{spec}: no valid size for input {input}").format(spec=spec, input=given)
     lines = [head]
     for r in report.ranges:
         lines.extend("  " + line for line in range_lines(r))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from ..i18n import _
 from . import fmt
 from .console import as_rich
-from .rows import COMPARISON_COLUMNS, columns, comparison_rows, footer, layer_rows, notes
+from .rows import COMPARISON_COLUMNS, columns, comparison_rows, footer, layer_rows, notes, translated
 
 
 def print_aligned(console, title: str, cols: list, rows: list) -> None:
@@ -43,11 +44,12 @@ def layout_name(shape: tuple, layout: str) -> str:
 def render_table(analysis, mem, console, layout: str = "chw", extra: tuple = (),
                  depth: int | None = None, comparisons: tuple = ()) -> None:
     shape = analysis.input_shape
-    title = f"{analysis.name} — input {fmt.shape(shape, layout)} ({layout_name(shape, layout)})"
+    title = _("{name} — input {shape} ({layout})").format(name=analysis.name, shape=fmt.shape(shape, layout),
+                                                          layout=layout_name(shape, layout))
     cols = columns(extra, depth)
     print_aligned(console, title, cols, layer_rows(analysis, mem, cols, layout, depth=depth))
     console.print()
-    pairs = [(fmt.TOTAL_LABELS.get(label, label), value) for label, value in footer(analysis, mem)]
+    pairs = [(fmt.total_label(label), value) for label, value in footer(analysis, mem)]
     left = max(len(label) for label, _ in pairs)
     right = max(len(value) for _, value in pairs)
     for label, value in pairs:
@@ -65,14 +67,16 @@ def render_comparisons(comparisons, console) -> None:
 
     console = as_rich(console)
     sources = sorted({c.source for c in comparisons if c.source})
-    title = "Published figures" + (f" ({'; '.join(sources)})" if sources else "")
+    title = _("Published figures ({sources})").format(sources="; ".join(sources)) if sources else _(
+        "Published figures")
     table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
-    for c in COMPARISON_COLUMNS:
+    cols = translated(COMPARISON_COLUMNS)
+    for c in cols:
         table.add_column(c.header, justify="right" if c.numeric else "left", no_wrap=c.key != "verdict")
     styles = {"match": None, "assumption": "yellow", "mismatch": "bold red"}
     for c, row in zip(comparisons, comparison_rows(comparisons)):
-        table.add_row(*(row[col.key] for col in COMPARISON_COLUMNS), style=styles[c.verdict])
+        table.add_row(*(row[col.key] for col in cols), style=styles[c.verdict])
     console.print()
     console.print(table)
-    console.print("✓ follows from the formulas · ≈ follows under the stated assumption · ✗ follows from none",
+    console.print(_("✓ follows from the formulas · ≈ follows under the stated assumption · ✗ follows from none"),
                   style="dim")

@@ -6,32 +6,35 @@ import csv
 import io
 import json
 
+from ..i18n import _
 from . import fmt
-from .rows import COMPARISON_COLUMNS, columns, comparison_rows, footer, layer_rows, notes
+from .rows import COMPARISON_COLUMNS, columns, comparison_rows, footer, layer_rows, notes, translated
 
 
 def to_markdown(analysis, mem, layout: str = "chw", extra: tuple = (), depth: int | None = None,
                 comparisons: tuple = ()) -> str:
     cols = columns(extra, depth)
-    lines = [f"**{analysis.name}** — input {fmt.shape(analysis.input_shape, layout)}", "",
+    lines = [_("**{name}** — input {shape}").format(name=analysis.name, shape=fmt.shape(analysis.input_shape, layout)),
+             "",
              "| " + " | ".join(c.header for c in cols) + " |",
              "|" + "|".join("---:" if c.numeric else "---" for c in cols) + "|"]
     for row in layer_rows(analysis, mem, cols, layout, depth=depth):
         lines.append("| " + " | ".join(row[c.key].replace("|", "\\|") for c in cols) + " |")
     lines.append("")
-    lines.extend(f"- {fmt.TOTAL_LABELS.get(label, label)}: {value}" for label, value in footer(analysis, mem))
+    lines.extend(f"- {fmt.total_label(label)}: {value}" for label, value in footer(analysis, mem))
     for note in notes(analysis):
         lines += ["", f"_{note}_"]
     if comparisons:
-        lines += ["", "| " + " | ".join(c.header for c in COMPARISON_COLUMNS) + " |",
-                  "|" + "|".join("---:" if c.numeric else "---" for c in COMPARISON_COLUMNS) + "|"]
+        ccols = translated(COMPARISON_COLUMNS)
+        lines += ["", "| " + " | ".join(c.header for c in ccols) + " |",
+                  "|" + "|".join("---:" if c.numeric else "---" for c in ccols) + "|"]
         for row in comparison_rows(comparisons):
-            lines.append("| " + " | ".join(row[c.key] for c in COMPARISON_COLUMNS) + " |")
+            lines.append("| " + " | ".join(row[c.key] for c in ccols) + " |")
     return "\n".join(lines) + "\n"
 
 
 def to_csv(analysis, mem, layout: str = "chw", extra: tuple = (), depth: int | None = None) -> str:
-    cols = columns(extra, depth)
+    cols = columns(extra, depth)  # the header row is the column keys, in every language (like JSON keys)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow([c.key for c in cols])
