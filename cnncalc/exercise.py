@@ -32,7 +32,6 @@ from .ops.window import extent, out_size
 
 DIFFICULTIES = ("easy", "medium", "hard")
 TOPICS = {"sizes": "output_shape", "params": "params", "macs": "macs", "rf": "receptive_field"}
-QUANTITIES = tuple(TOPICS.values())  # the order of a layer's questions
 MIN_SIZE, MAX_SIZE, MAX_CHANNELS, MAX_FEATURES = 2, 128, 128, 4096
 INPUT_SIZES = {"easy": (5, 32), "medium": (16, 64), "hard": (28, 128)}
 MAX_DRAWS = 200  # a network is redrawn until it fits; tests/test_exercise.py shows a few draws suffice
@@ -73,7 +72,7 @@ class SpecLayer:
 class Question:
     number: int
     layer: str  # "totals" for the whole network
-    quantity: str  # one of QUANTITIES
+    quantity: str  # one of TOPICS' values
     answer: object  # a channels-first shape tuple, or an int (a receptive field: its size)
 
 
@@ -199,49 +198,45 @@ def _layer(kind: str, name: str, **args) -> SpecLayer:
 
 
 def _window(rng, size: int, kernels, strides, paddings, dilations=(1,), exact: bool = True, same: bool = False):
-    """(kernel, stride, padding, dilation, output size) for one window over `size` pixels, drawn among
-    those whose output is at least MIN_SIZE (and whose windows tile the padded input exactly when
-    `exact`); padding is 'same' (stride 1) when `same`. None when no choice fits."""
+    """(kernel, stride, padding, dilation, output size) of one window over `size` pixels, drawn among
+    those whose output is MIN_SIZE to MAX_SIZE, whose stride is at most the kernel (W102), and whose
+    windows tile the padded input exactly when `exact`; 'same' padding (stride 1) when `same`. None:
+    no choice fits."""
     choices = []
-    for k in kernels:
-        for d in dilations:
-            span = extent(k, d)
-            for s in (s for s in strides if s <= k):  # a stride beyond the kernel skips pixels (W102)
-                for p in (("same",) if same else paddings(span)):
-                    if p == "same":
-                        if s != 1:
-                            continue
-                        o = size
-                    else:
-                        if size + 2 * p < span:
-                            continue
-                        o = out_size(size, k, s, p, p, d)
-                        if exact and (o - 1) * s + span != size + 2 * p:
-                            continue
-                    if MIN_SIZE <= o <= MAX_SIZE:
-                        choices.append((k, s, p, d, o))
+    for k, d, s in ((k, d, s) for k in kernels for d in dilations for s in strides if s <= k):
+        span = extent(k, d)
+        for p in (("same",) if same and s == 1 else () if same else paddings(span)):
+            if p == "same":
+                o = size
+            elif size + 2 * p < span:
+                continue
+            else:
+                o = out_size(size, k, s, p, p, d)
+                if exact and (o - 1) * s + span != size + 2 * p:
+                    continue
+            if MIN_SIZE <= o <= MAX_SIZE:
+                choices.append((k, s, p, d, o))
     return rng.choice(choices) if choices else None
 
 
 def _conv(rng, name: str, size: int, filters: int, exact: bool, kernels=(1, 3, 5, 7), strides=(1,),
           padded: bool = False, dilations=(1,), same: bool = False):
-    def paddings(span):
-        return range(0, (span - 1) // 2 + 1) if padded else (0,)
-
-    w = _window(rng, size, kernels, strides, paddings, dilations, exact, same)
+    w = _window(rng, size, kernels, strides, lambda span: range((span - 1) // 2 + 1) if padded else (0,),
+                dilations, exact, same)
     if w is None:
         return None, size
     k, s, p, d, o = w
-    args = {"out_channels": filters, "kernel_size": k, "stride": s, "padding": p}
-    if d != 1:
-        args["dilation"] = d
-    return _layer(CONV, name, **args), o
+    dilation = {"dilation": d} if d != 1 else {}
+    return _layer(CONV, name, out_channels=filters, kernel_size=k, stride=s, padding=p, **dilation), o
 
 
 def _pool(rng, name: str, size: int, exact: bool):
-    w = _window(rng, size, (2, 3), (2,), lambda span: range(0, span // 2 + 1))
-    if w is None and not exact:
-        w = _window(rng, size, (2, 3), (2,), lambda span: range(0, span // 2 + 1), exact=False)
+    """A 2×2 or 3×3 pooling of stride 2, max or average; an exact one if there is one."""
+    def pool_paddings(span):
+        return range(span // 2 + 1)
+
+    w = _window(rng, size, (2, 3), (2,), pool_paddings) or (
+        None if exact else _window(rng, size, (2, 3), (2,), pool_paddings, exact=False))
     if w is None:
         return None, size
     k, s, p, _, o = w
@@ -259,7 +254,7 @@ def _easy(rng):
     shape = _input(rng, "easy")
     layers, size = [], shape[1]
     for i in range(rng.choice((1, 2))):
-        layer, size = _conv(rng, f"conv{i + 1}", size, rng.choice((2, 4, 6, 8, 10, 12, 16, 32)), True)
+        layer, size = _conv(rng, f"c{i + 1}", size, rng.choice((2, 4, 6, 8, 10, 12, 16, 32)), True)
         if layer is None:
             break
         layers.append(layer)
@@ -276,23 +271,19 @@ def _medium(rng):
     while len(layers) < n - 2 * head:
         if layers and layers[-1].type == CONV and rng.random() < 0.5:
             pools += 1
-            layer, new = _pool(rng, f"pool{pools}", size, True)
+            layer, new = _pool(rng, f"p{pools}", size, True)
             if layer is not None:
                 layers.append(layer)
                 size = new
                 continue
             pools -= 1
         convs += 1
-        layer, size = _conv(rng, f"conv{convs}", size, rng.choice((8, 12, 16, 24, 32, 48, 64)), True,
+        layer, size = _conv(rng, f"c{convs}", size, rng.choice((8, 12, 16, 24, 32, 48, 64)), True,
                             kernels=(1, 3, 5, 7), strides=(1, 2), padded=True)
         layers.append(layer)
     if head:
-        layers += [_layer(FLAT, "flatten"), _layer(FC, "fc1", out_features=10)]
+        layers += [_layer(FLAT, "flat"), _layer(FC, "fc1", out_features=10)]
     return shape, layers
-
-
-def _hard(rng):
-    return (_lenet if rng.random() < 0.5 else _vgg)(rng)
 
 
 def _lenet(rng):
@@ -301,12 +292,12 @@ def _lenet(rng):
     shape = _input(rng, "hard")
     layers, size, filters = [], shape[1], rng.choice((4, 6, 8, 16))
     for i in range(1, rng.choice((2, 3)) + 1):
-        conv, size = _conv(rng, f"conv{i}", size, filters, False, kernels=(3, 5, 7), strides=(1, 2), padded=True,
+        conv, size = _conv(rng, f"c{i}", size, filters, False, kernels=(3, 5, 7), strides=(1, 2), padded=True,
                            dilations=(1, 1, 2, 3), same=rng.random() < 0.25)
-        pool, size = _pool(rng, f"pool{i}", size, False)
+        pool, size = _pool(rng, f"p{i}", size, False)
         layers += [la for la in (conv, pool) if la is not None]
         filters = min(2 * filters, MAX_CHANNELS)
-    layers += [_layer(FLAT, "flatten"), _layer(FC, "fc1", out_features=rng.choice((32, 64, 84, 100, 120, 128))),
+    layers += [_layer(FLAT, "flat"), _layer(FC, "fc1", out_features=rng.choice((32, 64, 84, 100, 120, 128))),
                _layer(FC, "fc2", out_features=10)]
     return shape, layers
 
@@ -326,15 +317,14 @@ def _vgg(rng):
         for _ in range(convs):
             n += 1
             dilation = rng.choice((1, 1, 1, 2))
-            conv, size = _conv(rng, f"conv{n}", size, filters, False, kernels=(3,), dilations=(dilation,),
+            conv, size = _conv(rng, f"c{n}", size, filters, False, kernels=(3,), dilations=(dilation,),
                                padded=True, same=rng.random() < 0.5)
             layers.append(conv)
-        pool = _layer(MAX, f"pool{b}", kernel_size=2, stride=2, padding=0)
-        layers.append(pool)
-        size //= 2
+        layers.append(_layer(MAX, f"p{b}", kernel_size=2, stride=2, padding=0))
+        size = out_size(size, 2, 2, 0, 0)
         filters = min(2 * filters, MAX_CHANNELS)
     layers += [_layer(GAP, "gap"), _layer(FC, "fc1", out_features=10)]
     return shape, [la for la in layers if la is not None]
 
 
-_DRAW = {"easy": _easy, "medium": _medium, "hard": _hard}
+_DRAW = {"easy": _easy, "medium": _medium, "hard": lambda rng: (_lenet if rng.random() < 0.5 else _vgg)(rng)}

@@ -250,9 +250,9 @@ def test_the_statement_and_the_sheets_in_spanish(spanish):
     text = statement(ex)
     assert text.startswith("# Ejercicio 12 (difícil)\n")
     assert "| # | Capa | Tipo | Filtros / unidades | Kernel | Paso (stride) | Relleno (padding)" in text
-    assert "1. Shape de salida de `conv1` (H×W×C)." in text
-    assert "## Preguntas" in text and "Parámetros entrenables de `conv1` (pesos y sesgos)." in text
-    assert "Campo receptivo de `conv1`" in text and "Total de parámetros de la red" in text
+    assert "1. Shape de salida de `c1` (H×W×C)." in text
+    assert "## Preguntas" in text and "Parámetros entrenables de `c1` (pesos y sesgos)." in text
+    assert "Campo receptivo de `c1`" in text and "Total de parámetros de la red" in text
     assert "convolución 2D" in text and "completamente conectada (densa)" in text
     for english in ("Output shape", "Questions", "Parameters of", "Receptive field", "2-D convolution"):
         assert english not in text
