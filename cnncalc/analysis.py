@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from .errors import CnnError, Diagnostic, sort_key
 from .graph import INPUT, Graph, Node
+from .i18n import T
 from .layer import Layer, describe_shape
 from .ops import find_arg
 from .ops.argtypes import MAX_SIZE
@@ -90,7 +91,8 @@ def _context(node: Node) -> str | None:
     if not node.scope:
         return None
     inner = node.scope[-1]
-    return f"in {inner.name}, block '{inner.block}' used at line {inner.pos.line}"
+    return T("in {layer}, block '{block}' used at line {line}", layer=inner.name, block=inner.block,
+             line=inner.pos.line)
 
 
 def shape_env(shape: tuple) -> dict:
@@ -116,8 +118,9 @@ def _resolve_pending(node: Node, op, ins: list, diags: list, shape_env_of) -> Ar
         try:
             changes[name] = arg.coerce(value)
         except (ValueError, OverflowError) as e:
-            diags.append(Diagnostic("E104", f"{name} = {deferred.expr.text} = {value!r}: {e}", node.arg_pos.get(name),
-                                    None, _context(node)))
+            diags.append(Diagnostic("E104", T("{arg} = {expression} = {value!r}: {problem}", arg=name,
+                                              expression=deferred.expr.text, value=value, problem=e.args[0]),
+                                    node.arg_pos.get(name), None, _context(node)))
             return None
     return args.replace(**changes)
 
@@ -130,8 +133,8 @@ def _decide(node: Node, ins: list, diags: list, shape_env_of):
         diags.extend(Diagnostic(d.code, d.message, d.pos, d.hint, _context(node)) for d in e.diagnostics)
         return None
     if not isinstance(keep, bool):
-        diags.append(Diagnostic("E104", f"when: must be true or false, got {keep!r}", node.when.expr.pos, None,
-                                _context(node)))
+        diags.append(Diagnostic("E104", T("when: must be true or false, got {value!r}", value=keep), node.when.expr.pos,
+                                None, _context(node)))
         return None
     return keep
 
@@ -148,13 +151,15 @@ def _op_for(node: Node, ins: list, diags: list):
     sibling = family.resolve([bad]) if family is not None else None
     hint = None
     if node.inputs[which] == INPUT:
-        hint = f"it reads the model input, which is {'×'.join(map(str, bad))}; give the input as {want}"
+        hint = T("it reads the model input, which is {shape}; give the input as {want}", shape="×".join(map(str, bad)),
+                 want=want)
     elif sibling is not None:
-        hint = f"use {sibling.name} for {SHAPE_NAMES[len(bad)]} inputs (or {family.name}, which follows its input)"
+        hint = T("use {sibling} for {shape} inputs (or {family}, which follows its input)", sibling=sibling.name,
+                 shape=SHAPE_NAMES[len(bad)], family=family.name)
     elif op is not None and op.spatial is not None and len(bad) == 1:
-        hint = f"this op works on {want} feature maps; it cannot follow a flatten or linear layer"
-    diags.append(Diagnostic("E206", f"{node.op.name} needs a {want} input, got {describe_shape(bad)}", node.pos,
-                            hint, _context(node)))
+        hint = T("this op works on {want} feature maps; it cannot follow a flatten or linear layer", want=want)
+    diags.append(Diagnostic("E206", T("{op} needs a {want} input, got {shape}", op=node.op.name, want=want,
+                                      shape=describe_shape(bad)), node.pos, hint, _context(node)))
     return None
 
 
@@ -207,23 +212,26 @@ def analyze(graph: Graph, input_shape: tuple | None = None, strict: bool = False
             out = tuple(op.infer(args, ins, ctx))
             # Symbolic sizes (cnncalc/symbolic.py) have no sign to test; only ints are checked.
             if any(is_concrete(d) and d <= 0 for d in out):
-                raise OpError("E202", f"the output would be {'×'.join(map(str, out))}", "check sizes and padding")
+                raise OpError("E202", T("the output would be {shape}", shape="×".join(map(str, out))),
+                              T("check sizes and padding"))
             if any(is_concrete(d) and d > MAX_SIZE for d in out):  # 30 upsamples by 2⁴⁰ are not a network
-                raise OpError("E303", f"the output would be {_shown(out)}, beyond the supported range "
-                                      f"(at most 2⁴⁰ in any dimension)", "check the scale factors and sizes")
+                raise OpError("E303", T("the output would be {shape}, beyond the supported range (at most 2⁴⁰ in any "
+                                        "dimension)", shape=_shown(out)), T("check the scale factors and sizes"))
             trainable, non_trainable = op.params(args, ins, out)
             macs = op.macs(args, ins, out)
             window = op.window(args, ins)
             rf_step = op.rf_window(args, ins)
         except OpError as e:
             pos = node.arg_pos.get(e.arg, node.pos) if e.arg else node.pos
-            diags.append(Diagnostic(e.code, f"{node.name}: {e.message}", pos, e.hint, _context(node)))
+            diags.append(Diagnostic(e.code, T("{layer}: {message}", layer=node.name, message=e.message), pos, e.hint,
+                                    _context(node)))
             continue
         for code, message, hint, arg in ctx.warnings:
             if code in node.allow:
                 continue
             pos = node.arg_pos.get(arg, node.pos) if arg else node.pos
-            diags.append(Diagnostic(code, f"{node.name}: {message}", pos, hint, _context(node)))
+            diags.append(Diagnostic(code, T("{layer}: {message}", layer=node.name, message=message), pos, hint,
+                                    _context(node)))
         shapes[node.name] = out
         used = names[:op.field_inputs(len(names))]
         rf = _field(node, [fields[i] for i in used], [shapes[i] for i in used], rf_step, diags)
@@ -263,10 +271,10 @@ def layout_fix(shape: tuple, input_from: str) -> str:
     chw = to_chw(shape)
     shown = "×".join(map(str, shape))
     if input_from == "--input":
-        return (f"the input {shown} looks channels-last: write it as {'x'.join(map(str, chw))}, "
-                f"or pass --layout hwc")
-    return (f"the input {shown} looks channels-last: write input: [{', '.join(map(str, chw))}] "
-            f"(cnncalc reads {SHAPE_NAMES[len(shape)].replace('×', ', ')})")
+        return T("the input {shape} looks channels-last: write it as {chw}, or pass --layout hwc", shape=shown,
+                 chw="x".join(map(str, chw)))
+    return T("the input {shape} looks channels-last: write input: [{chw}] (cnncalc reads {order})", shape=shown,
+             chw=", ".join(map(str, chw)), order=SHAPE_NAMES[len(shape)].replace("×", ", "))
 
 
 def _hint_layout(graph: Graph, shape: tuple, diags: list, input_from: str) -> None:
@@ -283,13 +291,13 @@ def hint_first_shape_error(diags: list, fix: str) -> bool:
     if first is None:
         return False
     d = diags[first]
-    diags[first] = d._replace(hint=f"{fix}; otherwise {d.hint}" if d.hint else fix)
+    diags[first] = d._replace(hint=T("{fix}; otherwise {hint}", fix=fix, hint=d.hint) if d.hint else fix)
     return True
 
 
 def _shown(shape: tuple) -> str:
     dims = [str(d) for d in shape]
-    return "×".join(d if len(d) <= 20 else f"{d[:6]}…({len(d)} digits)" for d in dims)
+    return "×".join(d if len(d) <= 20 else T("{start}…({n} digits)", start=d[:6], n=len(d)) for d in dims)
 
 
 def _total(values: list):
@@ -314,9 +322,9 @@ def _unused(graph: Graph, results: list, output: str) -> list:
     out = []
     for r in results:
         if r.name not in needed and "W104" not in r.node.allow:
-            out.append(Diagnostic("W104", f"{r.name}: its output is never used on the way to the model output "
-                                          f"({output})", r.pos,
-                                  "name it in a later layer's inputs:, drop it, or add allow: [W104]",
+            out.append(Diagnostic("W104", T("{layer}: its output is never used on the way to the model output "
+                                            "({output})", layer=r.name, output=output), r.pos,
+                                  T("name it in a later layer's inputs:, drop it, or add allow: [W104]"),
                                   _context(r.node)))
     return _dedupe(out)
 
@@ -332,10 +340,10 @@ def _field(node: Node, inputs: list, in_shapes: list, rf_step, diags: list):
         return None
     if misaligned and "W103" not in node.allow:
         parts = "; ".join(f"{name}: {f.describe()}" for name, f in zip(node.inputs, inputs) if f is not None)
-        diags.append(Diagnostic("W103", f"{node.name}: the receptive fields of its inputs are not aligned, "
-                                        f"{misaligned} ({parts})", node.pos,
-                                "outputs mix regions that are off-centre to each other (the union is reported); "
-                                "pad or crop one path to match, or add allow: [W103] if it is intended",
+        diags.append(Diagnostic("W103", T("{layer}: the receptive fields of its inputs are not aligned, {misaligned} "
+                                          "({fields})", layer=node.name, misaligned=misaligned, fields=parts), node.pos,
+                                T("outputs mix regions that are off-centre to each other (the union is reported); "
+                                  "pad or crop one path to match, or add allow: [W103] if it is intended"),
                                 _context(node)))
     return step(merged, rf_step)
 

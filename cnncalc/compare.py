@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
+from .i18n import T
 
 _SUFFIX = {"": 0, "K": 1, "M": 2, "G": 3, "B": 3, "T": 4}
 _NUMBER = re.compile(r"^\s*([0-9][0-9,_]*(?:\.[0-9]+)?)\s*([KMGBT]?)\s*$", re.IGNORECASE)
@@ -76,8 +77,9 @@ class Comparison:
     note: str = ""
 
 
+AS_COMPUTED = T("as computed")
 # What each counting variant of a layer (Layer.variants, defined by its op) is called here.
-VARIANT_LABELS = {"ungrouped": "as if the grouped convs were not grouped (one GPU)"}
+VARIANT_LABELS = {"ungrouped": T("as if the grouped convs were not grouped (one GPU)")}
 
 
 def _variant_total(layers, variant: str, index: int) -> int | None:
@@ -95,18 +97,18 @@ def conventions(layers, quantity: str) -> list:
     """(label, value) for each counting convention tried; the first is cnncalc's own."""
     index = 0 if quantity == "params" else 1
     computed = sum(r.params if index == 0 else r.macs for r in layers)
-    cands = [("as computed", computed)]
+    cands = [(AS_COMPUTED, computed)]
     if index == 0:
-        cands.append(("weights only, biases excluded", sum(r.weights_only() for r in layers)))
+        cands.append((T("weights only, biases excluded"), sum(r.weights_only() for r in layers)))
         trainable = sum(r.trainable for r in layers)
         if trainable != computed:
-            cands.append(("trainable only (buffers and fixed weights excluded)", trainable))
+            cands.append((T("trainable only (buffers and fixed weights excluded)"), trainable))
     for variant, label in VARIANT_LABELS.items():
         total = _variant_total(layers, variant, index)
         if total is not None:
             cands.append((label, total))
     if index == 1:
-        cands.append(("counting FLOPs = 2·MACs", 2 * computed))
+        cands.append((T("counting FLOPs = 2·MACs"), 2 * computed))
     return cands
 
 
@@ -115,7 +117,7 @@ def _judge(pub: Published, layers, quantity: str):
     cands = conventions(layers, quantity)
     computed = cands[0][1]
     if pub.close(computed, 1000):
-        return computed, "match", "matches"
+        return computed, "match", T("matches")
     best = None
     for label, value in cands:
         # K = 1024 is a habit of parameter (memory) counts; for operations it is only a coincidence
@@ -125,13 +127,16 @@ def _judge(pub: Published, layers, quantity: str):
                 if best is None or err < best[0]:
                     best = (err, label, value, base)
     if best is None:
-        return computed, "mismatch", "does not follow from the formulas under any counting assumption tried"
+        return computed, "mismatch", T("does not follow from the formulas under any counting assumption tried")
     _, label, value, base = best
     unit = {1: "K", 2: "M", 3: "G", 4: "T"}.get(pub.power, "")
     k = f"{unit} = 1024{'' if pub.power == 1 else '²³⁴'[pub.power - 2]}" if base == 1024 else ""
-    parts = [p for p in (label if label != "as computed" else "", k) if p]
-    shown = Fraction(value, base**pub.power)
-    return computed, "assumption", f"{', '.join(parts)}: {value:,} → {float(shown):.1f}{unit}"
+    shown = f"{value:,} → {float(Fraction(value, base**pub.power)):.1f}{unit}"
+    if label != AS_COMPUTED and k:
+        why = T("{assumption}, {k}: {shown}", assumption=label, k=k, shown=shown)
+    else:
+        why = T("{assumption}: {shown}", assumption=label if label != AS_COMPUTED else k, shown=shown)
+    return computed, "assumption", why
 
 
 def compare(analysis) -> tuple:

@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from .errors import Option, Pos, did_you_mean, fail
 from .graph import INPUT
+from .i18n import T
 from .ops.base import Worked
 from .receptive_field import input_field, merge, worked
 
@@ -33,8 +34,8 @@ def explain_layer(analysis, name: str, where=Option("LAYER")) -> Explanation:
     by_name = {r.name: r for r in analysis.layers}
     r = by_name.get(name)
     if r is None:
-        hint = did_you_mean(name, by_name) or "`cnncalc summarize SPEC` lists the layer names"
-        raise fail("E004", f"no layer named '{name}' in {analysis.name}", where, hint)
+        hint = did_you_mean(name, by_name) or T("`cnncalc summarize SPEC` lists the layer names")
+        raise fail("E004", T("no layer named '{layer}' in {model}", layer=name, model=analysis.name), where, hint)
     used = r.inputs[:r.op.field_inputs(len(r.inputs))]  # center_crop's like: lends its size, not its pixels
     fields = [input_field(analysis.input_shape) if i == INPUT else (by_name[i].rf if i in by_name else None)
               for i in used]
@@ -44,7 +45,7 @@ def explain_layer(analysis, name: str, where=Option("LAYER")) -> Explanation:
         before, _ = merge([f for f, _ in known], [s for _, s in known])
         field = worked(before, r.rf_step())
         if len(known) > 1:
-            field = f"union of the inputs' fields: {before}; then {field}"
+            field = T("union of the inputs' fields: {union}; then {step}", union=before, step=field)
     diags = tuple(d for d in analysis.diagnostics if d.message.startswith(f"{name}: "))
     return Explanation(r.name, r.type, r.pos, r.inputs, r.input_shapes, r.output_shape, r.worked(), field, diags,
                        len(used))

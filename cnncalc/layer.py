@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from .i18n import T
 from .ops.base import Args, Op, Weight, Worked, numel
 
 
@@ -87,8 +88,8 @@ def state_dict_key(layer: str, weight: str) -> str:
 
 def describe_shape(shape: tuple) -> str:
     if len(shape) == 1:
-        return f"a {shape[0]:,}-feature vector"
-    return "a " + "×".join(map(str, shape)) + " tensor"
+        return T("a {n:,}-feature vector", n=shape[0])
+    return T("a {shape} tensor", shape="×".join(map(str, shape)))
 
 
 __all__ = ["Layer", "Weight", "describe_shape", "state_dict_key"]

@@ -39,7 +39,8 @@ import functools
 from fractions import Fraction
 from typing import NamedTuple
 
-from .ops.window import DIM_SUFFIXES
+from .i18n import T
+from .ops.window import DIM_SUFFIXES, both
 
 
 def _one(values) -> str:
@@ -94,19 +95,28 @@ def merge(fields: list, shapes: list | None = None) -> tuple:
         strides = sorted({f.stride[j] for f in used})
         twice = {s + e for s, e in zip(starts, ends)}  # twice the centres: equal iff the centres are
         if len(strides) > 1:
-            issues.append(f"strides {' and '.join(map(str, strides))}")
+            issues.append(T("strides {strides}", strides=both([str(x) for x in strides])))
         elif len(twice) > 1:
             apart = max(twice) - min(twice)
             if isinstance(apart, (int, Fraction)):
                 apart = _num(Fraction(apart) / 2)
-                issues.append(f"centres {apart} input pixel{'s' if apart > 1 else ''} apart")
+                issues.append(T("centres {apart} input pixels apart", apart=apart) if apart > 1
+                              else T("centres {apart} input pixel apart", apart=apart))
             else:
-                issues.append(f"centres {apart / 2} input pixels apart")
+                issues.append(T("centres {apart} input pixels apart", apart=apart / 2))
         start, end = min(starts), max(ends)
         size.append(end - start + 1)
         stride.append(strides[-1])
         pad.append(-start)
-    return RF(tuple(size), tuple(stride), tuple(pad)), ("; ".join(dict.fromkeys(issues)) or None)
+    return RF(tuple(size), tuple(stride), tuple(pad)), (_listed(list(dict.fromkeys(issues))) or None)
+
+
+def _listed(parts: list):
+    """Parts joined with '; ' as one translatable text ('' for none)."""
+    text = parts[0] if parts else ""
+    for part in parts[1:]:
+        text = T("{first}; {second}", first=text, second=part)
+    return text
 
 
 def _broadcast(shapes, k: int, j: int) -> bool:
@@ -151,8 +161,9 @@ def worked(before: RF, window) -> str:
     n = len(before.size)
     if window is None:
         if len(set(before.size)) == 1 and len(set(before.stride)) == 1 and len(set(before.padding)) == 1:
-            return f"r = {before.size[0]}, S = {before.stride[0]}, P = {before.padding[0]} (unchanged)"
-        return f"unchanged: {after}"
+            return T("r = {r}, S = {s}, P = {p} (unchanged)", r=before.size[0], s=before.stride[0],
+                     p=before.padding[0])
+        return T("unchanged: {field}", field=after)
     groups: dict = {}
     for j in range(n):
         key = (window.kernel[j], window.stride[j], window.pad[j], window.dilation[j], before.size[j], before.stride[j],
@@ -166,16 +177,17 @@ def worked(before: RF, window) -> str:
         ext = f"{d}·({k} − 1) + 1" if d != 1 else str(k)
         name = functools.partial(_labels, dims=dims, suffixes=suffixes if len(groups) > 1 else None)
         if window.transposed:
-            parts.append(f"{name('r')} = {before.size[j]} + (⌈{ext}/{s}⌉ − 1)·{before.stride[j]} = {after.size[j]} "
-                         f"(at most), {name('S')} = {before.stride[j]}/{s} = {after.stride[j]}, "
-                         f"{name('P')} = {before.padding[j]} − ({p0} − ({ext} − 1)/2)·{after.stride[j]} + "
-                         f"({after.size[j]} − {before.size[j]})/2 = {after.padding[j]}")
+            parts.append(T("{r} = {r0} + (⌈{ext}/{s}⌉ − 1)·{s0} = {r1} (at most), {S} = {s0}/{s} = {s1}, "
+                           "{P} = {p0} − ({pad} − ({ext} − 1)/2)·{s1} + ({r1} − {r0})/2 = {p1}",
+                           r=name("r"), S=name("S"), P=name("P"), r0=before.size[j], r1=after.size[j],
+                           s0=before.stride[j], s1=after.stride[j], p0=before.padding[j], p1=after.padding[j],
+                           ext=ext, s=s, pad=p0))
             continue
         parts.append(f"{name('r')} = {before.size[j]} + ({ext} − 1)·{before.stride[j]} = {after.size[j]}, "
                      f"{name('S')} = {before.stride[j]}·{s} = {after.stride[j]}, "
                      f"{name('P')} = {before.padding[j]} {'−' if p0 < 0 else '+'} {abs(p0)}·{before.stride[j]} = "
                      f"{after.padding[j]}")
-    return "; ".join(parts)
+    return _listed(parts)
 
 
 def _labels(q: str, dims: list, suffixes) -> str:

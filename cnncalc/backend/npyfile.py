@@ -25,13 +25,15 @@ import warnings
 from typing import NamedTuple
 
 from ..errors import Pos, fail
+from ..i18n import T
 from ..memory import numel
 
 CHUNK = 1 << 20  # bytes read from a zip member at a time
 ACCEPTED_KINDS = "fiub"  # float, signed, unsigned, bool: converted to the run's float dtype
 NPY_MAGIC = b"\x93NUMPY"
-SAVE_INPUT = "save one array with numpy.save('x.npy', x.astype('float32'))"
-SAVE_WEIGHTS = "save the arrays with numpy.savez('w.npz', **{'conv1.weight': array, ...})"
+SAVE_INPUT = T("save one array with numpy.save('x.npy', x.astype('float32'))")
+SAVE_WEIGHTS = T("save the arrays with numpy.savez('w.npz', **{'conv1.weight': array, ...})")
+_ENDS_IN_MAGIC = T("the file ends inside its magic string")
 
 
 class Header(NamedTuple):
@@ -49,7 +51,7 @@ class Header(NamedTuple):
         return self.numel * self.dtype.itemsize
 
     def describe(self) -> str:
-        return f"shape {self.shape} of {self.dtype.name}"
+        return T("shape {shape} of {dtype}", shape=self.shape, dtype=self.dtype.name)
 
 
 class InputPlan(NamedTuple):
@@ -82,21 +84,21 @@ def _as_is(h: Header, dtype: str) -> bool:
 def _what(dt) -> str | None:
     """Why an array of this dtype cannot be used, or None."""
     if dt.hasobject:
-        return "holds Python objects (a pickled object array), which cnncalc never unpickles"
+        return T("holds Python objects (a pickled object array), which cnncalc never unpickles")
     if dt.names is not None or dt.subdtype is not None or dt.kind == "V":
-        return f"holds a structured or void dtype ({dt.descr if dt.names else dt.str}), not numbers"
+        return T("holds a structured or void dtype ({dtype}), not numbers", dtype=dt.descr if dt.names else dt.str)
     if dt.kind == "c":
-        return f"holds complex numbers ({dt.name}); the network runs on real float32 or float64 values"
+        return T("holds complex numbers ({dtype}); the network runs on real float32 or float64 values", dtype=dt.name)
     if dt.kind in "SU":
-        return f"holds strings ({dt.str})"
+        return T("holds strings ({dtype})", dtype=dt.str)
     if dt.kind in "mM":
-        return f"holds dates or time spans ({dt.str})"
+        return T("holds dates or time spans ({dtype})", dtype=dt.str)
     if dt.kind not in ACCEPTED_KINDS:
-        return f"holds values of dtype {dt.str}"
+        return T("holds values of dtype {dtype}", dtype=dt.str)
     return None
 
 
-def read_header(f, where: str, pos: Pos, available: int, hint: str, what: str = "a .npy array") -> Header:
+def read_header(f, where: str, pos: Pos, available: int, hint: str, what: str = T("a .npy array")) -> Header:
     """Magic string and header of a .npy stream; E006 (naming `where`) for anything cnncalc cannot use.
 
     `available`: the bytes the file (or zip member) holds, against which the header's
@@ -106,13 +108,14 @@ def read_header(f, where: str, pos: Pos, available: int, hint: str, what: str = 
     try:
         first = f.read(len(NPY_MAGIC))
     except Exception as exc:  # noqa: BLE001 - a corrupt zip member raises zlib, zipfile or OS errors
-        raise fail("E006", f"cannot read {where}: {_reason(exc)}", pos, hint) from None
+        raise fail("E006", T("cannot read {where}: {reason}", where=where, reason=_reason(exc)), pos, hint) from None
     if first != NPY_MAGIC:
-        raise fail("E006", f"{where} is not {what}: {_not_npy(first)}", pos, hint)
+        raise fail("E006", T("{where} is not {what}: {reason}", where=where, what=what, reason=_not_npy(first)), pos,
+                   hint)
     try:
         version = f.read(2)
         if len(version) < 2:
-            raise ValueError("the file ends inside its magic string")
+            raise ValueError(_ENDS_IN_MAGIC)
         major, minor = version
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # NumPy's "created on Python 2" note
@@ -121,24 +124,29 @@ def read_header(f, where: str, pos: Pos, available: int, hint: str, what: str = 
             elif (major, minor) == (2, 0):
                 shape, fortran, dtype = npf.read_array_header_2_0(f)
             else:
-                raise fail("E006", f"{where} is .npy format version {major}.{minor}; cnncalc reads versions 1.0 and "
-                                   "2.0 (what numpy.save writes for numeric arrays)", pos, hint)
+                raise fail("E006", T("{where} is .npy format version {major}.{minor}; cnncalc reads versions 1.0 and "
+                                     "2.0 (what numpy.save writes for numeric arrays)", where=where, major=major,
+                                     minor=minor), pos, hint)
         offset = f.tell()
     except Exception as exc:  # noqa: BLE001 - header parsing raises ValueError, SyntaxError, zlib errors, ...
         if getattr(exc, "diagnostics", None):
             raise
-        raise fail("E006", f"{where} has a corrupt .npy header: {_header_problem(exc)}", pos, hint) from None
+        raise fail("E006", T("{where} has a corrupt .npy header: {problem}", where=where, problem=_header_problem(exc)),
+                   pos, hint) from None
     bad = _what(dtype)
     if bad:
         convert = "x.real.astype('float32') (or abs(x))" if dtype.kind == "c" else "x.astype('float32')"
-        raise fail("E006", f"{where} {bad}", pos, f"save the values as a real float array, e.g. {convert}")
+        raise fail("E006", T("{where} {problem}", where=where, problem=bad), pos,
+                   T("save the values as a real float array, e.g. {convert}", convert=convert))
     shape = tuple(int(d) for d in shape)
     if any(d < 0 for d in shape):
-        raise fail("E006", f"{where} has a corrupt .npy header: shape {shape} has a negative size", pos, hint)
+        raise fail("E006", T("{where} has a corrupt .npy header: shape {shape} has a negative size", where=where,
+                             shape=shape), pos, hint)
     h = Header(shape, dtype, bool(fortran), offset)
     if offset + h.nbytes > available:
-        raise fail("E006", f"{where} is truncated or its header is wrong: the header promises {h.describe()} "
-                           f"({h.nbytes:,} bytes of data) but only {max(available - offset, 0):,} bytes follow it",
+        raise fail("E006", T("{where} is truncated or its header is wrong: the header promises {array} ({nbytes:,} "
+                             "bytes of data) but only {left:,} bytes follow it", where=where, array=h.describe(),
+                             nbytes=h.nbytes, left=max(available - offset, 0)),
                    pos, hint)
     return h
 
@@ -154,26 +162,26 @@ def _header_problem(exc: BaseException) -> str:
     text = _reason(exc)
     m = re.match(r"Header info length \((\d+)\)", text)
     if m:
-        return f"its header is {int(m.group(1)):,} characters long (numpy.save writes a few hundred)"
+        return T("its header is {n:,} characters long (numpy.save writes a few hundred)", n=int(m.group(1)))
     if isinstance(exc, (ValueError, EOFError)) and text.startswith(_HEADER_PROBLEMS) and len(text) < 200:
         return text[0].lower() + text[1:] if not text.startswith("EOF") else text
-    if isinstance(exc, ValueError) and text == "the file ends inside its magic string":
-        return text
-    return "it is not the {'descr': …, 'fortran_order': …, 'shape': …} dictionary numpy.save writes"
+    if isinstance(exc, ValueError) and text == _ENDS_IN_MAGIC:
+        return exc.args[0]
+    return T("it is not the {'descr': …, 'fortran_order': …, 'shape': …} dictionary numpy.save writes")
 
 
 def _not_npy(first: bytes) -> str:
     if not first:
-        return "the file is empty"
+        return T("the file is empty")
     if first.startswith(b"PK"):
-        return "it is a zip archive (an .npz of several arrays)"
+        return T("it is a zip archive (an .npz of several arrays)")
     if first[:1] == b"\x80":
-        return "it is a Python pickle"
+        return T("it is a Python pickle")
     try:
         first.decode("ascii")
-        return "it is text, not NumPy's binary format (which starts with \\x93NUMPY)"
+        return T("it is text, not NumPy's binary format (which starts with \\x93NUMPY)")
     except UnicodeDecodeError:
-        return "it does not start with NumPy's \\x93NUMPY magic string"
+        return T("it does not start with NumPy's \\x93NUMPY magic string")
 
 
 def _reason(exc: BaseException) -> str:
@@ -189,15 +197,18 @@ def _open(path: str, what: str, hint: str):
     from ..files import NotRegular, open_regular
 
     pos = Pos(path, 1, 1)
-    article = "an" if what[0] in "aeiou" else "a"
     try:
         fd, st = open_regular(path)
     except FileNotFoundError:
-        raise fail("E001", f"no such {what} file: {path}", pos) from None
+        missing = (T("no such input file: {path}", path=path) if what == "input" else
+                   T("no such weights file: {path}", path=path))
+        raise fail("E001", missing, pos) from None
     except NotRegular as e:
-        raise fail("E006", f"{path} is {e.kind}, not {article} {what} file", pos, hint) from None
+        wrong = (T("{path} is {kind}, not an input file", path=path, kind=e.kind) if what == "input" else
+                 T("{path} is {kind}, not a weights file", path=path, kind=e.kind))
+        raise fail("E006", wrong, pos, hint) from None
     except OSError as exc:
-        raise fail("E006", f"cannot read {path}: {_reason(exc)}", pos, hint) from None
+        raise fail("E006", T("cannot read {path}: {reason}", path=path, reason=_reason(exc)), pos, hint) from None
     return os.fdopen(fd, "rb"), st.st_size
 
 
@@ -207,7 +218,8 @@ def _open(path: str, what: str, hint: str):
 def input_plan(path: str, shape: tuple, batch: int) -> InputPlan:
     """Header of `--input path` checked against the network's input shape; nothing of the data is read."""
     pos = Pos(path, 1, 1)
-    hint = f"--input takes a shape like {'x'.join(map(str, shape))} or a .npy file: {SAVE_INPUT}"
+    hint = T("--input takes a shape like {shape} or a .npy file: {save}", shape="x".join(map(str, shape)),
+             save=SAVE_INPUT)
     f, size = _open(path, "input", hint)
     with f:
         h = read_header(f, path, pos, size, hint)
@@ -216,12 +228,13 @@ def input_plan(path: str, shape: tuple, batch: int) -> InputPlan:
         return InputPlan(path, h, batch, True)
     if h.shape[1:] == want:
         if h.shape[0] == 0:
-            raise fail("E006", f"{path} holds an empty batch: shape {h.shape}", pos,
-                       f"save at least one input: an array of shape {want} or (N, {', '.join(map(str, want))})")
+            raise fail("E006", T("{path} holds an empty batch: shape {shape}", path=path, shape=h.shape), pos,
+                       T("save at least one input: an array of shape {want} or (N, {sizes})", want=want,
+                         sizes=", ".join(map(str, want))))
         return InputPlan(path, h, h.shape[0], False)
-    raise fail("E006", f"{path} holds an array of shape {h.shape}; the network takes {want} or "
-                       f"(N, {', '.join(map(str, want))})", pos,
-               "save the input in the network's layout (channels first), or give the spec's input size")
+    raise fail("E006", T("{path} holds an array of shape {shape}; the network takes {want} or (N, {sizes})", path=path,
+                         shape=h.shape, want=want, sizes=", ".join(map(str, want))), pos,
+               T("save the input in the network's layout (channels first), or give the spec's input size"))
 
 
 def load_input(plan: InputPlan, dtype: str):
@@ -232,7 +245,7 @@ def load_input(plan: InputPlan, dtype: str):
     f, size = _open(plan.path, "input", SAVE_INPUT)
     with f:
         if read_header(f, plan.path, pos, size, SAVE_INPUT) != plan.header:
-            raise fail("E006", f"{plan.path} changed while cnncalc was reading it", pos, "run again")
+            raise fail("E006", T('{path} changed while cnncalc was reading it', path=plan.path), pos, T('run again'))
         a = _read_data(f, plan.header, plan.path, pos)
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -262,11 +275,12 @@ def _read_data(f, h: Header, where: str, pos: Pos):
                 break
             got += n
     except Exception as exc:  # noqa: BLE001 - zlib.error, zipfile.BadZipFile, EOFError, OSError
-        raise fail("E006", f"cannot read {where}: {_reason(exc)}", pos, "the file is corrupt; save it again") \
-            from None
+        raise fail("E006", T("cannot read {where}: {reason}", where=where, reason=_reason(exc)), pos,
+                   T("the file is corrupt; save it again")) from None
     if got < h.nbytes:
-        raise fail("E006", f"{where} is truncated: {got:,} of the {h.nbytes:,} bytes its header promises", pos,
-                   "the file is corrupt; save it again")
+        raise fail("E006", T("{where} is truncated: {got:,} of the {nbytes:,} bytes its header promises", where=where,
+                             got=got, nbytes=h.nbytes), pos,
+                   T('the file is corrupt; save it again'))
     return a.reshape(h.shape, order="F" if h.fortran else "C")
 
 
@@ -300,18 +314,20 @@ def weights_plan(path: str, needed: dict) -> WeightsPlan:
     with f:
         first = f.read(len(NPY_MAGIC))
         if first == NPY_MAGIC:
-            raise fail("E006", f"{path} is a single .npy array; --weights takes an .npz archive of arrays keyed "
-                               "'<layer>.<array>'", pos, SAVE_WEIGHTS)
+            raise fail("E006", T("{path} is a single .npy array; --weights takes an .npz archive of arrays keyed "
+                                 "'<layer>.<array>'", path=path), pos, SAVE_WEIGHTS)
         if not zipfile.is_zipfile(f):
-            why = ("it is empty" if not first else
-                   "it starts like a zip archive but has no central directory (truncated?)" if first[:2] == b"PK"
-                   else "it is text" if _is_text(first) else "it is not a zip archive")
-            raise fail("E006", f"{path} is not an .npz archive: {why}", pos, SAVE_WEIGHTS)
+            why = (T("it is empty") if not first else
+                   T("it starts like a zip archive but has no central directory (truncated?)") if first[:2] == b"PK"
+                   else T("it is text") if _is_text(first) else T("it is not a zip archive"))
+            raise fail("E006", T('{path} is not an .npz archive: {why}', path=path, why=why), pos, SAVE_WEIGHTS)
         count = _member_count(f)
         if count is not None and count > max(MEMBERS_PER_ARRAY * len(needed), MIN_MEMBER_LIMIT):
-            raise fail("E006", f"{path} lists {count:,} members; the network has {len(needed):,} "
-                               + ("array" if len(needed) == 1 else "arrays"), pos,
-                       "save only the network's arrays: " + SAVE_WEIGHTS)
+            many = (T("{path} lists {count:,} members; the network has {n:,} array", path=path, count=count,
+                      n=len(needed)) if len(needed) == 1 else
+                    T("{path} lists {count:,} members; the network has {n:,} arrays", path=path, count=count,
+                      n=len(needed)))
+            raise fail("E006", many, pos, T("save only the network's arrays: {save}", save=SAVE_WEIGHTS))
         with _zip(f, path, pos) as zf:
             by_key = {}
             for info in zf.infolist():
@@ -319,8 +335,8 @@ def weights_plan(path: str, needed: dict) -> WeightsPlan:
                     continue
                 key = info.filename[:-4] if info.filename.endswith(".npy") else info.filename
                 if key in by_key:
-                    raise fail("E006", f"{path} holds two arrays named '{key}' ({by_key[key].filename}, "
-                                       f"{info.filename})", pos, SAVE_WEIGHTS)
+                    raise fail("E006", T("{path} holds two arrays named '{key}' ({first}, {second})", path=path,
+                                         key=key, first=by_key[key].filename, second=info.filename), pos, SAVE_WEIGHTS)
                 by_key[key] = info
             members, missing = {}, []
             for key, shape in needed.items():
@@ -328,17 +344,18 @@ def weights_plan(path: str, needed: dict) -> WeightsPlan:
                 if info is None:
                     missing.append(key)
                     continue
-                where = f"{path}, member '{info.filename}'"
+                where = T("{path}, member '{member}'", path=path, member=info.filename)
                 with _member(zf, info, where, pos) as stream:
                     h = read_header(stream, where, pos, info.file_size, _MEMBER_HINT)
                 if h.shape != tuple(shape):
-                    raise fail("E006", f"{path}: '{key}' has shape {h.shape}, the layer needs {tuple(shape)}", pos,
-                               "check the spec against the weights")
+                    raise fail("E006", T("{path}: '{key}' has shape {shape}, the layer needs {needed}", path=path,
+                                         key=key, shape=h.shape, needed=tuple(shape)), pos,
+                               T("check the spec against the weights"))
                 members[key] = (info.filename, h)
     return WeightsPlan(path, members, missing, sorted(set(by_key) - set(members)))
 
 
-_MEMBER_HINT = "the archive is damaged or was not written by numpy.savez; " + SAVE_WEIGHTS
+_MEMBER_HINT = T("the archive is damaged or was not written by numpy.savez; {save}", save=SAVE_WEIGHTS)
 MEMBERS_PER_ARRAY, MIN_MEMBER_LIMIT = 16, 65_536  # zipfile builds a ZipInfo (~0.5 KiB) per listed member
 
 
@@ -369,15 +386,16 @@ def _zip(f, path: str, pos: Pos):
         f.seek(0)
         return zipfile.ZipFile(f)
     except Exception as exc:  # noqa: BLE001 - BadZipFile, OSError, ValueError, EOFError, ...
-        raise fail("E006", f"{path} is not a readable .npz (zip) archive: {_reason(exc)}", pos, SAVE_WEIGHTS) \
-            from None
+        raise fail("E006", T("{path} is not a readable .npz (zip) archive: {reason}", path=path, reason=_reason(exc)),
+                   pos, SAVE_WEIGHTS) from None
 
 
 def _member(zf, info, where: str, pos: Pos):
     try:
         return zf.open(info)
     except Exception as exc:  # noqa: BLE001 - encrypted (RuntimeError), unsupported method, bad local header
-        raise fail("E006", f"cannot read {where}: {_reason(exc)}", pos, _MEMBER_HINT) from None
+        raise fail("E006", T("cannot read {where}: {reason}", where=where, reason=_reason(exc)), pos,
+                   _MEMBER_HINT) from None
 
 
 def load_members(plan: WeightsPlan, dtype: str):
@@ -391,16 +409,18 @@ def load_members(plan: WeightsPlan, dtype: str):
     f, _ = _open(plan.path, "weights", SAVE_WEIGHTS)
     with f, _zip(f, plan.path, pos) as zf:
         for key, (name, planned) in plan.members.items():
-            where = f"{plan.path}, member '{name}'"
+            where = T("{path}, member '{member}'", path=plan.path, member=name)
             try:
                 info = zf.getinfo(name)
             except KeyError:
-                raise fail("E006", f"{where} is gone: the file changed while cnncalc was reading it", pos,
-                           "run again") from None
+                raise fail("E006", T("{where} is gone: the file changed while cnncalc was reading it", where=where),
+                           pos,
+                           T('run again')) from None
             with _member(zf, info, where, pos) as stream:
                 h = read_header(stream, where, pos, info.file_size, _MEMBER_HINT)
                 if h != planned:
-                    raise fail("E006", f"{where} changed while cnncalc was reading it", pos, "run again")
+                    raise fail("E006", T("{where} changed while cnncalc was reading it", where=where), pos,
+                               T("run again"))
                 a = _read_data(stream, h, where, pos)
             if not _as_is(h, dtype):
                 with np.errstate(all="ignore"), warnings.catch_warnings():

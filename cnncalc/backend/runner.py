@@ -31,6 +31,7 @@ from typing import NamedTuple
 
 from ..errors import fail
 from ..graph import INPUT
+from ..i18n import T
 from ..layer import state_dict_key
 from ..memory import DTYPE_BYTES, numel
 
@@ -350,7 +351,8 @@ def run(analysis, x=None, weights=None, *, batch: int = 1, dtype: str = "float32
     import numpy as np
 
     if dtype not in DTYPES:
-        raise fail("E004", f"dtype {dtype} is not supported by the NumPy backend", None, "use float32 or float64")
+        raise fail("E004", T("dtype {dtype} is not supported by the NumPy backend", dtype=dtype), None,
+                   T("use float32 or float64"))
     analysis.raise_for_errors()
     if x is None:
         x = np.random.default_rng(seed + 1).standard_normal((batch, *analysis.input_shape), dtype=dtype)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 
+from ..i18n import T
 from . import argtypes as t
 from .base import Arg, Op, OpError, Weight
 from .registry import register
@@ -100,8 +101,9 @@ class PReLU(Elementwise):
     def infer(self, a, ins, ctx):
         c = ins[0][0]
         if a.num_parameters not in (1, c):
-            raise OpError("E203", f"num_parameters is {a.num_parameters}; PReLU takes 1 (one slope) or the {c} "
-                                  f"channels of its input", f"use num_parameters: 1 or {c}", arg="num_parameters")
+            raise OpError("E203", T("num_parameters is {declared}; PReLU takes 1 (one slope) or the {c} channels "
+                                    "of its input", declared=a.num_parameters, c=c),
+                          T("use num_parameters: 1 or {c}", c=c), arg="num_parameters")
         return ins[0]
 
     def weights(self, a, ins, out):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from ..i18n import T
 from .base import OpError
 
 MAX_SIZE = 2**40  # any size or count beyond this is a typo, not a network
@@ -24,15 +25,16 @@ _DIMS = {1: "[l]", 2: "[h, w]", 3: "[d, h, w]"}
 def _int(v, what: str, minimum: int) -> int:
     if isinstance(v, bool) or not isinstance(v, int):
         if isinstance(v, float) and v.is_integer():
-            raise ValueError(f"{what} must be an integer, got {v!r} (write {int(v)})")
+            raise ValueError(T('{what} must be an integer, got {v!r} (write {whole})', what=what, v=v, whole=int(v)))
         if isinstance(v, Fraction):
-            raise ValueError(f"{what} must be a whole number, got {show(v)}: round it with //, floor(), ceil() or "
-                             f"make_divisible()")
-        raise ValueError(f"{what} must be an integer, got {show(v)}")
+            raise ValueError(T('{what} must be a whole number, got {got}: round it with //, floor(), ceil() or '
+                               'make_divisible()', what=what, got=show(v)))
+        raise ValueError(T('{what} must be an integer, got {got}', what=what, got=show(v)))
     if v < minimum:
-        raise ValueError(f"{what} must be ≥ {minimum}, got {v}")
+        raise ValueError(T('{what} must be ≥ {minimum}, got {v}', what=what, minimum=minimum, v=v))
     if v > MAX_SIZE:
-        raise OverflowError(f"{what} = {v} is beyond the supported range (at most {MAX_SIZE:,})")
+        raise OverflowError(T('{what} = {v} is beyond the supported range (at most {limit:,})', what=what, v=v,
+                              limit=MAX_SIZE))
     return v
 
 
@@ -47,14 +49,14 @@ def show(v) -> str:
     if isinstance(v, (list, tuple)):
         return "[" + ", ".join(show(x) for x in v) + "]"
     if isinstance(v, dict):
-        return "a mapping"
+        return T("a mapping")
     if v is None:
-        return "nothing (null)"
+        return T("nothing (null)")
     return repr(v)
 
 
 def positive_int(v):
-    return _int(v, "value", 1)
+    return _int(v, T("value"), 1)
 
 
 def optional_positive_int(v):
@@ -69,15 +71,16 @@ def _sizes(v, minimum: int):
             v = [int(p) for p in parts]
     if isinstance(v, (list, tuple)):
         if not 1 <= len(v) <= 3:
-            raise ValueError(f"expected an integer or one integer per spatial dimension, got {show(v)}")
-        return tuple(_int(x, "each value", minimum) for x in v)
-    return _int(v, "value", minimum)
+            raise ValueError(T('expected an integer or one integer per spatial dimension, got {got}',
+                               got=show(v)))
+        return tuple(_int(x, T("each value"), minimum) for x in v)
+    return _int(v, T("value"), minimum)
 
 
 def number_int(v):
     """Any integer (an index may be negative)."""
     if isinstance(v, bool) or not isinstance(v, int):
-        raise ValueError(f"expected an integer, got {show(v)}")
+        raise ValueError(T('expected an integer, got {got}', got=show(v)))
     return v
 
 
@@ -89,15 +92,15 @@ def positive_sizes_any(v):
     """A size ≥ 1, or a list of any length of sizes ≥ 1 (split's sections)."""
     if isinstance(v, (list, tuple)):
         if not v:
-            raise ValueError("expected a size or a non-empty list of sizes")
-        return tuple(_int(x, "each value", 1) for x in v)
-    return _int(v, "value", 1)
+            raise ValueError(T('expected a size or a non-empty list of sizes'))
+        return tuple(_int(x, T("each value"), 1) for x in v)
+    return _int(v, T("value"), 1)
 
 
 def layer_name(v):
     """The name of a layer (resolved by the graph: `like: enc4`)."""
     if not isinstance(v, str) or not v:
-        raise ValueError(f"expected the name of a layer, got {show(v)}")
+        raise ValueError(T('expected the name of a layer, got {got}', got=show(v)))
     return v
 
 
@@ -126,17 +129,19 @@ def padding(v):
             return 0
         if s == "same":
             return "same"
-        raise ValueError(f"padding must be an integer, one per dimension, (begin, end) pairs, 'same' or 'valid', "
-                         f"got {show(v)}")
+        raise ValueError(T("padding must be an integer, one per dimension, (begin, end) pairs, 'same' or 'valid', "
+                           "got {got}", got=show(v)))
     if isinstance(v, (list, tuple)) and v and all(isinstance(x, (list, tuple)) for x in v):
         if len(v) > 3 or any(len(x) != 2 for x in v):
-            raise ValueError(f"padding pairs are [[begin, end], …], one per spatial dimension, got {show(v)}")
-        return tuple((_int(b, "padding", 0), _int(e, "padding", 0)) for b, e in v)
+            raise ValueError(T('padding pairs are [[begin, end], …], one per spatial dimension, got {got}',
+                               got=show(v)))
+        return tuple((_int(b, T("padding"), 0), _int(e, T("padding"), 0)) for b, e in v)
     if isinstance(v, (list, tuple)):
         if not 1 <= len(v) <= 6:
-            raise ValueError(f"padding takes one value or one (begin, end) pair per dimension, got {show(v)}")
-        return tuple(_int(x, "padding", 0) for x in v)
-    return _int(v, "padding", 0)
+            raise ValueError(T('padding takes one value or one (begin, end) pair per dimension, got {got}',
+                               got=show(v)))
+        return tuple(_int(x, T("padding"), 0) for x in v)
+    return _int(v, T("padding"), 0)
 
 
 def symmetric_padding(v):
@@ -144,14 +149,14 @@ def symmetric_padding(v):
     if isinstance(v, str):
         if v.strip().lower() == "valid":
             return 0
-        raise ValueError(f"this op takes an integer or one padding per dimension, got {show(v)}")
+        raise ValueError(T('this op takes an integer or one padding per dimension, got {got}', got=show(v)))
     return nonneg_sizes(v)
 
 
 def boolean(v):
     if isinstance(v, bool):
         return v
-    raise ValueError(f"expected true or false, got {show(v)}")
+    raise ValueError(T('expected true or false, got {got}', got=show(v)))
 
 
 def optional_boolean(v):
@@ -160,20 +165,20 @@ def optional_boolean(v):
 
 def probability(v):
     if isinstance(v, bool) or not isinstance(v, (int, float, Fraction)) or not 0 <= v <= 1:
-        raise ValueError(f"expected a probability between 0 and 1, got {show(v)}")
+        raise ValueError(T('expected a probability between 0 and 1, got {got}', got=show(v)))
     return float(v) if isinstance(v, Fraction) else v
 
 
 def number(v):
     if isinstance(v, bool) or not isinstance(v, (int, float, Fraction)):
-        raise ValueError(f"expected a number, got {show(v)}")
+        raise ValueError(T('expected a number, got {got}', got=show(v)))
     return float(v) if isinstance(v, Fraction) else v
 
 
 def positive_number(v):
     v = number(v)
     if v <= 0:
-        raise ValueError(f"expected a positive number, got {v}")
+        raise ValueError(T('expected a positive number, got {v}', v=v))
     return v
 
 
@@ -181,7 +186,7 @@ def choice(*options: str):
     def coerce(v):
         if isinstance(v, str) and v.lower() in options:
             return v.lower()
-        raise ValueError(f"expected one of {', '.join(options)}, got {show(v)}")
+        raise ValueError(T('expected one of {options}, got {got}', options=', '.join(options), got=show(v)))
 
     coerce.__doc__ = f"one of {', '.join(options)}"
     return coerce
@@ -193,9 +198,8 @@ def per_dim(v, n: int, arg: str) -> tuple:
     if isinstance(v, tuple):
         if len(v) == n:
             return v
-        raise OpError("E104", f"{arg} has {len(v)} values, but the input has {n} spatial dimension"
-                              f"{'s' if n != 1 else ''}",
-                      f"give one value, or {n} ({_DIMS.get(n, n)})", arg=arg)
+        raise OpError("E104", _too_many_values(arg, len(v), n), T('give one value, or {n} ({names})', n=n,
+                                                                          names=_DIMS.get(n, n)), arg=arg)
     return (v,) * n
 
 
@@ -214,6 +218,12 @@ def pad_pairs(v, n: int, arg: str = "padding") -> tuple:
         return tuple((p, p) for p in v)
     elif len(v) == 2 * n:
         return tuple((v[2 * j], v[2 * j + 1]) for j in range(n))
-    forms = f"1, {n} or {2 * n} values" if n > 1 else "1 or 2 values ([begin, end])"
-    raise OpError("E104", f"{arg} has {len(v)} values, but the input has {n} spatial dimension{'s' if n != 1 else ''}",
-                  f"give {forms}, or {n} [begin, end] pairs", arg=arg)
+    hint = (T('give 1, {n} or {twice} values, or {n} [begin, end] pairs', n=n, twice=2 * n) if n > 1
+            else T('give 1 or 2 values ([begin, end]), or {n} [begin, end] pairs', n=n))
+    raise OpError("E104", _too_many_values(arg, len(v), n), hint, arg=arg)
+
+
+def _too_many_values(arg: str, count: int, n: int):
+    if n == 1:
+        return T('{arg} has {count} values, but the input has {n} spatial dimension', arg=arg, count=count, n=n)
+    return T('{arg} has {count} values, but the input has {n} spatial dimensions', arg=arg, count=count, n=n)

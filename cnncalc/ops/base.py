@@ -20,7 +20,10 @@ from __future__ import annotations
 
 from typing import Any, Callable, ClassVar, NamedTuple
 
+from ..i18n import Msg, T, tr
+
 REQUIRED = object()
+OUTPUT = T("output")  # the name of a worked formula giving the output shape
 SHAPE_NAMES = {1: "F", 2: "C×L", 3: "C×H×W", 4: "C×D×H×W"}
 
 
@@ -98,6 +101,8 @@ class Formula(NamedTuple):
     """One worked formula, numbers substituted: `name = step = … = value unit note`.
 
     grouped: print the value with thousands separators (counts, not sizes).
+    Words in it (a name, a step, a unit or a note made with T()) are said in the chosen
+    language when the formula is printed; the math is the same in every language.
     """
 
     name: str
@@ -115,15 +120,20 @@ class Formula(NamedTuple):
             text = f"{v:,}"
         else:
             text = str(v)
-        return f"{text} {self.unit}" if self.unit else text
+        return f"{text} {_said(self.unit)}" if self.unit else text
 
     def expression(self) -> str:
         """Everything right of the name: 'step = … = value unit note'."""
-        text = " = ".join((*self.steps, self.value_text()))
-        return f"{text} {self.note}" if self.note else text
+        text = " = ".join((*map(_said, self.steps), self.value_text()))
+        return f"{text} {_said(self.note)}" if self.note else text
 
     def __str__(self) -> str:
-        return f"{self.name} = {self.expression()}"
+        return f"{_said(self.name)} = {self.expression()}"
+
+
+def _said(text):
+    """A formula's word in the chosen language (T() texts); math strings are printed as they are."""
+    return tr(text) if isinstance(text, Msg) else text
 
 
 class Worked(NamedTuple):
@@ -150,7 +160,7 @@ class Ctx:
         self.warnings.append((code, message, hint, arg))
 
 
-MACS_NOT_COUNTED = "(only conv and linear multiply-accumulates are counted)"
+MACS_NOT_COUNTED = T("(only conv and linear multiply-accumulates are counted)")
 
 
 class Op:
@@ -179,7 +189,7 @@ class Op:
         return self.spatial is None or len(shape) == self.spatial + 1
 
     def expected_input(self) -> str:
-        return SHAPE_NAMES.get((self.spatial or 0) + 1, "any")
+        return SHAPE_NAMES.get((self.spatial or 0) + 1, T("any"))
 
     def bind(self, a: Args, ins: list) -> Args:
         """The arguments resolved for these inputs (one value per spatial dimension, 'same'
@@ -231,9 +241,9 @@ class Op:
     def worked(self, a: Args, ins: list, out: tuple) -> Worked:
         """Worked formulas; ops with parameters or a window override the parts they own."""
         if len(ins) == 1 and ins[0] == out:
-            shape = Formula("output", ("input",), out, grouped=False)
+            shape = Formula(OUTPUT, (T("input"),), out, grouped=False)
         else:
-            shape = Formula("output", (), out, grouped=False)
+            shape = Formula(OUTPUT, (), out, grouped=False)
         trainable, non_trainable = self.params(a, ins, out)
         return Worked((shape,), Formula("params", (), trainable + non_trainable),
                       Formula("MACs", (), self.macs(a, ins, out), note=MACS_NOT_COUNTED))

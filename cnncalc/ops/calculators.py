@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from ..i18n import N_
 
 
 class Option(NamedTuple):
@@ -33,47 +34,50 @@ class Calculator(NamedTuple):
     layout: bool = True  # the input may be channels-last
 
 
-_PAIR = " (one value, or one per dimension: h,w)"
-
 CALCULATORS = (
     Calculator(
-        "conv", "One convolution: output shape, parameters and MACs with the worked formulas. No spec needed.",
+        "conv", N_("One convolution: output shape, parameters and MACs with the worked formulas. No spec needed."),
         family="conv", options=(
-            Option(("--filters", "--out-channels", "-k"), "out_channels", "Number of filters (K); 1 if not given.",
-                   default=1, note="no --filters given: one filter (K = 1)"),
-            Option(("--kernel", "-f"), "kernel_size", "Kernel size F" + _PAIR + ".", required=True, metavar="F"),
-            Option(("--stride", "-s"), "stride", "Stride S" + _PAIR + ".", metavar="S"),
-            Option(("--padding", "-p"), "padding", "Zero padding P: n, one per dimension, begin,end per dimension, "
-                                                   "same or valid.", metavar="P"),
-            Option(("--dilation",), "dilation", "Dilation D" + _PAIR + ".", metavar="D"),
-            Option(("--groups",), "groups", "Groups (C_in for depthwise)."),
-            Option(("--bias/--no-bias",), "bias", "Count a bias per filter.", boolean=True),
+            Option(("--filters", "--out-channels", "-k"), "out_channels", N_("Number of filters (K); 1 if not given."),
+                   default=1, note=N_("no --filters given: one filter (K = 1)")),
+            Option(("--kernel", "-f"), "kernel_size",
+                   N_("Kernel size F (one value, or one per dimension: h,w)."), required=True, metavar="F"),
+            Option(("--stride", "-s"), "stride", N_("Stride S (one value, or one per dimension: h,w)."), metavar="S"),
+            Option(("--padding", "-p"), "padding", N_("Zero padding P: n, one per dimension, begin,end per dimension, "
+                                                   "same or valid."), metavar="P"),
+            Option(("--dilation",), "dilation", N_("Dilation D (one value, or one per dimension: h,w)."), metavar="D"),
+            Option(("--groups",), "groups", N_("Groups (C_in for depthwise).")),
+            Option(("--bias/--no-bias",), "bias", N_("Count a bias per filter."), boolean=True),
         )),
     Calculator(
-        "pool", "One pooling layer: output shape with the worked formula.",
+        "pool", N_("One pooling layer: output shape with the worked formula."),
         kinds=(("max", "maxpool"), ("avg", "avgpool")), options=(
-            Option(("--kernel", "-f"), "kernel_size", "Window size F" + _PAIR + ".", required=True, metavar="F"),
-            Option(("--stride", "-s"), "stride", "Stride (default: the window size).", metavar="S"),
-            Option(("--padding", "-p"), "padding", "Padding on each side (or one per dimension).", metavar="P"),
-            Option(("--ceil-mode",), "ceil_mode", "Round the output size up (PyTorch ceil_mode).", boolean=True),
+            Option(("--kernel", "-f"), "kernel_size",
+                   N_("Window size F (one value, or one per dimension: h,w)."), required=True, metavar="F"),
+            Option(("--stride", "-s"), "stride", N_("Stride (default: the window size)."), metavar="S"),
+            Option(("--padding", "-p"), "padding", N_("Padding on each side (or one per dimension)."), metavar="P"),
+            Option(("--ceil-mode",), "ceil_mode", N_("Round the output size up (PyTorch ceil_mode)."), boolean=True),
         )),
     Calculator(
-        "conv-transpose", "One transposed convolution: O = (I − 1)·S − 2P + D·(F − 1) + output_padding + 1.",
+        "conv-transpose", N_("One transposed convolution: O = (I − 1)·S − 2P + D·(F − 1) + output_padding + 1."),
         family="conv_transpose", options=(
-            Option(("--filters", "--out-channels", "-k"), "out_channels", "Output channels; 1 if not given.",
-                   default=1, note="no --filters given: one output channel"),
-            Option(("--kernel", "-f"), "kernel_size", "Kernel size" + _PAIR + ".", required=True, metavar="F"),
-            Option(("--stride", "-s"), "stride", "Stride" + _PAIR + ".", metavar="S"),
-            Option(("--padding", "-p"), "padding", "Padding on each side" + _PAIR + ".", metavar="P"),
-            Option(("--output-padding",), "output_padding", "Extra size at the end" + _PAIR + "."),
-            Option(("--dilation",), "dilation", "Dilation" + _PAIR + ".", metavar="D"),
-            Option(("--groups",), "groups", "Groups."),
-            Option(("--bias/--no-bias",), "bias", "Count a bias per output channel.", boolean=True),
+            Option(("--filters", "--out-channels", "-k"), "out_channels", N_("Output channels; 1 if not given."),
+                   default=1, note=N_("no --filters given: one output channel")),
+            Option(("--kernel", "-f"), "kernel_size",
+                   N_("Kernel size (one value, or one per dimension: h,w)."), required=True, metavar="F"),
+            Option(("--stride", "-s"), "stride", N_("Stride (one value, or one per dimension: h,w)."), metavar="S"),
+            Option(("--padding", "-p"), "padding",
+                   N_("Padding on each side (one value, or one per dimension: h,w)."), metavar="P"),
+            Option(("--output-padding",), "output_padding",
+                   N_("Extra size at the end (one value, or one per dimension: h,w).")),
+            Option(("--dilation",), "dilation", N_("Dilation (one value, or one per dimension: h,w)."), metavar="D"),
+            Option(("--groups",), "groups", N_("Groups.")),
+            Option(("--bias/--no-bias",), "bias", N_("Count a bias per output channel."), boolean=True),
         )),
     Calculator(
-        "linear", "One fully connected layer: params = F_in·F_out + F_out, MACs = F_in·F_out.",
+        "linear", N_("One fully connected layer: params = F_in·F_out + F_out, MACs = F_in·F_out."),
         family="linear", layout=False, options=(
-            Option(("--units", "--out-features", "-u"), "out_features", "Number of outputs.", required=True),
-            Option(("--bias/--no-bias",), "bias", "Count a bias per output.", boolean=True),
+            Option(("--units", "--out-features", "-u"), "out_features", N_("Number of outputs."), required=True),
+            Option(("--bias/--no-bias",), "bias", N_("Count a bias per output."), boolean=True),
         )),
 )

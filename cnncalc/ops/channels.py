@@ -14,18 +14,24 @@ No parameters, no MACs. ShuffleNetV2's channel split is two chunk layers (index 
 
 from __future__ import annotations
 
+from ..i18n import T
 from . import argtypes as t
 from .base import Arg, Op, OpError
 from .registry import register
-from .window import Window, is_concrete
+from .window import DIM_NAMES, Window, is_concrete
 
 
 def _pieces(c: int, sizes: list, index: int, what: str) -> tuple:
     """(start, end) of piece `index` among pieces of the given sizes."""
     if index >= len(sizes) or index < -len(sizes):
-        raise OpError("E104", f"{what} gives {len(sizes)} piece{'s' if len(sizes) != 1 else ''} of the {c} channels "
-                              f"({', '.join(map(str, sizes))}); there is no piece {index}",
-                      f"index counts from 0 to {len(sizes) - 1}", arg="index")
+        pieces = ", ".join(map(str, sizes))
+        if len(sizes) == 1:
+            message = T("{what} gives {n} piece of the {c} channels ({pieces}); there is no piece {index}", what=what,
+                        n=len(sizes), c=c, pieces=pieces, index=index)
+        else:
+            message = T("{what} gives {n} pieces of the {c} channels ({pieces}); there is no piece {index}", what=what,
+                        n=len(sizes), c=c, pieces=pieces, index=index)
+        raise OpError("E104", message, T("index counts from 0 to {last}", last=len(sizes) - 1), arg="index")
     index %= len(sizes)
     start = sum(sizes[:index])
     return start, start + sizes[index]
@@ -74,8 +80,9 @@ class Split(_Piece):
         v = a.split_size_or_sections
         if isinstance(v, tuple):
             if sum(v) != c:
-                raise OpError("E203", f"split sizes {', '.join(map(str, v))} add up to {sum(v)}, the input has {c} "
-                                      f"channels", "the sections must add up to the channels",
+                raise OpError("E203", T("split sizes {sizes} add up to {total}, the input has {c} channels",
+                                        sizes=", ".join(map(str, v)), total=sum(v), c=c),
+                              T("the sections must add up to the channels"),
                               arg="split_size_or_sections")
             sizes = list(v)
         else:
@@ -93,8 +100,8 @@ class ChannelSlice(_Piece):
     def span(self, a, c):
         start, end, _ = slice(a.start, a.end).indices(c)
         if end <= start:
-            raise OpError("E202", f"channels {a.start} … {a.end} of {c} select nothing",
-                          f"choose start < end within 0 … {c}", arg="start")
+            raise OpError("E202", T('channels {start} … {end} of {c} select nothing', start=a.start, end=a.end, c=c),
+                          T('choose start < end within 0 … {c}', c=c), arg="start")
         return start, end
 
 
@@ -108,8 +115,9 @@ class ChannelShuffle(Op):
     def infer(self, a, ins, ctx):
         c = ins[0][0]
         if c % a.groups:
-            raise OpError("E207", f"input channels {c} are not divisible by groups {a.groups}",
-                          "channel_shuffle needs groups dividing the channels", arg="groups")
+            raise OpError("E207", T("input channels {c} are not divisible by groups {groups}", c=c,
+                                    groups=a.groups),
+                          T('channel_shuffle needs groups dividing the channels'), arg="groups")
         return ins[0]
 
     def forward(self, a, xs, w):
@@ -131,8 +139,8 @@ class PixelShuffle(Op):
         c, h, w = ins[0]
         r2 = a.upscale_factor ** 2
         if c % r2:
-            raise OpError("E207", f"input channels {c} are not divisible by upscale_factor² = {r2}",
-                          "pixel_shuffle needs C·r² channels", arg="upscale_factor")
+            raise OpError("E207", T('input channels {c} are not divisible by upscale_factor² = {r2}', c=c, r2=r2),
+                          T('pixel_shuffle needs C·r² channels'), arg="upscale_factor")
         return (c // r2, h * a.upscale_factor, w * a.upscale_factor)
 
     def rf_window(self, a, ins):
@@ -158,10 +166,11 @@ class PixelUnshuffle(Op):
     def infer(self, a, ins, ctx):
         c, h, w = ins[0]
         r = a.downscale_factor
-        for dim, size in (("height", h), ("width", w)):
+        for dim, size in zip(DIM_NAMES[2], (h, w)):
             if is_concrete(size) and size % r:
-                raise OpError("E204", f"input {dim} {size} is not a multiple of downscale_factor {r}",
-                              f"pixel_unshuffle needs sizes divisible by {r}", arg="downscale_factor")
+                raise OpError("E204", T("input {dim} {size} is not a multiple of downscale_factor {r}", dim=dim,
+                                        size=size, r=r),
+                              T('pixel_unshuffle needs sizes divisible by {r}', r=r), arg="downscale_factor")
         return (c * r * r, h // r, w // r)
 
     def rf_window(self, a, ins):

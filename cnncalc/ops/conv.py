@@ -15,6 +15,7 @@ convolutions as one GPU would run them).
 
 from __future__ import annotations
 
+from ..i18n import T
 from . import argtypes as t
 from .argtypes import per_dim
 from .base import Arg, Formula, Op, OpError, Weight, Worked, numel, product
@@ -26,15 +27,16 @@ from .windowed import WindowOp, bind_window
 def check_channels(a, c_in: int, c_out: int) -> None:
     declared = a.get("in_channels")
     if declared is not None and declared != c_in:
-        raise OpError("E203", f"in_channels is {declared} but the input has {c_in} channels",
-                      f"set in_channels: {c_in}, or remove it (it is inferred)", arg="in_channels")
+        raise OpError("E203", T("in_channels is {declared} but the input has {c_in} channels", declared=declared,
+                                c_in=c_in),
+                      T('set in_channels: {c_in}, or remove it (it is inferred)', c_in=c_in), arg="in_channels")
     g = a.groups
     if c_in % g:
-        raise OpError("E207", f"input channels {c_in} are not divisible by groups {g}",
-                      "groups must divide both in and out channels", arg="groups")
+        raise OpError("E207", T('input channels {c_in} are not divisible by groups {g}', c_in=c_in, g=g),
+                      T('groups must divide both in and out channels'), arg="groups")
     if c_out % g:
-        raise OpError("E207", f"out_channels {c_out} is not divisible by groups {g}",
-                      "groups must divide both in and out channels", arg="groups")
+        raise OpError("E207", T('out_channels {c_out} is not divisible by groups {g}', c_out=c_out, g=g),
+                      T('groups must divide both in and out channels'), arg="groups")
 
 
 COMMON = (
@@ -151,13 +153,14 @@ class ConvTranspose(Op):
         for j, dim in enumerate(DIM_NAMES[len(sizes)]):
             k, s, d, p, op_ = a.kernel_size[j], a.stride[j], a.dilation[j], a.padding[j], a.output_padding[j]
             if op_ >= max(s, d):
-                raise OpError("E104", f"output_padding {op_} must be smaller than stride or dilation "
-                                      f"({max(s, d)}) in {dim}",
-                              "as in PyTorch: output_padding < max(stride, dilation)", arg="output_padding")
+                raise OpError("E104", T("output_padding {extra} must be smaller than stride or dilation ({bound}) "
+                                        "in {dim}", extra=op_, bound=max(s, d), dim=dim),
+                              T('as in PyTorch: output_padding < max(stride, dilation)'), arg="output_padding")
             o = transposed_out_size(sizes[j], k, s, p, d, op_)
             if is_concrete(o) and o <= 0:  # a symbolic size is a formula, with no sign to check
-                raise OpError("E202", f"output {dim} would be ({sizes[j]} − 1)·{s} − 2·{p} + {d}·({k} − 1) + "
-                                      f"{op_} + 1 = {o}", "reduce padding", arg="padding")
+                raise OpError("E202", T("output {dim} would be ({i} − 1)·{s} − 2·{p} + {d}·({k} − 1) + {extra} + 1 "
+                                        "= {o}", dim=dim, i=sizes[j], s=s, p=p, d=d, k=k, extra=op_, o=o),
+                              T("reduce padding"), arg="padding")
             out.append(o)
         return (a.out_channels, *out)
 

@@ -17,6 +17,7 @@ No MACs under the conv/linear convention.
 
 from __future__ import annotations
 
+from ..i18n import T
 from . import argtypes as t
 from .base import Arg, Op, OpError, Weight, numel
 from .registry import register
@@ -58,8 +59,9 @@ class LayerNorm(Op):
     def infer(self, a, ins, ctx):
         c = ins[0][0]
         if a.normalized_shape is not None and a.normalized_shape != c:
-            raise OpError("E203", f"normalized_shape is {a.normalized_shape} but the input has {c} channels",
-                          f"set normalized_shape: {c}, or remove it (it is inferred)", arg="normalized_shape")
+            raise OpError("E203", T("normalized_shape is {declared} but the input has {c} channels",
+                                    declared=a.normalized_shape, c=c),
+                          T('set normalized_shape: {c}, or remove it (it is inferred)', c=c), arg="normalized_shape")
         return ins[0]
 
     def weights(self, a, ins, out):
@@ -89,16 +91,19 @@ class GroupNorm(Op):
     def infer(self, a, ins, ctx):
         c = ins[0][0]
         if c % a.num_groups:
-            raise OpError("E207", f"input channels {c} are not divisible by num_groups {a.num_groups}",
-                          "num_groups must divide the channels", arg="num_groups")
+            raise OpError("E207", T("input channels {c} are not divisible by num_groups {groups}", c=c,
+                                    groups=a.num_groups),
+                          T('num_groups must divide the channels'), arg="num_groups")
         if a.num_channels is not None and a.num_channels != c:
-            raise OpError("E203", f"num_channels is {a.num_channels} but the input has {c} channels",
-                          f"set num_channels: {c}, or remove it (it is inferred)", arg="num_channels")
+            raise OpError("E203", T("num_channels is {declared} but the input has {c} channels",
+                                    declared=a.num_channels, c=c),
+                          T('set num_channels: {c}, or remove it (it is inferred)', c=c), arg="num_channels")
         values = c // a.num_groups * numel(ins[0][1:])
         if is_concrete(values) and values == 1:  # PyTorch refuses it: a single value normalises to 0
-            raise OpError("E104", f"each of the {a.num_groups} groups holds one value ({c // a.num_groups} channel "
-                                  f"× {numel(ins[0][1:])} position); normalising it gives 0",
-                          "use fewer groups, or normalise a larger map", arg="num_groups")
+            raise OpError("E104", T("each of the {groups} groups holds one value ({per_group} channel × {positions} "
+                                    "position); normalising it gives 0", groups=a.num_groups,
+                                    per_group=c // a.num_groups, positions=numel(ins[0][1:])),
+                          T('use fewer groups, or normalise a larger map'), arg="num_groups")
         return ins[0]
 
     def weights(self, a, ins, out):

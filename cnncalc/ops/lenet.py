@@ -24,6 +24,7 @@ y_i = Σⱼ (x_j − w_ij)², with fixed (non-trainable) parameter vectors.
 
 from __future__ import annotations
 
+from ..i18n import T
 from . import argtypes as t
 from .base import Arg, Op, OpError, Weight
 from .registry import REGISTRY, register
@@ -34,19 +35,20 @@ from .windowed import WindowOp
 def connection_table(v):
     """[[input maps of output 0], [input maps of output 1], ...] -> tuple of tuples."""
     if not isinstance(v, (list, tuple)) or not v:
-        raise ValueError("expected a non-empty list with one list of input-map indices per output map, "
-                         f"got {t.show(v)}")
+        raise ValueError(T("expected a non-empty list with one list of input-map indices per output map, got {got}",
+                           got=t.show(v)))
     rows = []
     for o, row in enumerate(v):
         if not isinstance(row, (list, tuple)) or not row:
-            raise ValueError(f"entry {o} must be a non-empty list of input-map indices, got {t.show(row)}")
+            raise ValueError(T("entry {o} must be a non-empty list of input-map indices, got {got}", o=o,
+                               got=t.show(row)))
         idx = []
         for i in row:
             if isinstance(i, bool) or not isinstance(i, int) or i < 0:
-                raise ValueError(f"entry {o} holds {t.show(i)}; input-map indices are integers ≥ 0")
+                raise ValueError(T("entry {o} holds {got}; input-map indices are integers ≥ 0", o=o, got=t.show(i)))
             idx.append(i)
         if len(set(idx)) != len(idx):
-            raise ValueError(f"entry {o} names an input map twice: {t.show(list(row))}")
+            raise ValueError(T("entry {o} names an input map twice: {got}", o=o, got=t.show(list(row))))
         rows.append(tuple(idx))
     return tuple(rows)
 
@@ -81,18 +83,20 @@ class PartialConv2d(WindowOp):
     def check(self, a, ins):
         c_in, n_out = ins[0][0], len(a.connection_table)
         if a.in_channels is not None and a.in_channels != c_in:
-            raise OpError("E203", f"in_channels is {a.in_channels} but the input has {c_in} channels",
-                          f"set in_channels: {c_in}, or remove it (it is inferred)", arg="in_channels")
+            raise OpError("E203", T("in_channels is {declared} but the input has {c_in} channels",
+                                    declared=a.in_channels, c_in=c_in),
+                          T('set in_channels: {c_in}, or remove it (it is inferred)', c_in=c_in), arg="in_channels")
         if a.out_channels is not None and a.out_channels != n_out:
-            raise OpError("E104", f"out_channels is {a.out_channels} but connection_table has {n_out} rows",
-                          "the table has one row per output map; remove out_channels (it is inferred)",
+            raise OpError("E104", T("out_channels is {declared} but connection_table has {n_out} rows",
+                                    declared=a.out_channels, n_out=n_out),
+                          T('the table has one row per output map; remove out_channels (it is inferred)'),
                           arg="out_channels")
         for o, row in enumerate(a.connection_table):
             bad = [i for i in row if i >= c_in]
             if bad:
-                raise OpError("E203", f"connection_table row {o} refers to input map {bad[0]}, but the input has "
-                                      f"{c_in} channels (maps 0–{c_in - 1})",
-                              "indices count from 0", arg="connection_table")
+                raise OpError("E203", T("connection_table row {o} refers to input map {bad}, but the input has {c_in} "
+                                        "channels (maps 0–{last})", o=o, bad=bad[0], c_in=c_in, last=c_in - 1),
+                              T('indices count from 0'), arg="connection_table")
 
     def weights(self, a, ins, out):
         w = {"weight": Weight((_kernels(a), *a.kernel_size))}
@@ -128,7 +132,7 @@ class Subsample2d(WindowOp):
     name = "subsample2d"
     aliases = ("trainable_subsample", "Subsample2d", "subsampling")
     summary = "LeNet-5 trainable subsampling: k×k window sum × coefficient + bias, per map"
-    window_name = "subsampling window"
+    window_name = T("subsampling window")
     spatial = 2
     args = (Arg("kernel_size", t.positive_int, 2, aliases=("kernel", "pool_size")),)
 
@@ -167,8 +171,10 @@ class RBF(Op):
 
     def infer(self, a, ins, ctx):
         if a.in_features is not None and is_concrete(ins[0][0]) and a.in_features != ins[0][0]:
-            raise OpError("E203", f"in_features is {a.in_features} but the input has {ins[0][0]} features",
-                          f"set in_features: {ins[0][0]}, or remove it (it is inferred)", arg="in_features")
+            raise OpError("E203", T("in_features is {declared} but the input has {features} features",
+                                    declared=a.in_features, features=ins[0][0]),
+                          T("set in_features: {features}, or remove it (it is inferred)",
+                            features=ins[0][0]), arg="in_features")
         return (a.units,)
 
     def weights(self, a, ins, out):

@@ -16,8 +16,9 @@ so its receptive-field step is a window over all of it.
 
 from __future__ import annotations
 
+from ..i18n import T
 from . import argtypes as t
-from .base import Arg, Formula, Op, OpError, Weight, Worked, numel
+from .base import OUTPUT, Arg, Formula, Op, OpError, Weight, Worked, numel
 from .registry import register
 from .window import Window, is_concrete
 
@@ -39,14 +40,16 @@ class Linear(Op):
             n = numel(shape)
             dims = "×".join(map(str, shape))
             n = f"{n:,}" if is_concrete(n) else str(n)
-            raise OpError("E205", f"linear receives a {dims} tensor; it needs a feature vector",
-                          f"add {{type: flatten}} before it (it would give {dims} = {n} features), "
-                          f"or a global_avgpool{len(shape) - 1}d ({shape[0]} features); pointwise_linear "
-                          f"applies it at every position")
+            raise OpError("E205", T('linear receives a {dims} tensor; it needs a feature vector', dims=dims),
+                          T("add {{type: flatten}} before it (it would give {dims} = {n} features), or a "
+                            "global_avgpool{rank}d ({c} features); pointwise_linear applies it at every position",
+                            dims=dims, n=n, rank=len(shape) - 1, c=shape[0]))
         # A symbolic feature count (after a flatten) cannot be checked against a declared number.
         if a.in_features is not None and is_concrete(shape[0]) and a.in_features != shape[0]:
-            raise OpError("E203", f"in_features is {a.in_features} but the input has {shape[0]} features",
-                          f"set in_features: {shape[0]}, or remove it (it is inferred)", arg="in_features")
+            raise OpError("E203", T("in_features is {declared} but the input has {features} features",
+                                    declared=a.in_features, features=shape[0]),
+                          T("set in_features: {features}, or remove it (it is inferred)", features=shape[0]),
+                          arg="in_features")
         return (a.out_features,)
 
     def weights(self, a, ins, out):
@@ -64,7 +67,7 @@ class Linear(Op):
     def worked(self, a, ins, out):
         f_in, f_out = ins[0][0], a.out_features
         bias = f" + {f_out}" if a.bias else ""
-        return Worked((Formula("output", ("out_features",), f_out, grouped=False),),
+        return Worked((Formula(OUTPUT, ("out_features",), f_out, grouped=False),),
                       Formula("params", (f"{f_in}·{f_out}{bias}",), sum(self.params(a, ins, out))),
                       Formula("MACs", (f"{f_in}·{f_out}",), self.macs(a, ins, out)))
 
@@ -88,13 +91,14 @@ class PointwiseLinear(Linear):
         return len(shape) >= 2
 
     def expected_input(self):
-        return "C×L, C×H×W or C×D×H×W"
+        return T("C×L, C×H×W or C×D×H×W")
 
     def infer(self, a, ins, ctx):
         c = ins[0][0]
         if a.in_features is not None and a.in_features != c:
-            raise OpError("E203", f"in_features is {a.in_features} but the input has {c} channels",
-                          f"set in_features: {c}, or remove it (it is inferred)", arg="in_features")
+            raise OpError("E203", T("in_features is {declared} but the input has {c} channels",
+                                    declared=a.in_features, c=c),
+                          T('set in_features: {c}, or remove it (it is inferred)', c=c), arg="in_features")
         return (a.out_features, *ins[0][1:])
 
     def macs(self, a, ins, out):
@@ -104,7 +108,7 @@ class PointwiseLinear(Linear):
         f_in, f_out = ins[0][0], a.out_features
         bias = f" + {f_out}" if a.bias else ""
         positions = "·".join(map(str, ins[0][1:]))
-        return Worked((Formula("output", ("out_features × the input's positions",), out, grouped=False),),
+        return Worked((Formula(OUTPUT, (T("out_features × the input's positions"),), out, grouped=False),),
                       Formula("params", (f"{f_in}·{f_out}{bias}",), sum(self.params(a, ins, out))),
                       Formula("MACs", (f"{positions}·{f_in}·{f_out}",), self.macs(a, ins, out)))
 
@@ -130,7 +134,7 @@ class Flatten(Op):
         return (numel(ins[0]),)
 
     def worked(self, a, ins, out):
-        return Worked((Formula("output", ("·".join(map(str, ins[0])),), out[0], unit="features"),),
+        return Worked((Formula(OUTPUT, ("·".join(map(str, ins[0])),), out[0], unit=T("features")),),
                       Formula("params", (), 0), Formula("MACs", (), 0))
 
     def rf_window(self, a, ins):

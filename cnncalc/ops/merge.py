@@ -13,7 +13,8 @@ of a conv or linear layer).
 
 from __future__ import annotations
 
-from .base import Formula, Op, OpError, Worked
+from ..i18n import T
+from .base import OUTPUT, Formula, Op, OpError, Worked
 from .registry import register
 from .window import is_concrete
 
@@ -24,8 +25,9 @@ def _describe(names, shapes) -> str:
 
 def _same_rank(what: str, ins, ctx) -> None:
     if any(len(s) != len(ins[0]) for s in ins[1:]):
-        raise OpError("E206", f"{what} inputs have different ranks: " + _describe(ctx.input_names, ins),
-                      "a global pool with keepdims: true keeps C×1×1 for broadcasting" if what != "concat" else None)
+        raise OpError("E206", T("{op} inputs have different ranks: {inputs}", op=what,
+                                inputs=_describe(ctx.input_names, ins)),
+                      T("a global pool with keepdims: true keeps C×1×1 for broadcasting") if what != "concat" else None)
 
 
 def broadcast(what: str, ins, ctx) -> tuple:
@@ -35,11 +37,12 @@ def broadcast(what: str, ins, ctx) -> tuple:
     for j in range(len(ins[0])):
         sizes = {s[j] for s in ins} - {1}
         if len(sizes) > 1:
-            kind = "channels" if j == 0 else "sizes"
-            code = "E203" if j == 0 else "E204"
-            hint = ("a 1×1 conv on the shortcut can match the channels (as in ResNet's downsample)" if j == 0 else
-                    "a strided 1×1 conv or a pool on the shortcut can match the sizes")
-            raise OpError(code, f"{what} inputs have different {kind}: " + _describe(ctx.input_names, ins), hint)
+            inputs = _describe(ctx.input_names, ins)
+            if j == 0:
+                raise OpError("E203", T("{op} inputs have different channels: {inputs}", op=what, inputs=inputs),
+                              T("a 1×1 conv on the shortcut can match the channels (as in ResNet's downsample)"))
+            raise OpError("E204", T("{op} inputs have different sizes: {inputs}", op=what, inputs=inputs),
+                          T("a strided 1×1 conv or a pool on the shortcut can match the sizes"))
         out.append(sizes.pop() if sizes else 1)
     return tuple(out)
 
@@ -77,18 +80,21 @@ class Multiply(_Elementwise2):
         return y
 
 
-def _crop_hint(names, first, other, j: int) -> str:
-    """U-Net's fix when one map is larger in every dimension: crop it to the other's size."""
+def _concat_hint(names, first, other, j: int):
+    """What fixes concatenated maps of different sizes; with U-Net's fix when one map is larger in
+    every dimension: crop it to the other's size."""
+    only = T("only the channel count may differ between concatenated tensors")
     if not names or len(names) <= j or not all(is_concrete(d) for d in (*first[1:], *other[1:])):
-        return ""
+        return only
     if all(a >= b for a, b in zip(first[1:], other[1:])):
         big, small = names[0], names[j]
     elif all(a <= b for a, b in zip(first[1:], other[1:])):
         big, small = names[j], names[0]
     else:
-        return ""
-    return (f"; crop {big} to {small}'s size with {{type: center_crop, inputs: [{big}], like: {small}}} "
-            f"and concatenate that (U-Net's copy and crop), or bring {small} to {big}'s size (upsample, pad)")
+        return only
+    return T("only the channel count may differ between concatenated tensors; crop {big} to {small}'s size with "
+             "{{type: center_crop, inputs: [{big}], like: {small}}} and concatenate that (U-Net's copy and crop), "
+             "or bring {small} to {big}'s size (upsample, pad)", big=big, small=small)
 
 
 @register
@@ -103,15 +109,15 @@ class Concat(Op):
         first = ins[0]
         for j, s in enumerate(ins[1:], start=1):
             if s[1:] != first[1:]:
-                what = "heights/widths" if len(first) == 3 else "sizes"
-                raise OpError("E204", f"concat inputs have different {what}: " + _describe(ctx.input_names, ins),
-                              "only the channel count may differ between concatenated tensors"
-                              + _crop_hint(ctx.input_names, first, s, j))
+                inputs = _describe(ctx.input_names, ins)
+                message = (T("concat inputs have different heights/widths: {inputs}", inputs=inputs)
+                           if len(first) == 3 else T("concat inputs have different sizes: {inputs}", inputs=inputs))
+                raise OpError("E204", message, _concat_hint(ctx.input_names, first, s, j))
         return (sum(s[0] for s in ins), *first[1:])
 
     def worked(self, a, ins, out):
         return Worked((Formula("C", (" + ".join(str(s[0]) for s in ins),), out[0], grouped=False),
-                       Formula("output", (), out, grouped=False)), Formula("params", (), 0), Formula("MACs", (), 0))
+                       Formula(OUTPUT, (), out, grouped=False)), Formula("params", (), 0), Formula("MACs", (), 0))
 
     def forward(self, a, xs, w):
         import numpy as np

@@ -20,6 +20,7 @@ size 5, alpha 1e-4, beta 0.75, k 2:
 
 from __future__ import annotations
 
+from ..i18n import T
 from . import argtypes as t
 from .base import Arg, Formula, Op, OpError, Weight, Worked, numel
 from .registry import register, register_family, register_ranks
@@ -39,13 +40,14 @@ class BatchNorm(Op):
         return len(shape) == self.spatial + 1 or (self.spatial == 1 and len(shape) == 1)
 
     def expected_input(self):
-        return "F or C×L" if self.spatial == 1 else super().expected_input()
+        return T("F or C×L") if self.spatial == 1 else super().expected_input()
 
     def infer(self, a, ins, ctx):
         c = ins[0][0]
         if a.num_features is not None and a.num_features != c:
-            raise OpError("E203", f"num_features is {a.num_features} but the input has {c} channels",
-                          f"set num_features: {c}, or remove it (it is inferred)", arg="num_features")
+            raise OpError("E203", T("num_features is {declared} but the input has {c} channels",
+                                    declared=a.num_features, c=c),
+                          T('set num_features: {c}, or remove it (it is inferred)', c=c), arg="num_features")
         return ins[0]
 
     def weights(self, a, ins, out):
@@ -56,11 +58,13 @@ class BatchNorm(Op):
 
     def worked(self, a, ins, out):
         c = ins[0][0]
-        tr, nt = self.params(a, ins, out)
-        trainable = f"2·{c} trainable (γ, β)" if a.affine else "0 trainable (affine: false)"
+        trainable, non_trainable = self.params(a, ins, out)
+        if a.affine:
+            step = T("2·{c} trainable (γ, β) + 2·{c} non-trainable (running mean, variance)", c=c)
+        else:
+            step = T("0 trainable (affine: false) + 2·{c} non-trainable (running mean, variance)", c=c)
         base = super().worked(a, ins, out)
-        return Worked(base.shape, Formula("params", (f"{trainable} + 2·{c} non-trainable (running mean, variance)",),
-                                          tr + nt), base.macs)
+        return Worked(base.shape, Formula("params", (step,), trainable + non_trainable), base.macs)
 
     def forward(self, a, xs, w):
         import numpy as np
@@ -98,8 +102,8 @@ class InstanceNorm(Op):
     def infer(self, a, ins, ctx):
         positions = numel(ins[0][1:])
         if not a.track_running_stats and is_concrete(positions) and positions == 1:
-            raise OpError("E104", "instance norm of a single position normalises one value per channel (it gives 0)",
-                          "normalise a larger map, or set track_running_stats: true", arg="track_running_stats")
+            raise OpError("E104", T('instance norm of a single position normalises one value per channel (it gives 0)'),
+                          T('normalise a larger map, or set track_running_stats: true'), arg="track_running_stats")
         return BatchNorm.infer(self, a, ins, ctx)
 
     def weights(self, a, ins, out):
@@ -147,7 +151,7 @@ class LocalResponseNorm(Op):
         return len(shape) >= 2
 
     def expected_input(self):
-        return "C×L, C×H×W or C×D×H×W"
+        return T("C×L, C×H×W or C×D×H×W")
 
     def infer(self, a, ins, ctx):
         return ins[0]

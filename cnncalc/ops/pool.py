@@ -12,6 +12,7 @@ Average divisor (PyTorch avg_poolNd): the window clipped to the padded input
 
 from __future__ import annotations
 
+from ..i18n import T
 from . import argtypes as t
 from .base import Arg, OpError
 from .registry import register_ranks
@@ -27,7 +28,7 @@ POOL_ARGS = (
 
 
 class _Pool(WindowOp):
-    window_name = "pool window"
+    window_name = T("pool window")
     args = POOL_ARGS
 
     def bind(self, a, ins):
@@ -38,12 +39,14 @@ class _Pool(WindowOp):
         for j, dim in enumerate(DIM_NAMES[n]):
             p0, p1 = bound.padding[j]
             if p0 != p1:
-                raise OpError("E104", f"pool padding must be the same on both sides of {dim}, got {p0} and {p1}",
-                              f"use a zeropad{n}d layer before the pool for asymmetric padding", arg="padding")
+                raise OpError("E104", T("pool padding must be the same on both sides of {dim}, got {p0} and {p1}",
+                                        dim=dim, p0=p0, p1=p1),
+                              T('use a zeropad{n}d layer before the pool for asymmetric padding', n=n), arg="padding")
             if 2 * p0 > bound.kernel_size[j]:
-                raise OpError("E104", f"padding {p0} is more than half the kernel {bound.kernel_size[j]} in {dim}",
-                              f"as in PyTorch, pool padding must be ≤ kernel_size/2 (here ≤ "
-                              f"{bound.kernel_size[j] // 2})", arg="padding")
+                raise OpError("E104", T("padding {p0} is more than half the kernel {k} in {dim}", p0=p0,
+                                        k=bound.kernel_size[j], dim=dim),
+                              T("as in PyTorch, pool padding must be ≤ kernel_size/2 (here ≤ {half})",
+                                half=bound.kernel_size[j] // 2), arg="padding")
         return bound
 
     def _windows(self, a, x, fill):
@@ -77,9 +80,10 @@ class AvgPool(_Pool):
         if self.spatial == 3:  # PyTorch's avg_pool3d (not 1-D or 2-D) wants the window inside the unpadded input
             for dim, i, k in zip(DIM_NAMES[3], ins[0][1:], bound.kernel_size):
                 if is_concrete(i) and i < k:
-                    raise OpError("E201", f"pool window {dim} {k} is larger than the input {dim} {i}; PyTorch's "
-                                          f"avg_pool3d needs the window inside the unpadded input",
-                                  "use a smaller kernel_size, or a zeropad3d layer before the pool", arg="kernel_size")
+                    raise OpError("E201", T("pool window {dim} {k} is larger than the input {dim} {i}; PyTorch's "
+                                            "avg_pool3d needs the window inside the unpadded input", dim=dim, k=k, i=i),
+                                  T("use a smaller kernel_size, or a zeropad3d layer before the pool"),
+                                  arg="kernel_size")
         return bound
 
     def forward(self, a, xs, w):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from ..i18n import T
 from . import argtypes as t
 from .argtypes import pad_pairs, per_dim
 from .base import Arg, Op, OpError
@@ -34,8 +35,8 @@ class ZeroPad(Op):
 
     def bind(self, a, ins):
         if a.padding == "same":
-            raise OpError("E104", "a padding layer needs explicit amounts; 'same' is a conv or pool setting",
-                          "give an integer, one per dimension, or (begin, end) pairs", arg="padding")
+            raise OpError("E104", T("a padding layer needs explicit amounts; 'same' is a conv or pool setting"),
+                          T('give an integer, one per dimension, or (begin, end) pairs'), arg="padding")
         return a.replace(padding=pad_pairs(a.padding, len(ins[0]) - 1))
 
     def infer(self, a, ins, ctx):
@@ -56,8 +57,8 @@ class Crop(Op):
 
     def bind(self, a, ins):
         if a.cropping == "same":
-            raise OpError("E104", "a crop needs explicit amounts", "give an integer, one per dimension, or "
-                                                                   "(begin, end) pairs", arg="cropping")
+            raise OpError("E104", T("a crop needs explicit amounts"),
+                          T("give an integer, one per dimension, or (begin, end) pairs"), arg="cropping")
         return a.replace(cropping=pad_pairs(a.cropping, len(ins[0]) - 1, "cropping"))
 
     def infer(self, a, ins, ctx):
@@ -65,8 +66,9 @@ class Crop(Op):
         for dim, i, (b, e) in zip(DIM_NAMES[len(ins[0]) - 1], ins[0][1:], a.cropping):
             o = i - b - e
             if is_concrete(o) and o <= 0:
-                raise OpError("E202", f"cropping {b} + {e} leaves nothing of the input {dim} {i}",
-                              f"crop less than {i} in all", arg="cropping")
+                raise OpError("E202", T("cropping {b} + {e} leaves nothing of the input {dim} {i}", b=b, e=e, dim=dim,
+                                        i=i),
+                              T('crop less than {i} in all', i=i), arg="cropping")
             out.append(o)
         return (ins[0][0], *out)
 
@@ -91,7 +93,7 @@ class CenterCrop(Op):
         return len(shape) >= 2
 
     def expected_input(self):
-        return "C×L, C×H×W or C×D×H×W"
+        return T("C×L, C×H×W or C×D×H×W")
 
     def field_inputs(self, n):
         return 1  # `like` lends its size, not its pixels
@@ -99,15 +101,16 @@ class CenterCrop(Op):
     def bind(self, a, ins):
         n = len(ins[0]) - 1
         if (a.size is None) == (a.like is None):
-            raise OpError("E103", "center_crop takes a size or the name of a layer to match (like:), not both"
-                          if a.size is not None else "center_crop needs a size or like: <layer>",
-                          "e.g. like: enc4 (the size of layer enc4) or size: [392, 392]",
+            raise OpError("E103", T("center_crop takes a size or the name of a layer to match (like:), not both")
+                          if a.size is not None else T("center_crop needs a size or like: <layer>"),
+                          T('e.g. like: enc4 (the size of layer enc4) or size: [392, 392]'),
                           arg="size" if a.size is not None else None)
         if a.like is not None:
             if len(ins) < 2 or len(ins[1]) != len(ins[0]):
-                got = "×".join(map(str, ins[1])) if len(ins) > 1 else "nothing"
-                raise OpError("E206", f"like: {a.like} is {got}; it needs the rank of the input to crop",
-                              "name a feature map with the same number of dimensions", arg="like")
+                got = "×".join(map(str, ins[1])) if len(ins) > 1 else T("nothing")
+                raise OpError("E206", T("like: {like} is {got}; it needs the rank of the input to crop", like=a.like,
+                                        got=got),
+                              T('name a feature map with the same number of dimensions'), arg="like")
             return a.replace(size=tuple(ins[1][1:]))
         return a.replace(size=per_dim(a.size, n, "size"))
 
@@ -117,8 +120,8 @@ class CenterCrop(Op):
     def infer(self, a, ins, ctx):
         for dim, i, o in zip(DIM_NAMES[len(ins[0]) - 1], ins[0][1:], a.size):
             if is_concrete(i) and is_concrete(o) and o > i:
-                raise OpError("E201", f"crop {dim} {o} is larger than the input {dim} {i}",
-                              "a centre crop can only make a map smaller", arg="like" if a.like else "size")
+                raise OpError("E201", T('crop {dim} {o} is larger than the input {dim} {i}', dim=dim, o=o, i=i),
+                              T('a centre crop can only make a map smaller'), arg="like" if a.like else "size")
         return (ins[0][0], *a.size)
 
     def rf_window(self, a, ins):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from ..i18n import T
 from . import argtypes as t
 from .argtypes import per_dim
 from .base import Arg, Op, OpError
@@ -55,21 +56,26 @@ class Upsample(Op):
         return len(shape) >= 2
 
     def expected_input(self):
-        return "C×L, C×H×W or C×D×H×W"
+        return T("C×L, C×H×W or C×D×H×W")
 
     def bind(self, a, ins):
         n = len(ins[0]) - 1
         want = _RANK_OF.get(a.mode)
         if want is not None and want != n:
-            raise OpError("E206", f"mode {a.mode} interpolates {want}-D inputs; this one has {n} spatial "
-                                  f"dimension{'s' if n != 1 else ''}",
-                          f"use mode: {next(m for m, r in _RANK_OF.items() if r == n and m != 'bicubic')}"
-                          if n in (1, 2, 3) else None, arg="mode")
+            if n == 1:
+                message = T("mode {mode} interpolates {want}-D inputs; this one has {n} spatial dimension",
+                            mode=a.mode, want=want, n=n)
+            else:
+                message = T("mode {mode} interpolates {want}-D inputs; this one has {n} spatial dimensions",
+                            mode=a.mode, want=want, n=n)
+            fits = next((m for m, r in _RANK_OF.items() if r == n and m != "bicubic"), None)
+            raise OpError("E206", message, T("use mode: {mode}", mode=fits) if n in (1, 2, 3) else None, arg="mode")
         if a.align_corners is not None and a.mode == "nearest":
-            raise OpError("E104", "align_corners only applies to the linear and cubic modes",
-                          "remove it, or choose mode: bilinear", arg="align_corners")
+            raise OpError("E104", T('align_corners only applies to the linear and cubic modes'),
+                          T('remove it, or choose mode: bilinear'), arg="align_corners")
         if a.size is not None and a.scale_factor is not None:
-            raise OpError("E104", "upsample takes size or scale_factor, not both", "keep one of them", arg="size")
+            raise OpError("E104", T("upsample takes size or scale_factor, not both"), T("keep one of them"),
+                          arg="size")
         if a.size is not None:
             return a.replace(size=per_dim(a.size, n, "size"), scale_factor=None)
         return a.replace(scale_factor=per_dim(2 if a.scale_factor is None else a.scale_factor, n, "scale_factor"))

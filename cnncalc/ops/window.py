@@ -28,12 +28,15 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import NamedTuple
 
+from ..i18n import T
 from .base import Ctx, OpError
 
 # Names of the spatial dimensions and of the lines of input they count, by rank.
-DIM_NAMES = {1: ("length",), 2: ("height", "width"), 3: ("depth", "height", "width")}
-_LINES = {1: (("position", "positions"),), 2: (("row", "rows"), ("column", "columns")),
-          3: (("slice", "slices"), ("row", "rows"), ("column", "columns"))}
+# They are words of messages too (Msg: tr() says them in the chosen language; as str they are English).
+_LENGTH, _DEPTH, _HEIGHT, _WIDTH = T("length"), T("depth"), T("height"), T("width")
+DIM_NAMES = {1: (_LENGTH,), 2: (_HEIGHT, _WIDTH), 3: (_DEPTH, _HEIGHT, _WIDTH)}
+_ROWS, _COLUMNS = (T("row"), T("rows")), (T("column"), T("columns"))
+_LINES = {1: ((T("position"), T("positions")),), 2: (_ROWS, _COLUMNS), 3: ((T("slice"), T("slices")), _ROWS, _COLUMNS)}
 DIM_SUFFIXES = {1: ("",), 2: ("_h", "_w"), 3: ("_d", "_h", "_w")}  # O_h, r_w, …; one dimension needs none
 SIZE_LABELS = {n: tuple(f"O{s}" for s in suffixes) for n, suffixes in DIM_SUFFIXES.items()}
 
@@ -103,9 +106,9 @@ def same_padding(i: int, k: int, s: int, d: int = 1) -> tuple:
     if not is_concrete(i):
         # The total (O − 1)·S + D·(F − 1) + 1 − I depends on I mod S unless S = 1.
         if s != 1:
-            raise OpError("E104", f"padding 'same' with stride {s} depends on the input size modulo {s}; "
-                                  f"it cannot be written for a symbolic size",
-                          "give the input size as a number, or explicit padding", arg="padding")
+            raise OpError("E104", T("padding 'same' with stride {s} depends on the input size modulo {s}; it cannot be "
+                                    "written for a symbolic size", s=s),
+                          T('give the input size as a number, or explicit padding'), arg="padding")
         total = max(extent(k, d) - 1, 0)
         return (total // 2, total - total // 2)
     o = -(-i // s)
@@ -144,7 +147,7 @@ def floor_steps(i: int, k: int, s: int, p0: int, p1: int, d: int = 1, ceil_mode:
         steps.append(f"{lo}{_fmt(Fraction(num, s))}{hi} + 1")
     o = out_size(i, k, s, p0, p1, d, ceil_mode)
     if ceil_mode and o != -(-num // s) + 1:
-        steps[-1] += " − 1 (the last window would start in the right padding)"
+        steps[-1] = T("{step} − 1 (the last window would start in the right padding)", step=steps[-1])
     return tuple(steps)
 
 
@@ -156,7 +159,7 @@ def grouped_dims(texts: list) -> list:
     return [(dims, text) for text, dims in groups.items()]
 
 
-def apply_window(w: Window, sizes: tuple, ctx: Ctx, *, what: str = "kernel") -> tuple:
+def apply_window(w: Window, sizes: tuple, ctx: Ctx, *, what: str = T("kernel")) -> tuple:
     """Output sizes of a window over an input of `sizes` (one per spatial dimension), with the course's checks.
 
     Errors: the (dilated) kernel is larger than the padded input (E201), or the
@@ -179,13 +182,14 @@ def apply_window(w: Window, sizes: tuple, ctx: Ctx, *, what: str = "kernel") -> 
         o = out_size(i, k, s, p0, p1, d, w.ceil_mode)
         # in ceil mode PyTorch lets the last window hang over the end: only an empty output is wrong
         if ext > i + p0 + p1 and not (w.ceil_mode and o >= 1):
-            span = f"{ext} (dilated)" if d != 1 else str(k)
-            raise OpError("E201", f"{what} {names[j]} {span} is larger than the padded input {names[j]} "
-                                  f"{i} + {p0 + p1} = {i + p0 + p1}",
-                          f"use a smaller kernel_size, or padding ≥ {-(-(ext - i) // 2)} on each side",
+            span = T("{extent} (dilated)", extent=ext) if d != 1 else str(k)
+            raise OpError("E201", T("{what} {dim} {span} is larger than the padded input {dim} {size} + {pad} = "
+                                    "{padded}", what=what, dim=names[j], span=span, size=i, pad=p0 + p1,
+                                    padded=i + p0 + p1),
+                          T("use a smaller kernel_size, or padding ≥ {pad} on each side", pad=-(-(ext - i) // 2)),
                           arg="kernel_size")
         if o <= 0:  # pragma: no cover - unreachable for valid windows, kept as a guard
-            raise OpError("E202", f"output {names[j]} would be {o}", arg="kernel_size")
+            raise OpError("E202", T("output {dim} would be {o}", dim=names[j], o=o), arg="kernel_size")
         leftover = (i + p0 + p1 - ext) % s
         if leftover and not w.ceil_mode:
             notes.append((j, "floor", worked_formula(i, k, s, p0, p1, d), o, leftover - p1, leftover, i, s))
@@ -198,9 +202,16 @@ def apply_window(w: Window, sizes: tuple, ctx: Ctx, *, what: str = "kernel") -> 
 
 def _lines(dims: list, count: int, rank: int) -> str:
     """'row', '2 columns', 'row and column' for the dimensions in `dims`."""
-    words = [(_LINES[rank][j][0] if count == 1 else _LINES[rank][j][1]) for j in dims]
-    text = " and ".join(words)
-    return text if count == 1 else f"{count} {text}"
+    text = both([(_LINES[rank][j][0] if count == 1 else _LINES[rank][j][1]) for j in dims])
+    return text if count == 1 else T("{count} {lines}", count=count, lines=text)
+
+
+def both(words: list):
+    """'height', 'height and width', 'depth and height and width' as one translatable text."""
+    text = words[0]
+    for word in words[1:]:
+        text = T("{first} and {second}", first=text, second=word)
+    return text
 
 
 def _warn_once_per_kind(notes: list, ctx: Ctx, what: str, rank: int) -> None:
@@ -210,24 +221,30 @@ def _warn_once_per_kind(notes: list, ctx: Ctx, what: str, rank: int) -> None:
     for note in notes:
         by_key.setdefault((note[1], *note[2:]), []).append(note[0])
     for key, dims in by_key.items():
-        sizes = " and ".join(names[j] for j in dims)
+        sizes = both([names[j] for j in dims])
         if key[0] == "floor":
             _, formula, o, uncovered, leftover, i, s = key
-            hint = (f"choose padding or stride so that (I − F + 2P) is a multiple of S "
-                    f"(e.g. input {sizes} {i + s - leftover} or {i - leftover})")
+            hint = T("choose padding or stride so that (I − F + 2P) is a multiple of S (e.g. input {dims} {up} or "
+                     "{down})", dims=sizes, up=i + s - leftover, down=i - leftover)
             if uncovered > 0:
-                be = "is" if uncovered == 1 and len(dims) == 1 else "are"
-                ctx.warn("W101", f"{formula} → {o}: the last {_lines(dims, uncovered, rank)} of the input {be} never "
-                                 f"covered", hint, arg="stride")
+                lines = _lines(dims, uncovered, rank)
+                if uncovered == 1 and len(dims) == 1:
+                    message = T("{formula} → {o}: the last {lines} of the input is never covered", formula=formula,
+                                o=o, lines=lines)
+                else:  # 'the last 2 rows', 'the last row and column'
+                    message = T("{formula} → {o}: the last {lines} of the input are never covered", formula=formula,
+                                o=o, lines=lines)
+                ctx.warn("W101", message, hint, arg="stride")
             elif ctx.strict:  # homework view: the stride does not fit, even if only padding is lost
-                ctx.warn("W101", f"{formula} → {o}: the stride does not fit; {_lines(dims, leftover, rank)} of "
-                                 f"padding left over", hint, arg="stride")
+                ctx.warn("W101", T("{formula} → {o}: the stride does not fit; {lines} of padding left over",
+                                   formula=formula, o=o, lines=_lines(dims, leftover, rank)), hint, arg="stride")
             else:
-                ctx.warn("N101", f"{formula} → {o}: only padding is left uncovered "
-                                 f"({_lines(dims, leftover, rank)} at the end)", None, arg="stride")
+                ctx.warn("N101", T("{formula} → {o}: only padding is left uncovered ({lines} at the end)",
+                                   formula=formula, o=o, lines=_lines(dims, leftover, rank)), None, arg="stride")
         else:
             _, s, ext = key
-            skipped = " and ".join(_LINES[rank][j][1] for j in dims)
-            ctx.warn("W102", f"stride {s} is larger than the {what} extent {ext} in {sizes}: "
-                             f"{s - ext} of every {s} input {skipped} are skipped",
-                     "use stride ≤ kernel_size", arg="stride")
+            skipped = both([_LINES[rank][j][1] for j in dims])
+            ctx.warn("W102", T("stride {s} is larger than the {what} extent {extent} in {dims}: {skip} of every {s} "
+                               "input {lines} are skipped", s=s, what=what, extent=ext, dims=sizes, skip=s - ext,
+                               lines=skipped),
+                     T("use stride ≤ kernel_size"), arg="stride")

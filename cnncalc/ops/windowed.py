@@ -13,6 +13,7 @@ checks the rule against an independent computation.
 
 from __future__ import annotations
 
+from ..i18n import T
 from .argtypes import pad_pairs, per_dim
 from .base import Formula, Op, Worked
 from .window import SIZE_LABELS, Window, apply_window, extent, floor_steps, grouped_dims, same_padding
@@ -52,7 +53,7 @@ def window_count(i: int, k: int, s: int, p0: int, p1: int, d: int = 1, ceil_mode
 class WindowOp(Op):
     """Ops whose output grid is a sliding window over (C, *spatial): convs and pools."""
 
-    window_name = "kernel"
+    window_name = T("kernel")
 
     def out_channels(self, a, ins) -> int:
         return ins[0][0]
