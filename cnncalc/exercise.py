@@ -233,7 +233,7 @@ def _conv(rng, name: str, size: int, filters: int, exact: bool, kernels=(1, 3, 5
 def _pool(rng, name: str, size: int, exact: bool):
     """A 2×2 or 3×3 pooling of stride 2, max or average; an exact one if there is one."""
     def pool_paddings(span):
-        return range(span // 2 + 1)
+        return range((span - 1) // 2 + 1)  # a 2×2 window unpadded, a 3×3 one padded by 0 or 1
 
     w = _window(rng, size, (2, 3), (2,), pool_paddings) or (
         None if exact else _window(rng, size, (2, 3), (2,), pool_paddings, exact=False))
