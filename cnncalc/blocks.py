@@ -32,13 +32,25 @@ class Row(NamedTuple):
     layers: tuple  # LayerResults inside (one for a layer row)
 
 
-def _longest_weighted_path(layers) -> int:
+def longest_weighted_path(layers) -> int:
     inside = {r.name for r in layers}
     best: dict = {}
     for r in layers:
         own = 1 if r.macs else 0
         best[r.name] = own + max((best[i] for i in r.inputs if i in inside), default=0)
     return max(best.values(), default=0)
+
+
+def layer_row(r) -> Row:
+    """The row of one layer (its depth: 1 when it multiplies by weights)."""
+    return Row(r.name, "layer", r.type, r.input_shapes, r.output_shape, r.params, r.trainable, r.non_trainable,
+               r.macs, 1 if r.macs else 0, (r,))
+
+
+def network_depth(analysis) -> int:
+    """The network's depth as the papers count it: weighted layers on the longest path from input to
+    output (GoogLeNet 22, VGG-19 19, ResNet-34 34, ResNet-152 152, DenseNet-121 121; AlexNet 8)."""
+    return longest_weighted_path(analysis.layers)
 
 
 def rows(analysis, depth: int | None = None) -> tuple:
@@ -62,9 +74,7 @@ def rows(analysis, depth: int | None = None) -> tuple:
     for key in order:
         members = groups[key]
         if key[0] == "layer":
-            r = members[0]
-            out.append(Row(r.name, "layer", r.type, r.input_shapes, r.output_shape, r.params, r.trainable,
-                           r.non_trainable, r.macs, 1 if r.macs else 0, (r,)))
+            out.append(layer_row(members[0]))
             continue
         scope = next(s for s in members[0].scope if s.name == key[1])
         count = sum(1 for s in _instances(members, scope))
@@ -74,7 +84,7 @@ def rows(analysis, depth: int | None = None) -> tuple:
         out.append(Row(key[1], "block", label, ins[:1], members[-1].output_shape,
                        sum(m.params for m in members), sum(m.trainable for m in members),
                        sum(m.non_trainable for m in members), sum(m.macs for m in members),
-                       _longest_weighted_path(members), tuple(members)))
+                       longest_weighted_path(members), tuple(members)))
     return tuple(out)
 
 

@@ -59,13 +59,13 @@ def read_po(path: Path) -> dict[str, tuple[str, int]]:
 
 
 def catalogue() -> dict[str, str]:
-    """Every fragment's entries, merged (a msgid may appear in one fragment only)."""
+    """Every fragment's entries, merged (a msgid in two fragments must be translated alike)."""
     merged: dict[str, str] = {}
     where: dict[str, str] = {}
     for po in sorted(PO_DIR.glob("*.po")):
         for msgid, (msgstr, line) in read_po(po).items():
-            if msgid in merged:
-                raise SystemExit(f"{po.name}:{line}: {msgid!r} is already in {where[msgid]}")
+            if msgid in merged and merged[msgid] != msgstr:
+                raise SystemExit(f"{po.name}:{line}: {msgid!r} is translated otherwise in {where[msgid]}")
             merged[msgid], where[msgid] = msgstr, f"{po.name}:{line}"
     return merged
 

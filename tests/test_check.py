@@ -24,7 +24,7 @@ def test_wrong_sheet_exits_1_and_names_each_wrong_answer_with_its_right_value(cl
                           ("flatten", "output_shape"), ("totals", "params")}
     assert wrong[("conv1", "params")]["expected"] == 34_944
     assert wrong[("conv1", "params")]["formula"] == "params = (11·11·3)·96 + 96 = 34,944"
-    assert wrong[("conv1", "params")]["hint"] == "your number matches another convention: weights only, biases excluded"
+    assert wrong[("conv1", "params")]["hint"] == "the biases are missing: 34,848 weights + 96 biases = 34,944"
     assert wrong[("conv2", "params")]["expected"] == 307_456
     assert "not grouped" in wrong[("conv2", "params")]["hint"]
     assert wrong[("pool1", "output_shape")]["expected"] == [96, 27, 27]
@@ -50,7 +50,7 @@ answers:
     res = cli("check", path)
     assert res.code == 2  # a sheet that cannot be graded is unusable input, not wrong answers
     assert f"{path}:3:26: error[E102]: 'parms' is not something cnncalc grades" in res.err
-    assert f"{path}:4:3: error[E106]: no layer named 'convv1' in alexnet" in res.err
+    assert f"{path}:4:3: error[E106]: no layer or block row named 'convv1' in alexnet" in res.err
 
 
 def test_layout_chw_and_list_shapes(cli, spec_file):

@@ -160,7 +160,7 @@ answers:
   conv2d_3: {output_shape: 3x3x256, params: 295168}
 """, "sheet.yaml")
     (d,) = _diagnostics(path)
-    assert (d.code, d.message) == ("E106", "no layer named 'conv2d_3' in keras_example")
+    assert (d.code, d.message) == ("E106", "no layer or block row named 'conv2d_3' in keras_example")
     assert d.hint == "Keras numbers layers from conv2d, conv2d_1: did you mean conv2d_2?"
 
 
@@ -174,7 +174,7 @@ layers:
 """, "t.yaml")
     path = spec_file("model: t.yaml\nanswers:\n  conv2d: {params: 112}\n", "sheet.yaml")
     (d,) = _diagnostics(path)
-    assert (d.code, d.message) == ("E106", "no layer named 'conv2d' in t")
+    assert (d.code, d.message) == ("E106", "no layer or block row named 'conv2d' in t")
     assert d.hint == ("layers written with cnncalc's or PyTorch's types are numbered from conv2d_1 (Keras's from "
                       "conv2d, for Keras classes such as Conv2D): did you mean conv2d_1?")
 

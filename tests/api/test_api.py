@@ -159,7 +159,7 @@ def test_check_raises_for_a_sheet_it_cannot_grade():
         cnncalc.check("model: alexnet\nanswers:\n  conv9: {params: 3}\n")
     (d,) = e.value.diagnostics
     assert (d.code, d.message, d.hint, str(d.pos)) == (
-        "E106", "no layer named 'conv9' in alexnet", "did you mean 'conv5'?", "<string>:3:3")
+        "E106", "no layer or block row named 'conv9' in alexnet", "did you mean 'conv5'?", "<string>:3:3")
 
 
 # -- run and verify ------------------------------------------------------------------------------------

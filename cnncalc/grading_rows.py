@@ -1,0 +1,97 @@
+"""The rows an answer sheet may name: every layer, and every block row of `summarize --depth N`
+at any depth (GoogLeNet's inception_3a, ResNet's layer1, DenseNet's denseblock1), as the papers'
+tables print them.
+
+A block row is graded as the table shows it: the sum of its layers' parameters and MACs, the
+output of its last layer, and its depth (weighted layers on its longest path, blocks.py). The
+name may be written as the paper's table writes it: a spec records a row's printed name with
+`published: {row: conv2_x}` (ResNet's stages are torchvision's layer1…layer4), and a name is
+also found by its letters and digits alone when that is unambiguous ("inception (3a)",
+"Dense Block (1)" and "denseblock1" all name features.denseblock1).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .blocks import Row, max_depth, rows
+from .errors import did_you_mean
+from .i18n import T
+
+TOTALS = "totals"
+
+
+def _letters(name: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", name.lower())
+
+
+class RowIndex:
+    """Every gradable row by name, and the other names a paper's table gives them."""
+
+    def __init__(self, analysis) -> None:
+        self.analysis = analysis
+        self.rows: dict[str, Row] = {r.name: r for r in rows(analysis, None)}
+        for depth in range(1, max_depth(analysis) + 1):
+            for row in rows(analysis, depth):
+                if row.kind == "block":
+                    self.rows.setdefault(row.name, row)
+        self.aliases: dict[str, str] = {}
+        graph = analysis.graph
+        for name, published in graph.block_published.items():
+            self._alias(published, name)
+        for r in analysis.layers:
+            self._alias(r.node.published, r.name)
+        self.by_letters: dict[str, set] = {}
+        for name in self.rows:
+            for form in {name, name.rsplit(".", 1)[-1]}:
+                self.by_letters.setdefault(_letters(form), set()).add(name)
+        for alias, name in self.aliases.items():
+            self.by_letters.setdefault(_letters(alias), set()).add(name)
+
+    def _alias(self, published, name: str) -> None:
+        if isinstance(published, dict) and isinstance(published.get("row"), str) and name in self.rows:
+            self.aliases.setdefault(published["row"], name)
+
+    def find(self, written: str):
+        """(row name, row) for a name as a sheet writes it, or (None, a hint) when there is none."""
+        if written in self.rows:
+            return written, self.rows[written]
+        if written in self.aliases:
+            name = self.aliases[written]
+            return name, self.rows[name]
+        found = self.by_letters.get(_letters(written), set())
+        if len(found) == 1:
+            name = next(iter(found))
+            return name, self.rows[name]
+        if len(found) > 1:
+            return None, T("'{written}' could be any of {names}: write one of them", written=written,
+                           names=", ".join(sorted(found)))
+        return None, (other_numbering(written, self.rows) or did_you_mean(written, [*self.rows, TOTALS])
+                      or T("`cnncalc summarize` lists the layer names, and `--depth 1` the block rows"))
+
+
+def published_of(analysis, row: Row | None) -> dict | None:
+    """The figures the spec records for a row (or, for None, for the whole model)."""
+    graph = analysis.graph
+    if row is None:
+        return graph.published if isinstance(graph.published, dict) else None
+    if row.kind == "block":
+        published = graph.block_published.get(row.name)
+    else:
+        published = row.layers[0].node.published
+    return published if isinstance(published, dict) else None
+
+
+def other_numbering(name: str, layers):
+    """The hint for a layer name that exists under the other automatic numbering: Keras's (conv2d,
+    conv2d_1, ...; a spec written with Keras classes) or cnncalc's (conv2d_1, conv2d_2, ...)."""
+    m = re.fullmatch(r"(.+)_(\d+)", name)
+    base, n = (m.group(1), int(m.group(2))) if m else (name, None)
+    if n is not None and base in layers:  # Keras's numbering: cnncalc's base_n is Keras's base_{n-1}
+        meant = base if n == 1 else f"{base}_{n - 1}"
+        if meant in layers:
+            return T("Keras numbers layers from {base}, {base}_1: did you mean {meant}?", base=base, meant=meant)
+    if n is None and base not in layers and f"{base}_1" in layers:
+        return T("layers written with cnncalc's or PyTorch's types are numbered from {base}_1 (Keras's from {base}, "
+                 "for Keras classes such as Conv2D): did you mean {base}_1?", base=base)
+    return None
