@@ -101,9 +101,20 @@ def test_list_ops_schema(cli):
 @pytest.mark.parametrize("sheet", SHEETS)
 def test_check_every_format(cli, sheet):
     code = 1 if "wrong" in sheet else 0
-    assert _formats(cli, "check") == ["table", "json"]
-    for fmt in ("table", "json"):
+    fmts = _formats(cli, "check")
+    assert fmts == ["table", "json", "csv"]
+    for fmt in fmts:
         _check(cli("check", sheet, "--format", fmt), fmt, "check", code)
+
+
+def test_check_a_class_every_format(cli):
+    """Several sheets at once (a class): every format, exit 1 because one sheet has wrong answers."""
+    for fmt in _formats(cli, "check"):
+        _check(cli("check", *SHEETS, "--format", fmt), fmt, "check", 1)
+    data = _valid_json(cli("check", *SHEETS, "-f", "json"), "check", False)
+    assert [(s["sheet"], s["status"]) for s in data["sheets"]] == list(zip(SHEETS, ["passed", "wrong", "passed"]))
+    rows = list(csv.reader(io.StringIO(cli("check", *SHEETS, "-f", "csv").out)))
+    assert len(rows) == 1 + len(SHEETS) and len({len(r) for r in rows}) == 1
 
 
 @pytest.mark.parametrize("args", [("lenet5",), ("resnet18", "--input", "3x32x32")])
@@ -128,6 +139,8 @@ BAD = [
     (("verify", "no_such_model.yaml"), 2, "E001"),
     (("check", "no_such_sheet.yaml"), 2, "E001"),
     (("check", "examples/broken.yaml"), 2, "E111"),
+    (("check", "examples/homework_alexnet.yaml", "examples/broken.yaml"), 2, "E111"),
+    (("check", "examples", "--max-sheets", "1"), 2, "E004"),
     (("summarize", "alexnet", "--input", "3x10x10"), 1, "E201"),
     (("validate", "alexnet", "--input", "3x10x10"), 1, "E201"),
     (("explain", "alexnet", "conv1", "--input", "3x10x10"), 1, "E201"),
