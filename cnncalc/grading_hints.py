@@ -128,6 +128,5 @@ def published_hint(comparison):
                  source=comparison.source or T("the paper"), published=comparison.published,
                  why=comparison.explanation)
     return T("that is the figure {source} prints ({published}); it does not follow from the formulas under any "
-             "counting tried (`cnncalc summarize --compare`): the computed figure is {computed:,}",
-             source=comparison.source or T("the paper"), published=comparison.published,
-             computed=comparison.computed)
+             "counting tried (`cnncalc summarize --compare`)", source=comparison.source or T("the paper"),
+             published=comparison.published)
