@@ -31,7 +31,7 @@ def run(command: str) -> str:
     argv = shlex.split(command)
     if argv[0] == "cnncalc":
         argv = [sys.executable, "-m", "cnncalc", *argv[1:]]
-    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "LANGUAGE": "en"}  # English unless a command says --lang
     p = subprocess.run(argv, cwd=ROOT / "examples" if (ROOT / "examples").is_dir() else ROOT,
                        capture_output=True, text=True, env=env)
     text = (p.stderr + p.stdout) if p.stderr else p.stdout
