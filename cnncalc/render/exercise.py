@@ -8,7 +8,7 @@ for the layers, as the examples are written) so that the same exercise is the sa
 
 from __future__ import annotations
 
-from ..i18n import _
+from ..i18n import _, language
 from . import fmt
 
 SHAPE_NAMES = {"hwc": "H×W×C", "chw": "C×H×W"}
@@ -18,7 +18,8 @@ DASH = "—"
 def command_line(ex) -> str:
     """The command that makes this exercise again, byte for byte."""
     return (f"cnncalc exercise --seed {ex.seed} --difficulty {ex.difficulty} --topic {','.join(ex.topics)} "
-            f"--layout {ex.layout}" + (f" --questions {ex.limit}" if ex.limit is not None else ""))
+            f"--layout {ex.layout}" + (f" --questions {ex.limit}" if ex.limit is not None else "")
+            + (f" --lang {language()}" if language() != "en" else ""))
 
 
 def _shape(shape: tuple, layout: str) -> str:
