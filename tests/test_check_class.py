@@ -246,14 +246,30 @@ def spanish():
     set_language("en")
 
 
-def test_the_class_table_and_feedback_in_spanish(cli, room, spanish):
+def test_the_class_table_and_feedback_in_spanish(room, spanish):
+    from cnncalc.classroom import grade_class
+    from cnncalc.render.grading import class_details, print_class
+
     _, (right, wrong, _, _) = room
-    res = cli("check", right, wrong, "--details")
-    assert res.code == 1
-    assert " Hoja " in res.out and "Puntuación" in res.out
-    assert "  ✗ conv1 params        34,848  → correcto: 34,944   (línea 3)" in res.out
-    assert "Puntuación: 2/3 (67%) — no todas las respuestas son correctas" in res.out
-    assert res.out.rstrip().splitlines()[-1] == (
+    room = grade_class([right, wrong])
+    details = class_details(room)
+    assert f"{wrong}: respuestas para alexnet" in details
+    assert "  ✗ conv1 params        34,848  → correcto: 34,944   (línea 3)" in details
+    assert "Puntuación: 2/3 (67%) — no todas las respuestas son correctas" in details
+    out = io.StringIO()
+    from cnncalc.render.console import Plain
+
+    print_class(room, Plain(out))
+    assert out.getvalue().splitlines()[0].split()[:3] == ["Hoja", "Modelo", "Puntuación"]
+    assert out.getvalue().rstrip().splitlines()[-1] == (
         "2 hoja(s): 1 aprobada(s) (todas las respuestas correctas), 1 con respuestas incorrectas, 0 sin poder "
         "corregirse; puntuación media 83.3% de 2 corregida(s)")
-    assert json.loads(cli("check", right, wrong, "-f", "json").out)["sheets"][1]["status"] == "wrong"
+
+
+def test_lang_es_on_the_command_line(cli, room):
+    _, (right, wrong, broken, _) = room
+    res = cli("--lang", "es", "check", right, wrong, broken)
+    assert res.code == 2
+    assert res.out.rstrip().splitlines()[-1].startswith("3 hoja(s): 1 aprobada(s)")
+    data = json.loads(cli("--lang", "es", "check", right, wrong, "-f", "json").out)
+    assert [s["status"] for s in data["sheets"]] == ["passed", "wrong"]  # values programs read stay English
