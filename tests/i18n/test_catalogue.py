@@ -18,7 +18,8 @@ _spec.loader.exec_module(make_catalogue)
 
 MARKERS = {"_", "N_", "T"}
 # calls whose message/hint arguments a user reads: (function name, positions, keywords)
-SHOWN = {"fail": ((1, 3), ("message", "hint")), "Diagnostic": ((1, 3, 4), ("message", "hint", "context"))}
+SHOWN = {"fail": ((1, 3), ("message", "hint")), "Diagnostic": ((1, 3, 4), ("message", "hint", "context")),
+         "OpError": ((1, 2), ("message", "hint")), "warn": ((1, 2), ("message", "hint"))}
 
 
 def _sources():
