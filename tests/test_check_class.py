@@ -273,3 +273,9 @@ def test_lang_es_on_the_command_line(cli, room):
     assert res.out.rstrip().splitlines()[-1].startswith("3 hoja(s): 1 aprobada(s)")
     data = json.loads(cli("--lang", "es", "check", right, wrong, "-f", "json").out)
     assert [s["status"] for s in data["sheets"]] == ["passed", "wrong"]  # values programs read stay English
+
+
+def test_the_help_names_the_default_cap(cli):
+    from cnncalc.classroom import MAX_SHEETS
+
+    assert f"(default {MAX_SHEETS:,})" in " ".join(cli("check", "--help").out.split())
