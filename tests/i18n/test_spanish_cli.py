@@ -134,7 +134,7 @@ def test_json_keeps_english_keys_and_translates_messages(cli):
 
 def test_an_error_spec_in_spanish_says_error_code_and_sugerencia(cli, spec_file):
     """The channel mismatch of tests/test_diagnostics.py (add of 8 and 3 channels, line 5), in Spanish:
-    the E203 message comes from the analysis (cnncalc/analysis.py), translated by its own catalogue."""
+    the E203 message comes from the op (cnncalc/ops/merge.py), translated by its own catalogue fragment."""
     from cnncalc.analysis import analyze
     from cnncalc.pipeline import load
 
