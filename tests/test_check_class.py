@@ -279,3 +279,13 @@ def test_the_help_names_the_default_cap(cli):
     from cnncalc.classroom import MAX_SHEETS
 
     assert f"(default {MAX_SHEETS:,})" in " ".join(cli("check", "--help").out.split())
+
+
+def test_a_row_gives_the_first_error_and_counts_the_others(cli, tmp_path):
+    """The sheet of tests/test_check.py::test_sheet_errors_point_at_the_line: two errors, E102 then E106."""
+    two, right = _class(tmp_path / "c", **{"two.yaml": "model: alexnet\nanswers:\n  conv1: {params: 34944, parms: 1}"
+                                                       "\n  convv1: {params: 1}\n", "right.yaml": RIGHT})
+    res = cli("check", two, right)
+    assert res.code == 2
+    assert _row(res.out, two).rstrip().endswith(f"{two}:3:26: error[E102]: 'parms' is not something cnncalc grades "
+                                       "(and 1 more)")

@@ -23,7 +23,7 @@ def percent(score: Fraction, digits: int = 0) -> str:
 
 def grade_lines(g) -> list:
     width = max((len(f"{a.layer} {a.quantity}") for a in g.answers), default=10)
-    lines = [_("{sheet}: answers for {model}").format(sheet=g.sheet, model=g.model), ""]
+    lines = [_("{sheet}: answers for {model}").format(sheet=_shown(g.sheet), model=g.model), ""]
     for a in g.answers:
         label = f"{a.layer} {a.quantity}".ljust(width)
         if a.correct:
@@ -80,9 +80,14 @@ def _shown(text: str) -> str:
     return _escape_controls(text).replace("\n", "\\n").replace("\t", "\\t")
 
 
+def _first_line(d) -> str:
+    """FILE:LINE:COL: error[CODE]: message, without the hint below it."""
+    return d.format().split("\n")[0]
+
+
 def _reason(s) -> str:
-    """FILE:LINE:COL: error[CODE]: message of the first error (without its hint), and how many more."""
-    first = s.reason.format().split("\n")[0] if s.reason is not None else ""
+    """The first error that kept a sheet from being graded, and how many more there are."""
+    first = _first_line(s.reason) if s.reason is not None else ""
     more = sum(d.severity == "error" for d in s.diagnostics) - 1
     return first + (_(" (and {n} more)").format(n=more) if more > 0 else "")
 
@@ -115,7 +120,7 @@ def class_details(room) -> list:
             lines += [*grade_lines(s.grade), ""]
         else:
             lines += [_("{sheet}: could not be graded").format(sheet=_shown(s.sheet)),
-                      *(f"  {_shown(d.format().split(chr(10))[0])}" for d in s.diagnostics), ""]
+                      *("  " + _shown(_first_line(d)) for d in s.diagnostics), ""]
     return lines
 
 
