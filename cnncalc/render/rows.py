@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 
+from ..blocks import network_depth
 from ..blocks import rows as group_rows
 from ..i18n import N_, T, _
 from ..memory import Memory
@@ -104,6 +105,7 @@ def footer(analysis, mem: Memory | None) -> list:
         (N_("Non-trainable params"), fmt.count(t.non_trainable_params)),
         (N_("MACs"), fmt.count_si(t.macs)),
         (N_("FLOPs"), fmt.count_si(t.flops)),
+        (N_("Depth (conv/linear layers, longest path)"), str(network_depth(analysis))),
     ]
     if mem is not None:
         b, d, o = mem.batch, mem.dtype, mem.optimizer

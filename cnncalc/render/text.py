@@ -6,6 +6,7 @@ import csv
 import io
 import json
 
+from ..blocks import network_depth
 from ..i18n import _
 from . import fmt
 from .rows import COMPARISON_COLUMNS, columns, comparison_rows, footer, layer_rows, notes, translated
@@ -84,6 +85,7 @@ def to_dict(analysis, mem=None) -> dict:
             "non_trainable_params": v(t.non_trainable_params),
             "macs": v(t.macs),
             "flops": v(t.flops),
+            "depth": network_depth(analysis),
             **({"memory": mem.as_dict()} if mem is not None else {}),
         },
     }

@@ -46,7 +46,8 @@ def test_json_has_exactly_the_documented_shape(cli):
     data = json.loads(cli("summarize", "keras_example", "--format", "json").out)
     assert set(data) == {"command", "ok", "errors", "warnings", "name", "input_shape", "layers", "totals"}
     assert (data["command"], data["ok"], data["errors"]) == ("summarize", True, [])
-    assert set(data["totals"]) == {"params", "trainable_params", "non_trainable_params", "macs", "flops", "memory"}
+    assert set(data["totals"]) == {"params", "trainable_params", "non_trainable_params", "macs", "flops", "depth",
+                                   "memory"}
     for layer in data["layers"]:
         assert {"name", "type", "inputs", "output_shape", "params", "trainable_params",
                 "non_trainable_params", "macs"} <= set(layer)
