@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..i18n import _
+from ..i18n import _, tr
 from . import fmt
 
 
@@ -24,7 +24,7 @@ def explanation_lines(e, layout: str = "chw") -> list:
     lines.append(f"  {labels['params']:{width}} {e.worked.params.expression()}")
     lines.append(f"  {labels['macs']:{width}} {e.worked.macs.expression()}")
     if e.field:
-        lines.append(f"  {labels['field']:{width}} {e.field}")
+        lines.append(f"  {labels['field']:{width}} {tr(e.field)}")
     return lines
 
 
@@ -54,7 +54,7 @@ def explanation_dict(e, command: str = "explain", **extra) -> dict:
         "output_shape": list(e.output_shape), "shape": [formula_dict(f) for f in e.worked.shape],
         "params": params.value, "params_formula": " = ".join(params.steps) or None, "params_text": str(params),
         "macs": macs.value, "macs_formula": " = ".join(macs.steps) or None, "macs_text": str(macs),
-        "receptive_field": str(e.field) if e.field else None})
+        "receptive_field": str(tr(e.field)) if e.field else None})
 
 
 def reading_line(text: str, dims: tuple, layout: str, guessed: bool) -> str:

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from ..blocks import network_depth
 from ..blocks import rows as group_rows
-from ..i18n import N_, T, _
+from ..i18n import N_, T, _, tr
 from ..memory import Memory
 from . import fmt
 
@@ -133,7 +133,7 @@ def comparison_rows(comparisons) -> list:
             "published": c.published,
             "computed": f"{c.computed:,} ({fmt.si(c.computed)})",
             "diff": f"{c.rel_diff:+.1%}",
-            "verdict": f"{marks[c.verdict]} {c.explanation}"
+            "verdict": f"{marks[c.verdict]} {tr(c.explanation)}"
                        + (f"; {c.note}" if c.note and c.verdict != "match" else ""),
         })
     return out

@@ -7,7 +7,7 @@ import io
 import json
 
 from ..blocks import network_depth
-from ..i18n import _
+from ..i18n import _, tr
 from . import fmt
 from .rows import COMPARISON_COLUMNS, columns, comparison_rows, footer, layer_rows, notes, translated
 
@@ -115,7 +115,7 @@ def _field(rf):
 def comparisons_to_list(comparisons) -> list:
     return [{"row": c.row, "quantity": c.quantity, "published": c.published, "published_value": c.published_value,
              "computed": c.computed, "relative_difference": round(c.rel_diff, 6), "verdict": c.verdict,
-             "explanation": c.explanation, "source": c.source, "note": c.note} for c in comparisons]
+             "explanation": tr(c.explanation), "source": c.source, "note": c.note} for c in comparisons]
 
 
 def to_json(analysis, comparisons: tuple | None = None, mem=None) -> str:
