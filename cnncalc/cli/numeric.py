@@ -17,6 +17,8 @@ from .app import TextFormat, TextOrJson, app
 # help texts: _() at import, in the language cnncalc/entry.py chose (cnncalc/cli/commands.py)
 File = Annotated[Optional[str], typer.Argument(help=_(
     "A YAML file with the problem (image:, kernels:, bias:, stride:, padding:, ...); options override its keys."))]
+PoolFile = Annotated[Optional[str], typer.Argument(help=_(
+    "A YAML file with the problem (image:, kind:, kernel_size:, stride:, padding:, ...); options override its keys."))]
 Image = Annotated[Optional[str], typer.Option("--image", metavar="MATRIX", help=_(
     "The input: rows separated by ';', values by spaces or commas, channels by '|' (\"0 2 3; 2 4 1 | 1 0 0; 0 1 0\"); "
     "no ';' is a 1-D signal. Values: integers, decimals or fractions (0.5, 1/9)."))]
@@ -70,7 +72,7 @@ def convolve(
 @app.command(help=_("Max or average pooling of small matrices: the output and, at one position, the max or the "
                     "average worked out. For output shapes only, see `cnncalc pool`."))
 def pooling(
-    file: File = None,
+    file: PoolFile = None,
     image: Image = None,
     kind: Annotated[Optional[str], typer.Option("--kind", metavar="max|avg", help=_(
         "max (the default) or avg."))] = None,
