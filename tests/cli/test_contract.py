@@ -27,7 +27,10 @@ SHEETS = ["examples/homework_alexnet.yaml", "examples/homework_alexnet_wrong.yam
 CALCULATORS = [("conv", "--input", "3x32x32", "--kernel", "5", "--filters", "10"),
                ("pool", "--input", "64x112x112", "--kernel", "3", "--stride", "2", "--padding", "1"),
                ("conv-transpose", "--input", "16x7x7", "--kernel", "2", "--stride", "2", "--filters", "8"),
-               ("linear", "--input", "84", "--units", "10")]
+               ("linear", "--input", "84", "--units", "10"),
+               # the numeric ones: seed 002's cross kernel, seed 003's max pooling (CS231n's input)
+               ("convolve", "--image", "0 2 3; 2 4 1; 0 3 0", "--kernel", "0 1 0; 1 1 1; 0 1 0"),
+               ("pooling", "--image", "1 1 2 4; 5 6 7 8; 3 2 1 0; 1 2 3 4", "--kernel", "2")]
 
 
 @pytest.fixture(autouse=True)
@@ -151,6 +154,9 @@ BAD = [
     (("verify", "lenet5", "--dtype", "int8"), 2, "E004"),
     (("explain", "alexnet", "conv99"), 2, "E004"),
     (("ops", "no_such_op"), 2, "E004"),
+    (("convolve", "--image", "0 2 x", "--kernel", "1"), 2, "E004"),
+    (("convolve", "examples/convolve_rgb.yaml", "--at", "9,9"), 2, "E004"),
+    (("pooling", "--image", "1 2; 3 4", "--kernel", "3"), 1, "E201"),
 ]
 
 
