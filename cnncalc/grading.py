@@ -30,10 +30,12 @@ from .analysis import analyze
 from .blocks import layer_row, network_depth
 from .errors import CnnError, Diagnostic, Option, Pos, did_you_mean, fail
 from .figures import parse_figure
-from .grading_hints import count_hint, figure_hint, published_hint, shape_hint
-from .grading_rows import TOTALS, RowIndex, published_of
+from .grading_hints import count_hint, figure_hint, layout_hint, published_hint, shape_hint
+from .grading_read import as_written, is_blank, read_figure, read_int, read_rf, read_shape, read_size, shape_text, \
+    show_rf
+from .grading_rows import TOTALS, RowIndex, published_of, row_formula
 from .i18n import T
-from .shapes import from_chw, parse_shape
+from .shapes import parse_shape
 from .sheet_model import hint_sheet_layout, load_model, model_key
 from .yamlsource import LMap, load_file
 
@@ -41,7 +43,6 @@ COUNTS = ("params", "trainable_params", "non_trainable_params", "macs", "flops")
 LAYER_QUANTITIES = ("output_shape", "output_size", *COUNTS, "depth", "receptive_field")
 TOTAL_QUANTITIES = ("output_shape", "output_size", *COUNTS, "depth")
 SHEET_KEYS = ("model", "input", "layout", "tolerance", "answers", "name", "description")
-BLANKS = (None, "", "?")
 
 
 @dataclass(frozen=True)
@@ -81,64 +82,6 @@ class Grade:
     @property
     def passed(self) -> bool:
         return self.right == self.total
-
-
-def _shape_text(shape, layout: str) -> str:
-    return "×".join(map(str, from_chw(shape) if layout == "hwc" else shape))
-
-
-def _read_shape(value, layout: str, pos: Pos) -> tuple:
-    try:
-        return parse_shape(value, pos, layout=layout, code="E104", what="the shape")
-    except CnnError:
-        raise fail("E104", T("cannot read the shape {value!r}", value=value), pos,
-                   T("write 55x55x96 (read as the sheet's layout) or [96, 55, 55] (channels first)")) from None
-
-
-def _read_size(value, pos: Pos, rank: int) -> tuple:
-    """output_size: the spatial size alone, '56x56', [56, 56], or 56 for every dimension."""
-    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-        return (value,) * rank
-    try:
-        return parse_shape(value, pos, layout="chw", code="E104", what="the size")
-    except CnnError:
-        raise fail("E104", T("cannot read the size {value!r}", value=value), pos,
-                   T("write 56x56 or [56, 56]: the height and width, without the channels")) from None
-
-
-def _read_int(value, pos: Pos) -> int:
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
-    raise fail("E104", T("expected a whole number, got {value!r}", value=value), pos, T("write 22"))
-
-
-def _read_figure(value, pos: Pos):
-    figure = parse_figure(value)
-    if figure is None:
-        raise fail("E104", T("cannot read the number {value!r}", value=value), pos,
-                   T("write 34944, \"34,944\", or rounded as papers do: 159K, 1.8G, 3.6×10^9"))
-    return figure
-
-
-def _read_rf(value, pos: Pos, rank: int) -> dict:
-    """11, [11, 11] or {size, stride, padding}: one value, or one per spatial dimension."""
-
-    def per_dim(v) -> tuple:
-        if isinstance(v, list):
-            if len(v) != rank:
-                raise fail("E104", T("{value!r} has {n} values; this layer has {rank} spatial dimension(s)", value=v,
-                                     n=len(v), rank=rank), pos, T("give one value, or one per dimension"))
-            return tuple(_read_int(x, pos) for x in v)
-        return (_read_int(v, pos),) * rank
-
-    if isinstance(value, (int, list)) and not isinstance(value, bool):
-        return {"size": per_dim(value)}
-    if isinstance(value, dict):
-        out = {key: per_dim(value[key]) for key in ("size", "stride", "padding") if key in value}
-        if out:
-            return out
-    raise fail("E104", T("cannot read the receptive field {value!r}", value=value), pos,
-               T("write 11, [11, 11] or {size: 11, stride: 4, padding: 0}"))
 
 
 def _sheet_options(sheet: LMap, problems: list) -> tuple:
@@ -201,7 +144,7 @@ class _Context:
     def formula(self, row, quantity: str):
         key = (row.name if row is not None else None, quantity)
         if key not in self._formulas:
-            self._formulas[key] = _formula(self.analysis, row, quantity)
+            self._formulas[key] = row_formula(self.analysis, row, quantity)
         return self._formulas[key]
 
     def comparison(self, row_name: str, quantity: str):
@@ -260,23 +203,13 @@ def grade(sheet_file: str, models_dirs: tuple = (), cache: dict | None = None) -
                 continue
             try:
                 answer = _grade_one(context, row, layer, quantity, value, qpos, layout, tolerance)
-                graded.append(replace(answer, written=_as_written(value),
+                graded.append(replace(answer, written=as_written(value),
                                       row=row.name if row is not None and row.name != layer else None))
             except CnnError as e:
                 problems.extend(e.diagnostics)
     if problems:
         raise CnnError(problems)
     return Grade(context.analysis.name, sheet_file, tuple(graded))
-
-
-def _as_written(value) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, list):
-        return "[" + ", ".join(str(_as_written(v)) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_as_written(v)}" for k, v in value.items()) + "}"
-    return str(value)
 
 
 def _expected(context, row, quantity: str):
@@ -292,7 +225,7 @@ def _expected(context, row, quantity: str):
 
 def _grade_one(context, row, layer, quantity, value, pos, layout, tolerance) -> Answer:
     analysis = context.analysis
-    if isinstance(value, str) and value.strip() in BLANKS or value is None:
+    if is_blank(value):
         return _blank(context, row, layer, quantity, pos, layout)
     if quantity in ("output_shape", "output_size"):
         expected = row.output_shape if row is not None else analysis.output_shape
@@ -301,30 +234,30 @@ def _grade_one(context, row, layer, quantity, value, pos, layout, tolerance) -> 
                 raise fail("E104", T("{layer} gives a vector of {n} features: it has no spatial size", layer=layer,
                                      n=expected[0]), pos, T("answer output_shape: {n}", n=expected[0]))
             expected = expected[1:]
-            given = _read_size(value, pos, len(expected))
+            given = read_size(value, pos, len(expected))
             shown = ("×".join(map(str, given)), "×".join(map(str, expected)))
             hint = None
         else:
-            given = _read_shape(value, layout, pos)
-            shown = (_shape_text(given, layout), _shape_text(expected, layout))
-            hint = _layout_hint(value, given, expected, layout, pos) or shape_hint(row, given, expected, layout)
+            given = read_shape(value, layout, pos)
+            shown = (shape_text(given, layout), shape_text(expected, layout))
+            hint = layout_hint(value, given, expected, layout, pos) or shape_hint(row, given, expected, layout)
         return Answer(layer, quantity, given, expected, given == expected, *shown,
                       context.formula(row, "output_shape"), hint or "", pos)
     if quantity == "receptive_field":
         rf = row.layers[-1].rf
         if rf is None:
             raise fail("E104", T("{layer} has no spatial receptive field (after a flatten)", layer=layer), pos)
-        given = _read_rf(value, pos, len(rf.size))
+        given = read_rf(value, pos, len(rf.size))
         expected = {k: tuple(getattr(rf, k)) for k in given}
         correct = all(given[k] == expected[k] for k in given)
-        return Answer(layer, quantity, given, expected, correct, _show_rf(given), _show_rf(expected),
+        return Answer(layer, quantity, given, expected, correct, show_rf(given), show_rf(expected),
                       context.formula(row, quantity), "", pos)
     expected = _expected(context, row, quantity)
     if quantity == "depth":
-        given = _read_int(value, pos)
+        given = read_int(value, pos)
         return Answer(layer, quantity, given, expected, given == expected, str(given), str(expected),
                       context.formula(row, quantity), "", pos)
-    figure = _read_figure(value, pos)
+    figure = read_figure(value, pos)
     correct = figure.matches(expected) or (tolerance > 0 and abs(figure.value - expected) <= tolerance * expected)
     hint = None
     if not correct:
@@ -342,35 +275,16 @@ def _blank(context, row, layer, quantity, pos, layout) -> Answer:
     if quantity in ("output_shape", "output_size"):
         expected = row.output_shape if row is not None else context.analysis.output_shape
         expected = expected[1:] if quantity == "output_size" else expected
-        shown = "×".join(map(str, expected)) if quantity == "output_size" else _shape_text(expected, layout)
+        shown = "×".join(map(str, expected)) if quantity == "output_size" else shape_text(expected, layout)
     elif quantity == "receptive_field":
         rf = row.layers[-1].rf
         expected = {"size": tuple(rf.size)} if rf is not None else None
-        shown = _show_rf(expected) if expected else "—"
+        shown = show_rf(expected) if expected else "—"
     else:
         expected = _expected(context, row, quantity)
         shown = f"{expected:,}"
     return Answer(layer, quantity, None, expected, False, T("(blank)"), shown, context.formula(row, quantity), "",
                   pos)
-
-
-def _show_rf(d: dict) -> str:
-    return ", ".join(f"{k} {'×'.join(map(str, v)) if len(set(v)) > 1 else v[0]}" for k, v in d.items())
-
-
-def _layout_hint(value, given, expected, layout, pos):
-    if not isinstance(value, str) or len(given) < 2 or given == expected:
-        return None
-    from .ops.base import SHAPE_NAMES
-
-    other = "chw" if layout == "hwc" else "hwc"
-    if _read_shape(value, other, pos) != expected:
-        return None
-    first = SHAPE_NAMES[len(given)]
-    last = "×".join(from_chw(tuple(first.split("×"))))
-    return T("this sheet reads {letters} as {read}; the answer is right read as {right}",
-             letters="x".join("ABCD"[:len(given)]), read=last if layout == "hwc" else first,
-             right=first if layout == "hwc" else last)
 
 
 def _published(context, row, quantity: str, figure):
@@ -387,31 +301,3 @@ def _published(context, row, quantity: str, figure):
         return None
     comparison = context.comparison(row.name if row is not None else context.analysis.graph.name, quantity)
     return published_hint(comparison) if comparison is not None and comparison.verdict != "match" else None
-
-
-def _formula(analysis, row, quantity: str):
-    if row is None:
-        what = {"params": T("the sum of every layer's parameters"), "macs": T("the sum of every layer's MACs"),
-                "flops": T("2 × the sum of every layer's MACs"), "output_shape": T("the last layer's output"),
-                "output_size": T("the last layer's output"),
-                "depth": T("weighted layers (conv, fully connected) on the longest path from input to output")}
-        return what.get(quantity, T("the sum over the layers"))
-    if row.kind == "block":
-        return {"depth": T("weighted layers (conv, fully connected) on the longest path through the block"),
-                "output_shape": T("the output of the block's last layer, {name}", name=row.layers[-1].name),
-                "output_size": T("the output of the block's last layer, {name}", name=row.layers[-1].name),
-                "receptive_field": T("the receptive field of the block's last layer, {name}",
-                                     name=row.layers[-1].name),
-                }.get(quantity, T("the sum over the block's {n} layers", n=len(row.layers)))
-    if quantity == "depth":
-        return T("1 for a layer that multiplies by weights (conv, fully connected), else 0")
-    from .explain import explain_layer
-
-    e = explain_layer(analysis, row.name)
-    if quantity in ("output_shape", "output_size"):
-        return "; ".join(map(str, e.worked.shape))
-    if quantity in ("params", "trainable_params", "non_trainable_params"):
-        return str(e.worked.params)
-    if quantity in ("macs", "flops"):
-        return str(e.worked.macs) + ("; FLOPs = 2·MACs" if quantity == "flops" else "")
-    return e.field

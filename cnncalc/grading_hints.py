@@ -15,7 +15,9 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from .grading_read import read_shape
 from .i18n import T
+from .ops.base import SHAPE_NAMES
 from .ops.window import out_size
 from .shapes import from_chw
 
@@ -38,6 +40,20 @@ def _window_sizes(layer, ceil_mode: bool, pad=None):
                      for i, k, s, (p0, p1), d in zip(sizes, w.kernel, w.stride, pads, w.dilation))
     except (ZeroDivisionError, TypeError):
         return None
+
+
+def layout_hint(value, given, expected, layout, pos):
+    """For a shape that is right read in the other layout (96×27×27 in an H×W×C sheet)."""
+    if not isinstance(value, str) or len(given) < 2 or given == expected:
+        return None
+    other = "chw" if layout == "hwc" else "hwc"
+    if read_shape(value, other, pos) != expected:
+        return None
+    first = SHAPE_NAMES[len(given)]
+    last = "×".join(from_chw(tuple(first.split("×"))))
+    return T("this sheet reads {letters} as {read}; the answer is right read as {right}",
+             letters="x".join("ABCD"[:len(given)]), read=last if layout == "hwc" else first,
+             right=first if layout == "hwc" else last)
 
 
 def shape_hint(row, given: tuple, expected: tuple, layout: str):

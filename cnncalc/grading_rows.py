@@ -7,7 +7,8 @@ output of its last layer, and its depth (weighted layers on its longest path, bl
 name may be written as the paper's table writes it: a spec records a row's printed name with
 `published: {row: conv2_x}` (ResNet's stages are torchvision's layer1…layer4), and a name is
 also found by its letters and digits alone when that is unambiguous ("inception (3a)",
-"Dense Block (1)" and "denseblock1" all name features.denseblock1).
+"Dense Block (1)" and "denseblock1" all name features.denseblock1). row_formula says how each
+figure of a row is computed, for the feedback on a wrong answer.
 """
 
 from __future__ import annotations
@@ -95,3 +96,31 @@ def other_numbering(name: str, layers):
         return T("layers written with cnncalc's or PyTorch's types are numbered from {base}_1 (Keras's from {base}, "
                  "for Keras classes such as Conv2D): did you mean {base}_1?", base=base)
     return None
+
+
+def row_formula(analysis, row, quantity: str):
+    if row is None:
+        what = {"params": T("the sum of every layer's parameters"), "macs": T("the sum of every layer's MACs"),
+                "flops": T("2 × the sum of every layer's MACs"), "output_shape": T("the last layer's output"),
+                "output_size": T("the last layer's output"),
+                "depth": T("weighted layers (conv, fully connected) on the longest path from input to output")}
+        return what.get(quantity, T("the sum over the layers"))
+    if row.kind == "block":
+        return {"depth": T("weighted layers (conv, fully connected) on the longest path through the block"),
+                "output_shape": T("the output of the block's last layer, {name}", name=row.layers[-1].name),
+                "output_size": T("the output of the block's last layer, {name}", name=row.layers[-1].name),
+                "receptive_field": T("the receptive field of the block's last layer, {name}",
+                                     name=row.layers[-1].name),
+                }.get(quantity, T("the sum over the block's {n} layers", n=len(row.layers)))
+    if quantity == "depth":
+        return T("1 for a layer that multiplies by weights (conv, fully connected), else 0")
+    from .explain import explain_layer
+
+    e = explain_layer(analysis, row.name)
+    if quantity in ("output_shape", "output_size"):
+        return "; ".join(map(str, e.worked.shape))
+    if quantity in ("params", "trainable_params", "non_trainable_params"):
+        return str(e.worked.params)
+    if quantity in ("macs", "flops"):
+        return str(e.worked.macs) + ("; FLOPs = 2·MACs" if quantity == "flops" else "")
+    return e.field
