@@ -22,6 +22,7 @@ from pathlib import Path
 from .analysis import Analysis, analyze
 from .errors import EXIT_INVALID, CnnError, Option, fail
 from .graph import DEFAULT_MAX_LAYERS, Graph, expand
+from .i18n import Msg, T
 from .layer import Layer
 
 # ---------------------------------------------------------------- reading a spec and a shape
@@ -38,11 +39,11 @@ def _graph(spec, args: dict | None, max_layers: int) -> Graph:
     if isinstance(spec, os.PathLike):
         spec = os.fspath(spec)
     if not isinstance(spec, str):
-        raise fail("E004", f"a spec is a bundled name, a path, YAML text, a Graph or a Summary, "
-                           f"not {type(spec).__name__}", Option("spec"), "e.g. cnncalc.summarize('alexnet')")
+        raise fail("E004", T("a spec is a bundled name, a path, YAML text, a Graph or a Summary, not {type}",
+                             type=type(spec).__name__), Option("spec"), T("e.g. cnncalc.summarize('alexnet')"))
     if args is not None and not isinstance(args, dict):
-        raise fail("E004", f"args is a dict of model arguments, not {type(args).__name__}", Option("args"),
-                   "e.g. args={'width': 0.75}")
+        raise fail("E004", T("args is a dict of model arguments, not {type}", type=type(args).__name__),
+                   Option("args"), T("e.g. args={'width': 0.75}"))
     if _is_text(spec):
         from .spec import parse_document
         from .yamlsource import load_text
@@ -52,7 +53,8 @@ def _graph(spec, args: dict | None, max_layers: int) -> Graph:
     from .pipeline import load
 
     if not spec.strip() or "\x00" in spec:
-        raise fail("E004", f"{spec!r} is not a spec name or path", Option("spec"), "e.g. 'alexnet' or 'net.yaml'")
+        raise fail("E004", T("{spec!r} is not a spec name or path", spec=spec), Option("spec"),
+                   T("e.g. 'alexnet' or 'net.yaml'"))
     try:
         return load(spec, max_layers, args)
     except CnnError as e:  # the command's SPEC argument is this function's spec
@@ -68,9 +70,18 @@ def pythonic_error(e: CnnError, names: dict | None = None) -> CnnError:
         if isinstance(d.pos, Option) and d.pos.name in names:
             d = d._replace(pos=Option(names[d.pos.name]))
         if d.hint:
-            d = d._replace(hint=d.hint.replace("--layout hwc", "layout='hwc'"))
+            d = d._replace(hint=replaced_text(d.hint, "--layout hwc", "layout='hwc'"))
         out.append(d)
     return CnnError(out)
+
+
+def replaced_text(text, old: str, new: str):
+    """text with `old` written `new`. A T() message stays one, with the replacement made in its
+    values (str.replace would give plain English, which --lang es could no longer translate)."""
+    if isinstance(text, Msg):
+        return Msg(text.template, {k: replaced_text(v, old, new) if isinstance(v, str) else v
+                                   for k, v in text.values.items()})
+    return text.replace(old, new) if isinstance(text, str) else text
 
 
 def _shape(value, layout: str = "chw"):
@@ -80,7 +91,7 @@ def _shape(value, layout: str = "chw"):
     if value is None:
         return None
     if layout not in ("chw", "hwc"):
-        raise fail("E004", f"layout must be 'chw' or 'hwc', got {layout!r}", Option("layout"))
+        raise fail("E004", T("layout must be 'chw' or 'hwc', got {layout!r}", layout=layout), Option("layout"))
     try:
         if isinstance(value, str) and has_symbols(value):
             from .symbolic import parse_symbolic_shape
@@ -100,8 +111,8 @@ def _analysis(spec, input_shape=None, args: dict | None = None, max_layers: int 
         if input_shape is None and args is None:
             return spec
         if args is not None:
-            raise fail("E004", "args cannot change a model that is already analysed", Option("args"),
-                       "pass the spec (name, path or text) with args=")
+            raise fail("E004", T("args cannot change a model that is already analysed"), Option("args"),
+                       T("pass the spec (name, path or text) with args="))
         spec = spec.graph
     graph = _graph(spec, args, max_layers)
     shape = _shape(input_shape, layout)
@@ -166,9 +177,10 @@ class Summary(Analysis):
 
         if dtype not in DTYPE_BYTES or optimizer not in OPTIMIZER_STATES or isinstance(batch, bool) \
                 or not isinstance(batch, int) or batch < 1:
-            raise fail("E004", f"to_dict(batch={batch!r}, dtype={dtype!r}, optimizer={optimizer!r}): batch is a "
-                               f"positive int, dtype one of {', '.join(DTYPE_BYTES)}, optimizer one of "
-                               f"{', '.join(OPTIMIZER_STATES)}", Option("to_dict"))
+            raise fail("E004", T("to_dict(batch={batch!r}, dtype={dtype!r}, optimizer={optimizer!r}): batch is a "
+                                 "positive int, dtype one of {dtypes}, optimizer one of {optimizers}", batch=batch,
+                                 dtype=dtype, optimizer=optimizer, dtypes=", ".join(DTYPE_BYTES),
+                                 optimizers=", ".join(OPTIMIZER_STATES)), Option("to_dict"))
         mem = None
         if not self.symbols:
             from .memory import memory
@@ -278,7 +290,8 @@ def check(sheet, models_dirs: tuple = ()):
     if isinstance(sheet, os.PathLike):
         sheet = os.fspath(sheet)
     if not isinstance(sheet, str):
-        raise fail("E004", f"an answer sheet is a path or YAML text, not {type(sheet).__name__}", Option("sheet"))
+        raise fail("E004", T("an answer sheet is a path or YAML text, not {type}", type=type(sheet).__name__),
+                   Option("sheet"))
     dirs = tuple(os.fspath(d) for d in models_dirs)
     if not _is_text(sheet) and not sheet.lstrip().startswith("model:"):
         return grade(sheet, dirs)
@@ -303,7 +316,8 @@ def _as_string(d, tmp: str):
     pos = d.pos
     if getattr(pos, "file", None) == tmp:
         d = d._replace(pos=pos._replace(file="<string>"))
-    return d._replace(message=d.message.replace(tmp, "<string>"), hint=d.hint and d.hint.replace(tmp, "<string>"))
+    return d._replace(message=replaced_text(d.message, tmp, "<string>"),
+                      hint=d.hint and replaced_text(d.hint, tmp, "<string>"))
 
 
 # ---------------------------------------------------------------- run and verify
@@ -321,19 +335,19 @@ def run(spec, x=None, weights=None, *, input_shape=None, args: dict | None = Non
     analysis = _analysis(spec, input_shape, args)
     analysis.raise_for_errors()
     if analysis.symbols:
-        raise fail("E004", "a network with a symbolic input cannot be run", Option("input_shape"),
-                   "give the input size as numbers, e.g. (3, 224, 224)")
+        raise fail("E004", T("a network with a symbolic input cannot be run"), Option("input_shape"),
+                   T("give the input size as numbers, e.g. (3, 224, 224)"))
     if isinstance(batch, bool) or not isinstance(batch, int) or batch < 1:
-        raise fail("E004", f"batch must be a positive integer, got {batch!r}", Option("batch"))
+        raise fail("E004", T("batch must be a positive integer, got {batch!r}", batch=batch), Option("batch"))
     if x is not None:
         import numpy as np
 
         x = np.asarray(x)
         if x.ndim != len(analysis.input_shape) + 1 or tuple(x.shape[1:]) != tuple(analysis.input_shape) \
                 or x.shape[0] < 1:
-            raise fail("E004", f"x has shape {x.shape}; {analysis.name} takes (N, "
-                               f"{', '.join(map(str, analysis.input_shape))})", Option("x"),
-                       "add the batch axis first: x[None] for one sample")
+            raise fail("E004", T("x has shape {shape}; {name} takes (N, {sizes})", shape=x.shape, name=analysis.name,
+                                 sizes=", ".join(map(str, analysis.input_shape))), Option("x"),
+                       T("add the batch axis first: x[None] for one sample"))
         x = x.astype(dtype, copy=False) if dtype in ("float32", "float64") else x
     return _run(analysis, x, weights, batch=batch, dtype=dtype, seed=seed)
 
@@ -357,15 +371,17 @@ def verify(spec, input_shape=None, *, x=None, weights=None, args: dict | None = 
     elif isinstance(max_memory, int) and not isinstance(max_memory, bool) and max_memory > 0:
         limit = max_memory
     else:
-        raise fail("E004", f"max_memory is a number of bytes or text such as '2GiB', got {max_memory!r}",
+        raise fail("E004", T("max_memory is a number of bytes or text such as '2GiB', got {max_memory!r}",
+                             max_memory=max_memory),
                    Option("max_memory"))
     if not analysis.symbols and isinstance(batch, int) and batch >= 1:
         n = batch if x is None else int(getattr(x, "shape", (batch,))[0] or batch)
         need = runner.memory_plan(analysis, n, dtype if dtype in runner.DTYPES else "float32").total
         if need > limit:
-            raise fail("E304", f"running {analysis.name} at batch {n} ({dtype}) needs about {need:,} bytes, "
-                               f"above max_memory ({limit:,} bytes)", Option("max_memory"),
-                       "use a smaller batch or input_shape, or raise max_memory")
+            raise fail("E304", T("running {name} at batch {n} ({dtype}) needs about {need:,} bytes, above max_memory "
+                                 "({limit:,} bytes)", name=analysis.name, n=n, dtype=dtype, need=need, limit=limit),
+                       Option("max_memory"),
+                       T("use a smaller batch or input_shape, or raise max_memory"))
     return run(analysis, x, weights, batch=batch, dtype=dtype, seed=seed)
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .api import pythonic_error
+from .api import pythonic_error, replaced_text
 from .errors import CnnError, Option, did_you_mean, fail
+from .i18n import T
 
 # ---------------------------------------------------------------- one-layer calculators
 
@@ -69,7 +70,8 @@ def _value_text(name: str, value) -> str | bool:
                 flat.append(v)
         if flat and all(isinstance(v, int) and not isinstance(v, bool) for v in flat):
             return "[" + ",".join(map(str, flat)) + "]"
-    raise fail("E004", f"{name}={value!r}: expected an int, one int per dimension, or a word such as 'same'",
+    raise fail("E004", T("{name}={value!r}: expected an int, one int per dimension, or a word such as 'same'",
+                         name=name, value=value),
                Option(name))
 
 
@@ -81,25 +83,27 @@ def _calculate(command: str, input_shape, layout: str | None, kind: str | None, 
     by_arg = {o.arg: o for o in calc.options}
     unknown = [k for k in values if k not in by_arg]
     if unknown:
-        raise fail("E004", f"{command}() has no argument {unknown[0]!r}", Option(unknown[0]),
-                   did_you_mean(unknown[0], by_arg) or f"arguments: {', '.join(by_arg)}")
+        raise fail("E004", T("{command}() has no argument {name!r}", command=command, name=unknown[0]),
+                   Option(unknown[0]),
+                   did_you_mean(unknown[0], by_arg) or T("arguments: {args}", args=", ".join(by_arg)))
     missing = [o.arg for o in calc.options if o.required and values.get(o.arg) is None]
     if missing:
-        raise fail("E004", f"{command}() needs {missing[0]}", Option(missing[0]))
+        raise fail("E004", T("{command}() needs {arg}", command=command, arg=missing[0]), Option(missing[0]))
     if isinstance(input_shape, bool) or not isinstance(input_shape, (int, str, list, tuple)):
-        raise fail("E004", f"input_shape {input_shape!r} is not a shape", Option("input_shape"),
-                   "e.g. (3, 32, 32) or '32x32x3'")
+        raise fail("E004", T("input_shape {shape!r} is not a shape", shape=input_shape), Option("input_shape"),
+                   T("e.g. (3, 32, 32) or '32x32x3'"))
     if isinstance(input_shape, int):
         input_shape = (input_shape,)
     if isinstance(input_shape, (list, tuple)):
         if not all(isinstance(d, int) and not isinstance(d, bool) for d in input_shape):
-            raise fail("E004", f"input_shape {tuple(input_shape)!r} is not a shape", Option("input_shape"),
-                       "e.g. (3, 32, 32)")
+            raise fail("E004", T("input_shape {shape!r} is not a shape", shape=tuple(input_shape)),
+                       Option("input_shape"), T("e.g. (3, 32, 32)"))
         text, layout = "x".join(map(str, input_shape)), layout or "chw"
     else:
         text, layout = input_shape, layout or "auto"
     if layout not in ("auto", "chw", "hwc"):
-        raise fail("E004", f"layout must be 'auto', 'chw' or 'hwc', got {layout!r}", Option("layout"))
+        raise fail("E004", T("layout must be 'auto', 'chw' or 'hwc', got {layout!r}", layout=layout),
+                   Option("layout"))
     flags = {by_arg[k].flags[0]: _value_text(k, v) for k, v in values.items() if v is not None}
     try:
         e, shape, used, _, notes = calculate(command, text, layout, flags, kind)
@@ -120,7 +124,7 @@ def _command(function) -> str:
 
 def _renamed(note: str, names: dict) -> str:
     for flag, arg in names.items():
-        note = note.replace(flag, arg)
+        note = replaced_text(note, flag, arg)
     return note
 
 

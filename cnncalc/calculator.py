@@ -15,7 +15,9 @@ import re
 from .analysis import analyze
 from .errors import CnnError, Diagnostic, Option, fail
 from .explain import explain_layer
+from .expressions import message_of
 from .graph import single_layer
+from .i18n import T
 from .ops import FAMILIES, find_arg, find_op
 from .ops.base import REQUIRED, Args
 from .ops.calculators import CALCULATORS
@@ -61,7 +63,9 @@ def calculate(command: str, input_text: str, layout: str, values: dict, kind: st
     if calc.kinds:
         kinds = dict(calc.kinds)
         if kind not in kinds:
-            raise fail("E004", f"'{kind}': expected {' or '.join(kinds)}", Option("--kind"))
+            choices = list(kinds)
+            raise fail("E004", T("'{kind}': expected {others} or {last}", kind=kind, others=", ".join(choices[:-1]),
+                                 last=choices[-1]), Option("--kind"))
         family_name = kinds[kind]
     family = FAMILIES.get(family_name)
     shape, used, guessed = read_input(input_text, layout)
@@ -78,12 +82,12 @@ def calculate(command: str, input_text: str, layout: str, values: dict, kind: st
             if option.default is None:
                 continue
             raw = str(option.default)
-            notes.append(option.note or f"no {flag} given: {option.default}")
+            notes.append(option.note or T("no {flag} given: {default}", flag=flag, default=option.default))
         arg = find_arg(op, option.arg)
         try:
             args[option.arg] = arg.coerce(raw if isinstance(raw, bool) else option_value(raw))
         except (ValueError, OverflowError) as e:
-            problems.append(Diagnostic("E004", str(e), Option(flag)))
+            problems.append(Diagnostic("E004", message_of(e), Option(flag)))
         arg_pos[option.arg] = Option(flag)
     if problems:
         raise CnnError(problems)

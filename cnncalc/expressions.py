@@ -40,6 +40,7 @@ from fractions import Fraction
 from types import MappingProxyType
 
 from .errors import Pos, fail
+from .i18n import Msg, T
 
 SHAPE_NAMES = ("in_channels", "in_length", "in_depth", "in_height", "in_width", "in_features")
 MAX_INT_BITS = 256  # beyond this no size is meaningful; fail instead of computing forever
@@ -73,7 +74,7 @@ def make_divisible(v, divisor=8, min_value=None):
     """torchvision's _make_divisible, in exact arithmetic (see the module docstring)."""
     v, d = Fraction(v), divisor
     if isinstance(d, bool) or not isinstance(d, int) or d < 1:
-        raise TypeError(f"make_divisible's divisor must be a whole number ≥ 1, got {d!r}")
+        raise TypeError(T("make_divisible's divisor must be a whole number ≥ 1, got {divisor!r}", divisor=d))
     new_v = max(d if min_value is None else min_value, math.floor(v + Fraction(d, 2)) // d * d)
     return new_v + d if new_v < Fraction(9, 10) * v else new_v
 
@@ -82,7 +83,7 @@ def _minmax(fn):
     def call(*args):
         values = args[0] if len(args) == 1 and isinstance(args[0], list) else args
         if not values:
-            raise TypeError(f"{fn.__name__}() of nothing")
+            raise TypeError(T("{function}() of nothing", function=fn.__name__))
         return fn(values)
 
     return call
@@ -90,7 +91,7 @@ def _minmax(fn):
 
 def _len(value):
     if not isinstance(value, (list, str)):
-        raise TypeError(f"len() needs a list or a string, got {type(value).__name__}")
+        raise TypeError(T("len() needs a list or a string, got {type}", type=type(value).__name__))
     return len(value)
 
 
@@ -167,21 +168,25 @@ def _parse(text: str, pos: Pos) -> Expr:
     """An Expr, parsed and compiled once per place in the spec (a block's defaults are read
     again at every use of the block: 117 times in EfficientNet-B7)."""
     if len(text) > MAX_TEXT:  # charged before parsing: a 100,000-digit literal is refused unread
-        raise fail("E110", f"expression '{text.strip()[:40]}…' is {len(text):,} characters long (at most "
-                           f"{MAX_TEXT:,})", pos, "split it over several block arguments")
+        raise fail("E110", T("expression '{start}…' is {length:,} characters long (at most {limit:,})",
+                             start=text.strip()[:40], length=len(text), limit=MAX_TEXT),
+                   pos, T("split it over several block arguments"))
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
-        raise fail("E110", f"cannot parse expression '{text.strip()}': {exc.msg}", pos,
-                   "expressions use Python syntax: $planes * 4, $2 if i == 0 else 1") from None
+        raise fail("E110", T("cannot parse expression '{text}': {problem}", text=text.strip(), problem=exc.msg), pos,
+                   T("expressions use Python syntax: $planes * 4, $2 if i == 0 else 1")) from None
     except (RecursionError, MemoryError):
-        raise fail("E110", f"expression '{text.strip()[:40]}…' is nested too deeply", pos) from None
+        raise fail("E110", T("expression '{start}…' is nested too deeply", start=text.strip()[:40]), pos) from None
     except ValueError as exc:  # e.g. an integer literal of thousands of digits
-        raise fail("E303", f"expression '{text.strip()[:40]}…' cannot be read: {exc}", pos) from None
+        raise fail("E303", T("expression '{start}…' cannot be read: {problem}", start=text.strip()[:40],
+                             problem=str(exc)), pos) from None
     count, depth = _size(tree.body)
     if count > MAX_NODES or depth > MAX_DEPTH:
-        raise fail("E110", f"expression '{text.strip()[:40]}…' is too long ({count} parts, {depth} deep; at most "
-                           f"{MAX_NODES} parts, {MAX_DEPTH} deep)", pos, "split it over several block arguments")
+        raise fail("E110", T("expression '{start}…' is too long ({count} parts, {depth} deep; at most {max_parts} "
+                             "parts, {max_depth} deep)", start=text.strip()[:40], count=count, depth=depth,
+                             max_parts=MAX_NODES, max_depth=MAX_DEPTH),
+                   pos, T("split it over several block arguments"))
     expr = Expr(text.strip(), pos, tree.body)
     object.__setattr__(expr, "run", _compile(tree.body, expr))
     return expr
@@ -266,8 +271,9 @@ def _unknown_name(name: str, expr: Expr, env: dict):
 
     known = sorted(k for k in env if not k.startswith("_"))
     hint = did_you_mean(name, known) or (
-        f"names available here: {', '.join(known)}" if known else "no block arguments are defined here")
-    return fail("E110", f"unknown name '{name}' in expression '{expr.text}'", expr.pos, hint)
+        T("names available here: {names}", names=", ".join(known)) if known
+        else T("no block arguments are defined here"))
+    return fail("E110", T("unknown name '{name}' in expression '{text}'", name=name, text=expr.text), expr.pos, hint)
 
 
 def evaluate(expr, env: dict):
@@ -278,11 +284,18 @@ def evaluate(expr, env: dict):
     except Unbound:
         raise
     except ZeroDivisionError:
-        raise fail("E110", f"division by zero in '{expr.text}'", expr.pos) from None
+        raise fail("E110", T("division by zero in '{text}'", text=expr.text), expr.pos) from None
     except RecursionError:
-        raise fail("E110", f"expression '{expr.text}' is nested too deeply", expr.pos) from None
+        raise fail("E110", T("expression '{text}' is nested too deeply", text=expr.text), expr.pos) from None
     except (TypeError, ValueError, OverflowError) as exc:
-        raise fail("E110", f"cannot evaluate '{expr.text}': {exc}", expr.pos) from None
+        raise fail("E110", T("cannot evaluate '{text}': {problem}", text=expr.text, problem=message_of(exc)),
+                   expr.pos) from None
+
+
+def message_of(exc: Exception):
+    """The message of a ValueError/TypeError to put in a diagnostic: ours carry a T() message, kept
+    whole so that it is translated (str(exc) would be its English); Python's own stay plain text."""
+    return exc.args[0] if len(exc.args) == 1 and isinstance(exc.args[0], Msg) else str(exc)
 
 
 def _whole(v):
@@ -298,7 +311,7 @@ def _exact(v):
     """Floats (YAML's 1.1) become the exact decimal they were written as."""
     if isinstance(v, float):
         if not math.isfinite(v):
-            raise ValueError(f"{v} is not a number an expression can use")
+            raise ValueError(T("{value} is not a number an expression can use", value=v))
         return _decimal(v)
     return v
 
@@ -320,11 +333,11 @@ def _bits(v) -> int:
 
 def _check(v, expr: Expr):
     if _bits(v) > MAX_INT_BITS:
-        raise fail("E303", f"expression '{expr.text}' gives a number with more than {MAX_INT_BITS} bits",
-                   expr.pos, "sizes and counts must be reasonable integers")
+        raise fail("E303", T("expression '{text}' gives a number with more than {bits} bits", text=expr.text,
+                             bits=MAX_INT_BITS), expr.pos, T("sizes and counts must be reasonable integers"))
     if isinstance(v, (str, list)) and len(v) > MAX_ITEMS:
-        raise fail("E303", f"expression '{expr.text}' builds a value of {len(v):,} items (at most {MAX_ITEMS:,})",
-                   expr.pos)
+        raise fail("E303", T("expression '{text}' builds a value of {items:,} items (at most {limit:,})",
+                             text=expr.text, items=len(v), limit=MAX_ITEMS), expr.pos)
     return v
 
 
@@ -332,17 +345,18 @@ def _binop(op, left, right, expr: Expr):
     """Charge the cost of an operation before doing it."""
     if isinstance(op, ast.Pow):
         if not isinstance(right, int) or isinstance(right, bool):
-            raise TypeError("the exponent of ** must be a whole number")
+            raise TypeError(T("the exponent of ** must be a whole number"))
         if abs(right) > MAX_INT_BITS or _bits(left) * abs(right) > MAX_INT_BITS:
-            raise fail("E303", f"'{ast.unparse(expr.tree)[:60]}' would give a number with more than {MAX_INT_BITS} "
-                               f"bits", expr.pos, "sizes and counts must be reasonable integers")
+            raise fail("E303", T("'{text}' would give a number with more than {bits} bits",
+                                 text=ast.unparse(expr.tree)[:60], bits=MAX_INT_BITS),
+                       expr.pos, T("sizes and counts must be reasonable integers"))
     if isinstance(op, ast.Mult):
         for seq, n in ((left, right), (right, left)):
             if isinstance(seq, (str, list)) and isinstance(n, int) and len(seq) * max(n, 0) > MAX_ITEMS:
-                raise fail("E303", f"'{expr.text}' would build a value of {len(seq) * n:,} items (at most "
-                                   f"{MAX_ITEMS:,})", expr.pos)
+                raise fail("E303", T("'{text}' would build a value of {items:,} items (at most {limit:,})",
+                                     text=expr.text, items=len(seq) * n, limit=MAX_ITEMS), expr.pos)
     if isinstance(op, ast.Mod) and isinstance(left, str):
-        raise TypeError("% formats strings in Python; here it is only the remainder of numbers")
+        raise TypeError(T("% formats strings in Python; here it is only the remainder of numbers"))
     return _check(_BINOPS[type(op)](left, right), expr)
 
 
@@ -421,12 +435,13 @@ def _compile(node, expr: Expr):
         def item(env):
             seq, index = seq_of(env), index_of(env)
             if not isinstance(seq, (list, str)) or isinstance(index, bool) or not isinstance(index, int):
-                raise TypeError("only a list (or a string) can be indexed, by a whole number")
+                raise TypeError(T("only a list (or a string) can be indexed, by a whole number"))
             if not -len(seq) <= index < len(seq):
-                raise TypeError(f"index {index} is outside a list of {len(seq)}")
+                raise TypeError(T("index {index} is outside a list of {length}", index=index, length=len(seq)))
             return seq[index]
 
         return item
-    raise fail("E110", f"'{ast.unparse(node)}' is not allowed in an expression ('{expr.text}')", expr.pos,
-               "allowed: numbers, names, lists and list[i], + - * / // % **, comparisons, and/or/not, "
-               "a if c else b, min/max/abs/floor/ceil/len/make_divisible")
+    raise fail("E110", T("'{part}' is not allowed in an expression ('{text}')", part=ast.unparse(node), text=expr.text),
+               expr.pos,
+               T("allowed: numbers, names, lists and list[i], + - * / // % **, comparisons, and/or/not, a if c else "
+                 "b, min/max/abs/floor/ceil/len/make_divisible"))

@@ -13,9 +13,11 @@ import os
 import stat
 
 from .errors import Pos, fail
+from .i18n import T
 
-_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
-          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+# T() messages: a caller puts the kind in its own message ("{file} is {kind}, ..."), translated with it
+_KINDS = ((stat.S_ISDIR, T("a directory")), (stat.S_ISFIFO, T("a FIFO (named pipe)")), (stat.S_ISSOCK, T("a socket")),
+          (stat.S_ISCHR, T("a character device")), (stat.S_ISBLK, T("a block device")))
 
 
 class NotRegular(Exception):
@@ -25,7 +27,7 @@ class NotRegular(Exception):
 
 
 def kind_of(mode: int) -> str:
-    return next((kind for test, kind in _KINDS if test(mode)), "not a regular file")
+    return next((kind for test, kind in _KINDS if test(mode)), T("not a regular file"))
 
 
 def open_regular(path) -> tuple:
@@ -54,13 +56,15 @@ def read_capped(path, name: str, cap: int) -> bytes:
     try:
         fd, st = open_regular(path)
     except FileNotFoundError:
-        raise fail("E001", f"no such file: {name}", where) from None
+        raise fail("E001", T("no such file: {file}", file=name), where) from None
     except NotRegular as e:
-        raise fail("E002", f"{name} is {e.kind}, not a YAML file", where, "give the path of a .yaml spec") from None
+        raise fail("E002", T("{file} is {kind}, not a YAML file", file=name, kind=e.kind), where,
+                   T("give the path of a .yaml spec")) from None
     except OSError as exc:
-        raise fail("E002", f"cannot read {name}: {exc.strerror or exc}", where) from None
-    too_big = fail("E005", f"the file is larger than {cap // (1024 * 1024)} MiB", where,
-                   "a network spec is far smaller: use `repeat:` and blocks instead of writing layers out")
+        raise fail("E002", T("cannot read {file}: {problem}", file=name, problem=str(exc.strerror or exc)),
+                   where) from None
+    too_big = fail("E005", T("the file is larger than {mib} MiB", mib=cap // (1024 * 1024)), where,
+                   T("a network spec is far smaller: use `repeat:` and blocks instead of writing layers out"))
     try:
         if st.st_size > cap:
             raise too_big
@@ -74,6 +78,7 @@ def read_capped(path, name: str, cap: int) -> bytes:
             if total > cap:
                 raise too_big
     except OSError as exc:
-        raise fail("E002", f"cannot read {name}: {exc.strerror or exc}", where) from None
+        raise fail("E002", T("cannot read {file}: {problem}", file=name, problem=str(exc.strerror or exc)),
+                   where) from None
     finally:
         os.close(fd)

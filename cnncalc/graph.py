@@ -23,6 +23,7 @@ from types import MappingProxyType
 
 from .errors import CnnError, Diagnostic, Option, Pos, did_you_mean, fail
 from .expressions import Deferred, parse_value, substitute
+from .i18n import T
 from .ops.base import REQUIRED, Args, Op
 from .names import INPUT, NameTable
 from .shapes import parse_shape
@@ -110,9 +111,9 @@ def _model_args(run: Run, model: Model, chosen, overrides: dict, shown: str) -> 
     env = {}
     for name in overrides:
         if name not in model.params:
-            raise fail("E004", f"{shown} has no argument '{name}'", Option("--arg"),
-                       did_you_mean(name, model.params) or (f"its arguments: {', '.join(model.params)}"
-                                                            if model.params else "this model takes no arguments"))
+            raise fail("E004", T("{model} has no argument '{name}'", model=shown, name=name), Option("--arg"),
+                       did_you_mean(name, model.params) or (T("its arguments: {args}", args=", ".join(model.params))
+                                                            if model.params else T("this model takes no arguments")))
     for name, default in model.params.items():
         pos = model.param_pos.get(name, model.input_pos)
         if name in overrides:
@@ -124,25 +125,27 @@ def _model_args(run: Run, model: Model, chosen, overrides: dict, shown: str) -> 
         elif default is not REQUIRED:
             env[name] = _eval_top(run, parse_value(default, pos), pos, env)
         else:
-            hint = f"or choose one of its variants: {', '.join(model.variants)}" if model.variants else None
-            run.error("E103", f"the model needs argument '{name}' (--arg {name}=…)", pos, hint)
+            hint = (T("or choose one of its variants: {variants}", variants=", ".join(model.variants))
+                    if model.variants else None)
+            run.error("E103", T("the model needs argument '{name}' (--arg {name}=…)", name=name), pos, hint)
     return env
 
 
 def _kind(value) -> str | None:
     if isinstance(value, bool):
-        return "true or false"
+        return T("true or false")
     if isinstance(value, (int, float, Fraction)):
-        return "a number"
-    return "a list" if isinstance(value, list) else None
+        return T("a number")
+    return T("a list") if isinstance(value, list) else None
 
 
 def _same_kind(name: str, given, default, shown: str) -> None:
     """`--arg width=abc` is a usage error at the option (exit 2), not an expression failing in the spec."""
     want = _kind(default)
     if want is not None and _kind(given) != want:
-        raise fail("E004", f"{shown}'s argument '{name}' is {want} (its default is {default!r}), got {given!r}",
-                   Option("--arg"), f"e.g. --arg {name}={default!r}")
+        raise fail("E004", T("{model}'s argument '{name}' is {want} (its default is {default!r}), got {given!r}",
+                             model=shown, name=name, want=want, default=default, given=given),
+                   Option("--arg"), T("e.g. --arg {name}={default!r}", name=name, default=default))
 
 
 def _eval_top(run: Run, value, pos: Pos, env: dict):
@@ -156,8 +159,9 @@ def _eval_top(run: Run, value, pos: Pos, env: dict):
 def _input_shape(run: Run, model: Model) -> tuple:
     value = _eval_top(run, model.input_value, model.input_pos, run.globals)
     if isinstance(value, Deferred):  # `input: [$in_channels, …]`: the input has no input to read
-        run.error("E111", f"the model input cannot use the sizes of its own input ('{value.expr.text}')",
-                  model.input_pos, "give numbers, or the model's `args:` (e.g. [3, $size, $size])")
+        run.error("E111", T("the model input cannot use the sizes of its own input ('{text}')",
+                            text=value.expr.text), model.input_pos,
+                  T("give numbers, or the model's `args:` (e.g. [3, $size, $size])"))
         return ()
     try:
         return parse_shape(value, model.input_pos) if value is not None else ()

@@ -11,6 +11,7 @@ unknown name (with a "did you mean"), a layer defined later, or a cycle.
 from __future__ import annotations
 
 from .errors import Pos, did_you_mean
+from .i18n import T
 
 INPUT = "input"
 
@@ -32,7 +33,8 @@ class NameTable:
         if not self.chain:
             return None
         inner = self.chain[-1]
-        return f"in {inner.name}, block '{inner.block}' used at line {inner.pos.line}"
+        return T("in {layer}, block '{block}' used at line {line}", layer=inner.name, block=inner.block,
+                 line=inner.pos.line)
 
     def auto_name(self, base: str, keras: dict | None = None) -> str:
         """The next free automatic name: conv2d_1, conv2d_2, ... counted in this block instance, or,
@@ -52,9 +54,10 @@ class NameTable:
         soft = local in self.soft
         if local in self.table and not soft:
             first = self.where.get(local)
-            where = f" (first defined at line {first.line})" if first else ""
-            run.error("E105", f"duplicate layer name '{self.prefix}{local}'{where}", pos,
-                      "give each layer a unique name", self.context())
+            name = self.prefix + local
+            message = (T("duplicate layer name '{name}' (first defined at line {line})", name=name, line=first.line)
+                       if first else T("duplicate layer name '{name}'", name=name))
+            run.error("E105", message, pos, T("give each layer a unique name"), self.context())
             return
         if dropped:
             self.soft.add(local)
@@ -90,13 +93,14 @@ class NameTable:
             target = later[0]
             refs = [str(v) for v, _ in (target.inputs or ()) if isinstance(v, str)]
             if current in refs or ref == current:
-                run.error("E107", f"cycle: '{current}' takes '{ref}' as input, which takes '{current}'", pos,
-                          "a network must be acyclic; one of the two must take an earlier layer", self.context())
+                run.error("E107", T("cycle: '{current}' takes '{ref}' as input, which takes '{current}'",
+                                    current=current, ref=ref), pos,
+                          T("a network must be acyclic; one of the two must take an earlier layer"), self.context())
             else:
-                run.error("E107", f"'{ref}' is defined later (line {target.pos.line}); a layer can only take "
-                                  f"inputs from earlier layers", pos,
-                          f"move this layer after '{ref}', or take an earlier layer", self.context())
+                run.error("E107", T("'{ref}' is defined later (line {line}); a layer can only take inputs from "
+                                    "earlier layers", ref=ref, line=target.pos.line), pos,
+                          T("move this layer after '{ref}', or take an earlier layer", ref=ref), self.context())
             return None
-        hint = did_you_mean(ref, [*self.table, INPUT]) or "inputs: names an earlier layer, or `input`"
-        run.error("E106", f"unknown input '{ref}'", pos, hint, self.context())
+        hint = did_you_mean(ref, [*self.table, INPUT]) or T("inputs: names an earlier layer, or `input`")
+        run.error("E106", T("unknown input '{ref}'", ref=ref), pos, hint, self.context())
         return None

@@ -12,7 +12,8 @@ from __future__ import annotations
 from types import MappingProxyType
 
 from .errors import CnnError, Diagnostic, Pos
-from .expressions import Deferred, LayerRef, substitute
+from .expressions import Deferred, LayerRef, message_of, substitute
+from .i18n import T
 from .graph import Node
 from .names import INPUT, NameTable
 from .ops.base import REQUIRED, Args, Op
@@ -47,9 +48,10 @@ class Run:
         beside block `a`'s layer `c`) is E105 at the second, which becomes a placeholder."""
         first = self.where.get(node.name)
         if first is not None:
-            where = f" (first defined at line {first.line})" if first.file == node.pos.file else f" (first at {first})"
-            self.error("E105", f"duplicate layer name '{node.name}'{where}", name_pos or node.pos,
-                       "give each layer a unique name", names.context())
+            message = (T("duplicate layer name '{name}' (first defined at line {line})", name=node.name,
+                         line=first.line) if first.file == node.pos.file else
+                       T("duplicate layer name '{name}' (first at {first})", name=node.name, first=str(first)))
+            self.error("E105", message, name_pos or node.pos, T("give each layer a unique name"), names.context())
             node = node._replace(name=f"{node.name}#{len(self.nodes)}", args=None)
         self.where[node.name] = name_pos or node.pos
         self.nodes.append(node)
@@ -90,8 +92,9 @@ def evaluate(run: Run, names: NameTable, value, pos: Pos, what: str, env: dict |
             run.error(d.code, d.message, d.pos, d.hint, names.context())
         return None
     if isinstance(v, Deferred):
-        run.error("E110", f"{what} cannot depend on the input shape ('{v.expr.text}')", pos,
-                  "only op arguments may use in_channels/in_height/in_width", names.context())
+        run.error("E110", T("{what} cannot depend on the input shape ('{text}')", what=what, text=v.expr.text),
+                  pos,
+                  T("only op arguments may use in_channels/in_height/in_width"), names.context())
         return None
     return v
 
@@ -110,17 +113,17 @@ def charge_step(run: Run, pos: Pos, names: NameTable, n: int = 1) -> None:
     the layer limit (32 nested blocks of repeat: 2 add no layer until 2^32 visits)."""
     run.steps += n
     if run.steps > STEPS_PER_LAYER * run.max_layers:
-        run.error("E301", f"the expansion visits more than {STEPS_PER_LAYER * run.max_layers:,} items (layers, "
-                          f"block calls, repeats and layers dropped by `when: false`), "
-                          f"{STEPS_PER_LAYER}× the limit of {run.max_layers:,} layers", pos,
-                  "use --max-layers to raise the limit", names.context())
+        run.error("E301", T("the expansion visits more than {steps:,} items (layers, block calls, repeats and layers "
+                            "dropped by `when: false`), {factor}× the limit of {limit:,} layers",
+                            steps=STEPS_PER_LAYER * run.max_layers, factor=STEPS_PER_LAYER, limit=run.max_layers), pos,
+                  T("use --max-layers to raise the limit"), names.context())
         raise Abort
 
 
 def check_limits(run: Run, pos: Pos, names: NameTable) -> None:
     if len(run.nodes) >= run.max_layers:
-        run.error("E301", f"the network expands to more than {run.max_layers:,} layers", pos,
-                  "use --max-layers to raise the limit", names.context())
+        run.error("E301", T("the network expands to more than {limit:,} layers", limit=run.max_layers), pos,
+                  T("use --max-layers to raise the limit"), names.context())
         raise Abort
 
 
@@ -130,15 +133,21 @@ def add_node(run: Run, names: NameTable, item: Item, local: str, ins: list, env:
     op = item.op
     qualified = f"{names.prefix}{local}"
     if local == INPUT:
-        run.error("E105", "'input' is reserved for the model input", item.name_pos or item.pos,
-                  "choose another name", names.context())
+        run.error("E105", T("'input' is reserved for the model input"), item.name_pos or item.pos,
+                  T("choose another name"), names.context())
     n_in = len(ins)
     if n_in < op.min_inputs or (op.max_inputs is not None and n_in > op.max_inputs):
-        want = (f"at least {op.min_inputs}" if op.max_inputs is None else
-                str(op.min_inputs) if op.min_inputs == op.max_inputs else f"{op.min_inputs}–{op.max_inputs}")
-        hint = "name them with inputs: [a, b]" if op.min_inputs > 1 else "give it one input"
-        run.error("E112", f"{op.name} takes {want} input{'s' if want != '1' else ''}, got {n_in}",
-                  item.pos, hint, names.context())
+        if op.max_inputs is None:
+            message = T("{op} takes at least {least} inputs, got {count}", op=op.name, least=op.min_inputs, count=n_in)
+        elif op.min_inputs != op.max_inputs:
+            message = T("{op} takes {least}–{most} inputs, got {count}", op=op.name, least=op.min_inputs,
+                        most=op.max_inputs, count=n_in)
+        elif op.min_inputs == 1:
+            message = T("{op} takes 1 input, got {count}", op=op.name, count=n_in)
+        else:
+            message = T("{op} takes {exactly} inputs, got {count}", op=op.name, exactly=op.min_inputs, count=n_in)
+        hint = T("name them with inputs: [a, b]") if op.min_inputs > 1 else T("give it one input")
+        run.error("E112", message, item.pos, hint, names.context())
     values = dict(run.coerced_defaults(op))
     pending, ok = [], True
     ins = list(ins)
@@ -151,8 +160,8 @@ def add_node(run: Run, names: NameTable, item: Item, local: str, ins: list, env:
             target = names.resolve(layer_ref(ref), pos, local, run) if isinstance(ref, str) else None
             if target is None:
                 if ref is not None and not isinstance(ref, str):
-                    run.error("E104", f"{arg.name}: expected the name of a layer, got {ref!r}", pos, None,
-                              names.context())
+                    run.error("E104", T("{arg}: expected the name of a layer, got {ref!r}", arg=arg.name, ref=ref), pos,
+                              None, names.context())
                 ok = False
                 continue
             values[arg.name] = target
@@ -172,10 +181,10 @@ def add_node(run: Run, names: NameTable, item: Item, local: str, ins: list, env:
         try:
             values[arg.name] = arg.coerce(raw)
         except OverflowError as e:
-            run.error("E303", f"{arg.name}: {e}", pos, None, names.context())
+            run.error("E303", T("{arg}: {problem}", arg=arg.name, problem=message_of(e)), pos, None, names.context())
             ok = False
         except ValueError as e:
-            run.error("E104", f"{arg.name}: {e}", pos, None, names.context())
+            run.error("E104", T("{arg}: {problem}", arg=arg.name, problem=message_of(e)), pos, None, names.context())
             ok = False
     qualified = run.add(Node(qualified, op, Args(values) if ok and not item.broken else None, tuple(ins),
                              item.pos, MappingProxyType(dict(item.arg_pos)), names.chain, tuple(pending),

@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 
 from .errors import fail
+from .i18n import T
 
 MAX_SIZE = 2**40
 RANKS = (1, 2, 3, 4)
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-FORMS = "[C, L], [C, H, W], [C, D, H, W] (channels first) or [features]"
 
 
 def has_symbols(text) -> bool:
@@ -77,22 +77,27 @@ def parse_shape(value, where, *, layout: str = "chw", symbols: bool = False, cod
     if len(dims) not in RANKS or any(isinstance(d, int) and d < 1 for d in dims):
         raise _bad(value, where, code, what, symbols)
     if isinstance(dims[0], str):
-        raise fail(code, f"{what} '{value}': the channel count must be a number", where,
-                   "only the spatial sizes may be names, e.g. 3xHxW")
+        raise fail(code, T("{what} '{value}': the channel count must be a number", what=what, value=value),
+                   where,
+                   T("only the spatial sizes may be names, e.g. 3xHxW"))
     big = max((d for d in dims if isinstance(d, int)), default=0)
     if big > MAX_SIZE:
         raise fail("E004" if code == "E004" else "E303",  # an option's value is a usage error (exit 2)
-                   f"{what} size {big:,} is beyond the supported range (at most 2⁴⁰)", where)
+                   T("{what} size {big:,} is beyond the supported range (at most 2⁴⁰)", what=what, big=big), where)
     return dims
 
 
 def _bad(value, where, code: str, what: str, symbols: bool = False):
     shown = f"'{value}'" if isinstance(value, str) else repr(value)
     if code == "E004":
-        hint = ("write CxHxW, e.g. 3x224x224 (or HxWxC with --layout hwc); 1xL for a sequence, CxDxHxW for a volume"
-                + ("; names for symbolic sizes, e.g. 3xHxW" if symbols else ""))
-        return fail(code, f"{shown} is not a shape", where, hint)
-    return fail(code, f"{what} must be {FORMS}, got {shown}", where, "e.g. input: [3, 224, 224]")
+        # the option is a value: the Python API names it layout='hwc' (api.pythonic_error)
+        hint = (T("write CxHxW, e.g. 3x224x224 (or HxWxC with {option}); 1xL for a sequence, CxDxHxW for a "
+                  "volume; names for symbolic sizes, e.g. 3xHxW", option="--layout hwc") if symbols else
+                T("write CxHxW, e.g. 3x224x224 (or HxWxC with {option}); 1xL for a sequence, CxDxHxW for a "
+                  "volume", option="--layout hwc"))
+        return fail(code, T("{shown} is not a shape", shown=shown), where, hint)
+    return fail(code, T("{what} must be [C, L], [C, H, W], [C, D, H, W] (channels first) or [features], got {shown}",
+                        what=what, shown=shown), where, T("e.g. input: [3, 224, 224]"))
 
 
 def looks_channels_last(dims: tuple, channels: int | None = None) -> bool:

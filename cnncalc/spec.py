@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from .errors import CnnError, Diagnostic, Pos, did_you_mean, fail
 from .expressions import is_dynamic, parse_value
+from .i18n import T
 from .ops import EXAMPLE_LAYER
 from .ops.base import REQUIRED
 from .shapes import parse_shape
@@ -67,16 +68,16 @@ class _Collector:
 def parse_document(doc, filename: str) -> Model:
     c = _Collector()
     if not isinstance(doc, LMap):
-        raise fail("E111", "a spec must be a mapping with at least `input:` and `layers:`",
+        raise fail("E111", T("a spec must be a mapping with at least `input:` and `layers:`"),
                    getattr(doc, "pos", Pos(filename, 1, 1)),
-                   "start from: name: tiny / input: [3, 32, 32] / layers: [...]")
+                   T("start from: name: tiny / input: [3, 32, 32] / layers: [...]"))
     for key in doc:
         if key not in TOP_KEYS:
-            c.add("E102", f"unknown top-level key '{key}'", doc.key_at(key),
-                  did_you_mean(key, TOP_KEYS) or f"top-level keys are {', '.join(TOP_KEYS)}")
+            c.add("E102", T("unknown top-level key '{key}'", key=key), doc.key_at(key),
+                  did_you_mean(key, TOP_KEYS) or T("top-level keys are {keys}", keys=", ".join(TOP_KEYS)))
     input_shape, input_pos, input_value = (), doc.pos, None
     if "input" not in doc:
-        c.add("E111", "the spec has no `input:` shape", doc.pos, "add e.g. input: [3, 224, 224] (C, H, W)")
+        c.add("E111", T("the spec has no `input:` shape"), doc.pos, T("add e.g. input: [3, 224, 224] (C, H, W)"))
     else:
         input_pos = doc.at("input")
         value = parse_value(doc["input"], input_pos)
@@ -87,24 +88,26 @@ def parse_document(doc, filename: str) -> Model:
                 input_shape = parse_shape(doc["input"], input_pos)
             except CnnError as e:
                 c.take(e)
-    params, param_pos = _parse_args(doc.get("args"), doc.at("args") if "args" in doc else doc.pos, "the model", c)
+    params, param_pos = _parse_args(doc.get("args"), doc.at("args") if "args" in doc else doc.pos, T("the model"), c)
     variants = _parse_variants(doc, params, c)
     blocks = {}
     raw_blocks = doc.get("blocks") or LMap()
     if not isinstance(raw_blocks, LMap):
-        c.add("E111", "`blocks:` must be a mapping of block name to definition", doc.at("blocks"))
+        c.add("E111", T("`blocks:` must be a mapping of block name to definition"), doc.at("blocks"))
         raw_blocks = LMap()
     block_names = tuple(str(k) for k in raw_blocks)
     for bname in raw_blocks:
         blocks[str(bname)] = _parse_block(str(bname), raw_blocks[bname], raw_blocks.at(bname), block_names, c)
     items = ()
     if "layers" not in doc:
-        c.add("E111", "the spec has no `layers:` list", doc.pos, f"add layers: [ {EXAMPLE_LAYER}, ... ]")
+        c.add("E111", T("the spec has no `layers:` list"), doc.pos,
+              T("add layers: [ {example}, ... ]", example=EXAMPLE_LAYER))
     else:
         items = parse_items(doc["layers"], doc.at("layers"), block_names, c)
     name = doc.get("name")
     if name is not None and not isinstance(name, str):  # a tag or a list must not become a name
-        c.add("E111", f"`name:` must be a string, got {_kind(name)}", doc.at("name"), "e.g. name: my_net")
+        c.add("E111", T("`name:` must be a string, got {kind}", kind=_kind(name)), doc.at("name"),
+              T("e.g. name: my_net"))
         name = None
     model = Model(
         name=str(name) if name is not None else filename.rsplit("/", 1)[-1].rsplit(".", 1)[0],
@@ -121,8 +124,9 @@ def parse_document(doc, filename: str) -> Model:
 
 def _kind(value) -> str:
     if isinstance(value, dict):
-        return "a mapping"
-    return "a list" if isinstance(value, list) else f"the {type(value).__name__} {value!r}"
+        return T("a mapping")
+    return T("a list") if isinstance(value, list) else T("the {type} {value!r}", type=type(value).__name__,
+                                                          value=value)
 
 
 def _parse_args(args, pos: Pos, owner: str, c) -> tuple:
@@ -140,10 +144,10 @@ def _parse_args(args, pos: Pos, owner: str, c) -> tuple:
                 (k, v), = entry.items()
                 params[str(k)], param_pos[str(k)] = v, entry.key_at(k)
             else:
-                c.add("E111", "args are names, or name: default", args.at(i))
+                c.add("E111", T("args are names, or name: default"), args.at(i))
     elif args is not None:
-        c.add("E111", f"`args:` of {owner} must map argument names to defaults (null = required)", pos,
-              "e.g. args: {planes: null, stride: 1}")
+        c.add("E111", T("`args:` of {owner} must map argument names to defaults (null = required)", owner=owner),
+              pos, T("e.g. args: {planes: null, stride: 1}"))
     return params, param_pos
 
 
@@ -153,8 +157,8 @@ def _parse_variants(doc, params: dict, c) -> dict:
     if raw is None:
         return {}
     if not isinstance(raw, LMap):
-        c.add("E111", "`variants:` maps a model name to its argument values", doc.at("variants"),
-              "e.g. variants: {net_small: {width: 0.5}}")
+        c.add("E111", T("`variants:` maps a model name to its argument values"), doc.at("variants"),
+              T("e.g. variants: {net_small: {width: 0.5}}"))
         return {}
     out = {}
     for name, values in raw.items():
@@ -162,28 +166,30 @@ def _parse_variants(doc, params: dict, c) -> dict:
             values = LMap()
             values.pos, values.key_pos, values.val_pos = raw.at(name), {}, {}
         if not isinstance(values, LMap):
-            c.add("E111", f"variant '{name}' must map arguments to values", raw.at(name))
+            c.add("E111", T("variant '{name}' must map arguments to values", name=name), raw.at(name))
             continue
         for key in values:
             if key not in params and key not in VARIANT_META:
-                c.add("E102", f"variant '{name}' sets '{key}', which is not an argument of the model",
-                      values.key_at(key), did_you_mean(key, params) or f"the model's args: {', '.join(params)}")
+                c.add("E102", T("variant '{name}' sets '{key}', which is not an argument of the model", name=name,
+                                key=key),
+                      values.key_at(key), did_you_mean(key, params) or T("the model's args: {args}",
+                                                                         args=", ".join(params)))
         out[str(name)] = values
     return out
 
 
 def _parse_block(name, raw, pos, block_names, c) -> BlockDef:
     if not isinstance(raw, LMap):
-        c.add("E111", f"block '{name}' must be a mapping with `layers:` (and optionally `args:`)", pos)
+        c.add("E111", T("block '{name}' must be a mapping with `layers:` (and optionally `args:`)", name=name), pos)
         return BlockDef(name, {}, {}, (), None, pos)
     for key in raw:
         if key not in BLOCK_KEYS:
-            c.add("E102", f"unknown key '{key}' in block '{name}'", raw.key_at(key),
-                  did_you_mean(key, BLOCK_KEYS) or f"a block has {', '.join(BLOCK_KEYS)}")
-    params, param_pos = _parse_args(raw.get("args"), raw.at("args") if "args" in raw else pos, f"block '{name}'",
-                                    c)
+            c.add("E102", T("unknown key '{key}' in block '{name}'", key=key, name=name), raw.key_at(key),
+                  did_you_mean(key, BLOCK_KEYS) or T("a block has {keys}", keys=", ".join(BLOCK_KEYS)))
+    params, param_pos = _parse_args(raw.get("args"), raw.at("args") if "args" in raw else pos,
+                                    T("block '{name}'", name=name), c)
     if "layers" not in raw:
-        c.add("E111", f"block '{name}' has no `layers:`", pos)
+        c.add("E111", T("block '{name}' has no `layers:`", name=name), pos)
         items = ()
     else:
         items = parse_items(raw["layers"], raw.at("layers"), block_names, c)
@@ -204,14 +210,14 @@ def check_block_args(model: Model) -> list[Diagnostic]:
             for key in it.args:
                 if key not in bdef.params:
                     hint = did_you_mean(key, bdef.params) or (
-                        f"block '{it.block}' takes {', '.join(bdef.params)}" if bdef.params
-                        else f"block '{it.block}' takes no arguments")
-                    diags.append(Diagnostic("E102", f"unknown argument '{key}' for block '{it.block}'",
-                                            it.arg_pos[key], hint))
+                        T("block '{block}' takes {args}", block=it.block, args=", ".join(bdef.params)) if bdef.params
+                        else T("block '{block}' takes no arguments", block=it.block))
+                    diags.append(Diagnostic("E102", T("unknown argument '{key}' for block '{block}'", key=key,
+                                                      block=it.block), it.arg_pos[key], hint))
             for p, default in bdef.params.items():
                 if default is REQUIRED and p not in it.args:
-                    diags.append(Diagnostic("E103", f"block '{it.block}' needs argument '{p}'", it.pos,
-                                            f"add {p}: ... to this block call"))
+                    diags.append(Diagnostic("E103", T("block '{block}' needs argument '{arg}'", block=it.block, arg=p),
+                                            it.pos, T("add {arg}: ... to this block call", arg=p)))
 
     visit(model.items)
     for b in model.blocks.values():

@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 from .errors import Pos, did_you_mean
 from .expressions import is_dynamic, parse_value
+from .i18n import T
 from .ops import EXAMPLE_LAYER, NO_ACTIVATION, REGISTRY, all_spellings, find_arg, find_op
 from .ops.base import REQUIRED
 from .yamlsource import LList, LMap
@@ -63,10 +64,10 @@ class Item(NamedTuple):
 
 def parse_items(raw, pos, block_names, c) -> tuple:
     if not isinstance(raw, LList):
-        c.add("E111", "`layers:` must be a list", pos, "each entry starts with '- '")
+        c.add("E111", T("`layers:` must be a list"), pos, T("each entry starts with '- '"))
         return ()
     if not raw:
-        c.add("E111", "`layers:` is empty", pos, "add at least one layer")
+        c.add("E111", T("`layers:` is empty"), pos, T("add at least one layer"))
     items = []
     for i, entry in enumerate(raw):
         item = _parse_item(entry, raw.at(i), block_names, c)
@@ -76,9 +77,11 @@ def parse_items(raw, pos, block_names, c) -> tuple:
 
 
 def _unknown_type(type_name, pos, block_names, c, what="op") -> None:
-    hint = did_you_mean(type_name, [*all_spellings(), *block_names])
-    c.add("E101" if what == "op" else "E108", f"unknown {what} '{type_name}'", pos,
-          hint or "run `cnncalc ops` for the list of ops")
+    hint = did_you_mean(type_name, [*all_spellings(), *block_names]) or T("run `cnncalc ops` for the list of ops")
+    if what == "op":
+        c.add("E101", T("unknown op '{name}'", name=type_name), pos, hint)
+    else:
+        c.add("E108", T("unknown block '{name}'", name=type_name), pos, hint)
 
 
 def _parse_item(entry, pos, block_names, c) -> Item | None:
@@ -94,8 +97,8 @@ def _parse_item(entry, pos, block_names, c) -> Item | None:
         elif isinstance(val, LMap):
             inner = val
         else:
-            c.add("E111", f"'{key}:' must be followed by a mapping of arguments", entry.at(key),
-                  f"e.g. - {key}: {{...}}, or the canonical - {{type: {key}, ...}}")
+            c.add("E111", T("'{key}:' must be followed by a mapping of arguments", key=key), entry.at(key),
+                  T("e.g. - {key}: {{...}}, or the canonical - {{type: {key}, ...}}", key=key))
             return None
         merged = LMap({"type": key, **inner})
         merged.pos = entry.pos
@@ -103,12 +106,12 @@ def _parse_item(entry, pos, block_names, c) -> Item | None:
         merged.val_pos = {"type": entry.key_at(key), **getattr(inner, "val_pos", {})}
         entry = merged
     if not isinstance(entry, LMap):
-        c.add("E111", f"each layer must be a mapping like {EXAMPLE_LAYER}", pos)
+        c.add("E111", T("each layer must be a mapping like {example}", example=EXAMPLE_LAYER), pos)
         return None
     if "block" in entry:
         return _parse_block_call(entry, block_names, c)
     if "type" not in entry:
-        c.add("E103", "this layer has no `type:`", entry.pos, f"e.g. {EXAMPLE_LAYER}")
+        c.add("E103", T("this layer has no `type:`"), entry.pos, T("e.g. {example}", example=EXAMPLE_LAYER))
         return _placeholder(entry, c)
     type_name = entry["type"]
     type_value = parse_value(type_name, entry.at("type")) if isinstance(type_name, str) else type_name
@@ -119,22 +122,22 @@ def _parse_item(entry, pos, block_names, c) -> Item | None:
         op = find_op(type_name) if isinstance(type_name, str) else None
         if op is None:
             if isinstance(type_name, str) and type_name in block_names:
-                c.add("E101", f"'{type_name}' is a block, not an op", entry.at("type"),
-                      f"write {{block: {type_name}, ...}}")
+                c.add("E101", T("'{type_name}' is a block, not an op", type_name=type_name), entry.at("type"),
+                      T("write {{block: {type_name}, ...}}", type_name=type_name))
             else:
                 _unknown_type(type_name, entry.at("type"), block_names, c)
             return _placeholder(entry, c)
         args, arg_pos, missing = match_args(op, raw, entry.pos, c)
     activation = entry.get("activation")
     if activation is not None and not isinstance(activation, str):
-        c.add("E104", "activation must be an op name such as relu", entry.at("activation"))
+        c.add("E104", T("activation must be an op name such as relu"), entry.at("activation"))
         activation = None
     if isinstance(activation, str) and activation.lower() not in NO_ACTIVATION:
         act_op = find_op(activation)
         if act_op is None or not act_op.activation:
             known = activations()
-            c.add("E101", f"unknown activation '{activation}'", entry.at("activation"),
-                  did_you_mean(activation, known) or f"use one of {', '.join(known)}")
+            c.add("E101", T("unknown activation '{activation}'", activation=activation), entry.at("activation"),
+                  did_you_mean(activation, known) or T("use one of {names}", names=", ".join(known)))
             activation = None
     else:
         activation = None
@@ -169,12 +172,13 @@ def match_args(op, raw, pos, c) -> tuple:
             names = [a.name for a in op.args] + [al for a in op.args for al in a.aliases] + list(LAYER_KEYS)
             hint = did_you_mean(key, names)
             if not hint:
-                hint = (f"{op.name} takes {', '.join(a.name for a in op.args)}" if op.args
-                        else f"{op.name} takes no arguments")
-            c.add("E102", f"unknown key '{key}' for {op.name}", key_pos, hint)
+                hint = (T("{op} takes {args}", op=op.name, args=", ".join(a.name for a in op.args)) if op.args
+                        else T("{op} takes no arguments", op=op.name))
+            c.add("E102", T("unknown key '{key}' for {op}", key=key, op=op.name), key_pos, hint)
             continue
         if arg.name in seen:
-            c.add("E102", f"'{key}' repeats '{seen[arg.name]}' (both mean {arg.name})", key_pos, "keep one of them")
+            c.add("E102", T("'{key}' repeats '{first}' (both mean {arg})", key=key, first=seen[arg.name], arg=arg.name),
+                  key_pos, T("keep one of them"))
             continue
         seen[arg.name] = key
         args[arg.name] = parse_value(value, value_pos)
@@ -182,8 +186,9 @@ def match_args(op, raw, pos, c) -> tuple:
     missing = False
     for arg in op.args:
         if arg.default is REQUIRED and arg.name not in args:
-            alias = f" (Keras: {arg.aliases[0]})" if arg.aliases else ""
-            c.add("E103", f"{op.name} needs '{arg.name}'{alias}", pos, f"add {arg.name}: ... to this layer")
+            message = (T("{op} needs '{arg}' (Keras: {alias})", op=op.name, arg=arg.name, alias=arg.aliases[0])
+                       if arg.aliases else T("{op} needs '{arg}'", op=op.name, arg=arg.name))
+            c.add("E103", message, pos, T("add {arg}: ... to this layer", arg=arg.name))
             missing = True
     return args, arg_pos, missing
 
@@ -201,8 +206,8 @@ def _allow(entry: LMap, c) -> tuple:
         if isinstance(code, str) and code in CATALOGUE and code[0] in "WN":
             out.append(code)
         else:
-            c.add("E104", f"allow: {code!r} is not a warning code", entry.at("allow"),
-                  "list warning codes such as W101 (see docs/errors.md); errors cannot be allowed")
+            c.add("E104", T("allow: {code!r} is not a warning code", code=code), entry.at("allow"),
+                  T("list warning codes such as W101 (see docs/errors.md); errors cannot be allowed"))
     return tuple(out)
 
 
@@ -229,12 +234,12 @@ def _inputs(entry: LMap, c) -> tuple | None:
         out = []
         for i, r in enumerate(raw):
             if not isinstance(r, (str, int)) or isinstance(r, bool):
-                c.add("E104", "each entry of inputs: must be a layer name", raw.at(i))
+                c.add("E104", T("each entry of inputs: must be a layer name"), raw.at(i))
                 continue
             out.append((parse_value(str(r), raw.at(i)), raw.at(i)))
         return tuple(out)
-    c.add("E104", "inputs: must be a layer name or a list of layer names", entry.at("inputs"),
-          "e.g. inputs: [c1, c2]")
+    c.add("E104", T("inputs: must be a layer name or a list of layer names"), entry.at("inputs"),
+          T("e.g. inputs: [c1, c2]"))
     return None
 
 

@@ -43,6 +43,7 @@ from math import lcm
 from .analysis import Analysis, Totals, analyze
 from .errors import Option, fail
 from .graph import Graph
+from .i18n import T
 from .ops.window import is_concrete
 from .shapes import has_symbols, parse_shape
 
@@ -59,8 +60,8 @@ def _sympy():
     try:
         import sympy
     except ImportError:
-        raise fail("E004", "symbolic sizes need sympy: pip install 'cnncalc[symbolic]'", _CLI,
-                   "or give the input size as numbers, e.g. 3x224x224") from None
+        raise fail("E004", T("symbolic sizes need sympy: pip install 'cnncalc[symbolic]'"), _CLI,
+                   T("or give the input size as numbers, e.g. 3x224x224")) from None
     return sympy
 
 
@@ -96,8 +97,9 @@ def charge_time() -> None:
     deadline = _clock["deadline"]
     if deadline is not None and time.process_time() > deadline:
         _clock["deadline"] = None
-        raise fail("E004", f"working out this network's sizes as formulas took more than {SYMBOLIC_CPU_S} s of CPU",
-                   _CLI, "give the input size as numbers, e.g. 3x224x224, or try a smaller network")
+        raise fail("E004", T("working out this network's sizes as formulas took more than {seconds} s of CPU",
+                             seconds=SYMBOLIC_CPU_S),
+                   _CLI, T("give the input size as numbers, e.g. 3x224x224, or try a smaller network"))
 
 
 def add_all(terms: list):
@@ -189,14 +191,15 @@ def analyze_symbolic(graph: Graph, shape: tuple, strict: bool = False) -> Analys
     """
     _sympy()
     if len(graph.nodes) > SYMBOLIC_MAX_LAYERS:  # sympy costs ~1 ms a layer: charged before it starts
-        raise fail("E004", f"{graph.name} has {len(graph.nodes):,} layers; sizes are written as formulas for "
-                           f"networks of at most {SYMBOLIC_MAX_LAYERS:,}", _CLI,
-                   "give the input size as numbers, e.g. 3x224x224")
+        raise fail("E004", T("{name} has {layers:,} layers; sizes are written as formulas for networks of at most "
+                             "{limit:,}", name=graph.name, layers=len(graph.nodes), limit=SYMBOLIC_MAX_LAYERS), _CLI,
+                   T("give the input size as numbers, e.g. 3x224x224"))
     try:
         a = analyze(graph, shape, strict, charge_time)
     except TypeError as exc:  # sympy: "cannot determine truth value of Relational"
-        raise fail("E104", f"{graph.name}: this network's size rules cannot be written as formulas ({exc})",
-                   _CLI, "give the input size as numbers, e.g. 3x224x224") from None
+        raise fail("E104", T("{name}: this network's size rules cannot be written as formulas ({problem})",
+                             name=graph.name, problem=str(exc)),
+                   _CLI, T("give the input size as numbers, e.g. 3x224x224")) from None
     layers = tuple(r._replace(input_shapes=tuple(tuple(map(simplify, s)) for s in r.input_shapes),
                            output_shape=tuple(map(simplify, r.output_shape)), trainable=simplify(r.trainable),
                            non_trainable=simplify(r.non_trainable), macs=simplify(r.macs))
@@ -290,7 +293,7 @@ def _study(graph: Graph, shape: tuple, sym, analysis: Analysis, sp) -> SizeRange
     failure = None
     if n0 > 1:
         err = run(n0 - 1).errors[0]
-        failure = f"{err.code}: {err.message}"
+        failure = T("{code}: {message}", code=err.code, message=err.message)
     period = _period(analysis, [j for j, d in enumerate(shape[1:]) if d == sym])
     if period * max(len(analysis.layers), 1) > STUDY_BUDGET:  # charged before: one analysis per residue
         return SizeRange(name, n0, failure, period, None, None)

@@ -15,6 +15,7 @@ from types import MappingProxyType
 
 from .errors import CnnError, Pos, did_you_mean
 from .expressions import Deferred, LayerRef, is_dynamic, parse_value, substitute
+from .i18n import T
 from .graph import MAX_REPEAT, Node, Scope
 from .names import INPUT, NameTable
 from .ops import all_spellings, find_op
@@ -43,11 +44,13 @@ def _condition(run: Run, names: NameTable, item: Item):
     if isinstance(keep, Deferred):
         if item.block is None:
             return keep
-        run.error("E110", f"when: of a block call cannot depend on the input size ('{keep.expr.text}')",
-                  item.when_pos, "put the condition on the layers inside the block", names.context())
+        run.error("E110", T("when: of a block call cannot depend on the input size ('{text}')",
+                            text=keep.expr.text), item.when_pos, T("put the condition on the layers inside the block"),
+                  names.context())
         return True
     if not isinstance(keep, bool):
-        run.error("E104", f"when: must be true or false, got {keep!r}", item.when_pos, None, names.context())
+        run.error("E104", T("when: must be true or false, got {value!r}", value=keep), item.when_pos, None,
+                  names.context())
         return True
     return keep
 
@@ -58,8 +61,9 @@ def _typed(run: Run, names: NameTable, item: Item, env: dict) -> Item | None:
     op = find_op(value) if isinstance(value, str) else None
     if op is None:
         if value is not None:
-            run.error("E101", f"unknown op {value!r} (from type: {getattr(item.type_expr, 'text', '')})",
-                      item.type_pos, did_you_mean(str(value), all_spellings()) or "run `cnncalc ops`",
+            run.error("E101", T("unknown op {value!r} (from type: {text})", value=value,
+                                text=getattr(item.type_expr, "text", "")),
+                      item.type_pos, did_you_mean(str(value), all_spellings()) or T("run `cnncalc ops`"),
                       names.context())
         return None
     c = _Reporter(run, names.context())
@@ -94,11 +98,13 @@ def _expand_item(run: Run, names: NameTable, item: Item, prev: str, block_stack:
         count = evaluate(run, names, item.repeat, item.repeat_pos, "repeat:")
         if isinstance(count, bool) or not isinstance(count, int) or count < 0:
             if count is not None:
-                run.error("E104", f"repeat: must be a whole number ≥ 0, got {count!r}", item.repeat_pos, None, ctx)
+                run.error("E104", T("repeat: must be a whole number ≥ 0, got {count!r}", count=count), item.repeat_pos,
+                          None, ctx)
             return prev
         if count > MAX_REPEAT or len(run.nodes) + count > run.max_layers:
-            run.error("E301", f"repeat: {count:,} would exceed the limit of {run.max_layers:,} layers",
-                      item.repeat_pos, "use --max-layers to raise the limit", ctx)
+            run.error("E301", T("repeat: {count:,} would exceed the limit of {limit:,} layers", count=count,
+                                limit=run.max_layers),
+                      item.repeat_pos, T("use --max-layers to raise the limit"), ctx)
             raise Abort
     static_name = item.name if isinstance(item.name, str) else None
     group = None
@@ -176,10 +182,10 @@ def _stand_in(run: Run, names: NameTable, item: Item, prev: str, ins: list | Non
         return names.resolve(layer_ref(ref), pos, "", run) if ref is not None else None
     if item.inputs and len(item.inputs) > 1:
         shown = ", ".join(str(v) for v, _ in item.inputs)  # as written: conv.${e + 2}, $skip
-        run.error("E113", f"this layer has several inputs ({shown}); when it is dropped, which one stands in for it "
-                          f"is not said", item.when_pos, f"add else: <name> (e.g. else: {shown.split(', ')[-1]}), "
-                                                         f"the layer that replaces it when `when:` is false",
-                  names.context())
+        run.error("E113", T("this layer has several inputs ({inputs}); when it is dropped, which one stands in for it "
+                            "is not said", inputs=shown), item.when_pos,
+                  T("add else: <name> (e.g. else: {last}), the layer that replaces it when `when:` is false",
+                    last=shown.split(", ")[-1]), names.context())
         return None
     if ins:
         return ins[0]
@@ -222,19 +228,20 @@ def _expand_block(run: Run, names: NameTable, parent: NameTable, item: Item, loc
                   block_stack: tuple) -> str:
     bdef = run.model.blocks[item.block]
     if local == INPUT:  # `inputs: [input]` must keep meaning the model's input
-        run.error("E105", "'input' is reserved for the model input", item.name_pos or item.pos,
-                  "choose another name for this block call", names.context())
+        run.error("E105", T("'input' is reserved for the model input"), item.name_pos or item.pos,
+                  T("choose another name for this block call"), names.context())
         return ins[0] if ins else names.input
     if item.block in block_stack:
         chain = " → ".join((*block_stack[block_stack.index(item.block):], item.block))
-        run.error("E109", f"block '{item.block}' uses itself: {chain}", item.pos,
-                  "a block cannot contain itself; use repeat: to stack copies", names.context())
+        run.error("E109", T("block '{block}' uses itself: {chain}", block=item.block, chain=chain), item.pos,
+                  T("a block cannot contain itself; use repeat: to stack copies"), names.context())
         raise Abort
     if len(block_stack) >= run.max_depth:
-        run.error("E302", f"blocks are nested more than {run.max_depth} deep", item.pos, None, names.context())
+        run.error("E302", T("blocks are nested more than {limit} deep", limit=run.max_depth), item.pos, None,
+                  names.context())
         raise Abort
     if len(ins) != 1:
-        run.error("E112", f"a block takes one input, got {len(ins)}", item.pos, None, names.context())
+        run.error("E112", T("a block takes one input, got {count}", count=len(ins)), item.pos, None, names.context())
         return ins[0] if ins else names.input
     benv, n_errors = dict(run.globals), len(run.diags)  # the model's arguments, shadowed by the block's
     for p, default in bdef.params.items():
@@ -245,7 +252,7 @@ def _expand_block(run: Run, names: NameTable, parent: NameTable, item: Item, loc
                 benv[p] = LayerRef(benv[p], target)
         elif default is not REQUIRED:
             benv[p] = evaluate(run, names, parse_value(default, bdef.param_pos.get(p, bdef.pos)),
-                            bdef.param_pos.get(p, bdef.pos), f"default of '{p}'", benv)
+                            bdef.param_pos.get(p, bdef.pos), T("default of '{arg}'", arg=p), benv)
     if len(run.diags) > n_errors:
         return ins[0]  # an argument failed; its error is recorded, don't cascade
     qualified = f"{parent.prefix}{local}"
@@ -257,7 +264,8 @@ def _expand_block(run: Run, names: NameTable, parent: NameTable, item: Item, loc
     if bdef.output is not None:
         out = inner.table.get(bdef.output)
         if out is None:
-            run.error("E106", f"block '{item.block}' names output '{bdef.output}', which is not one of its layers",
+            run.error("E106", T("block '{block}' names output '{output}', which is not one of its layers",
+                                block=item.block, output=bdef.output),
                       bdef.pos, did_you_mean(bdef.output, inner.table))
             out = ins[0]
     parent.register(local, out, item.name_pos or item.pos, run)

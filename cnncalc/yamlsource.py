@@ -22,6 +22,7 @@ import yaml
 
 from .errors import Pos, fail
 from .files import read_capped
+from .i18n import T
 
 try:  # libyaml is ~10x faster; fall back to the pure-Python loader
     _Loader = yaml.CSafeLoader
@@ -159,8 +160,8 @@ class _Builder:
             get()  # document end
             ev = get()
             if not isinstance(ev, yaml.StreamEndEvent):
-                raise fail("E003", "invalid YAML: a spec is one document, and a second one starts here",
-                           self.pos(ev), "remove the `---` and what follows it")
+                raise fail("E003", T("invalid YAML: a spec is one document, and a second one starts here"),
+                           self.pos(ev), T("remove the `---` and what follows it"))
             return value
         finally:
             self.loader.dispose()
@@ -168,25 +169,27 @@ class _Builder:
     def charge(self, n: int, ev) -> None:
         self.count += n
         if self.count > MAX_NODES:
-            hint = ("YAML aliases (*name) are expanded each time they are used; define fewer or smaller anchors"
+            hint = (T("YAML aliases (*name) are expanded each time they are used; define fewer or smaller anchors")
                     if self.aliased * 2 > self.count else
-                    "a network spec is far smaller: repeat a layer with `repeat:` or a block instead of writing it out")
-            raise fail("E005", f"the document holds more than {MAX_NODES:,} values", self.pos(ev), hint)
+                    T("a network spec is far smaller: repeat a layer with `repeat:` or a block instead of writing it "
+                      "out"))
+            raise fail("E005", T("the document holds more than {limit:,} values", limit=MAX_NODES), self.pos(ev), hint)
 
     def tag(self, ev, allowed: str) -> None:
         if ev.tag is not None and ev.tag != "!" and ev.tag not in allowed:
-            raise fail("E003", f"unknown YAML tag '{_short_tag(ev.tag)}'", self.pos(ev),
-                       "cnncalc reads plain YAML: remove the tag (only !!str, !!int, !!float, !!bool, "
-                       "!!null, !!seq and !!map are understood)")
+            raise fail("E003", T("unknown YAML tag '{tag}'", tag=_short_tag(ev.tag)), self.pos(ev),
+                       T("cnncalc reads plain YAML: remove the tag (only !!str, !!int, !!float, !!bool, !!null, "
+                         "!!seq and !!map are understood)"))
 
     def node(self, ev, depth: int):
         if isinstance(ev, yaml.AliasEvent):
             if ev.anchor in self.open:
-                raise fail("E005", "a YAML alias refers to a node that contains it (a recursive document)",
+                raise fail("E005", T("a YAML alias refers to a node that contains it (a recursive document)"),
                            self.pos(ev))
             if ev.anchor not in self.anchors:
-                raise fail("E003", f"invalid YAML: the alias *{ev.anchor} names no anchor defined before it",
-                           self.pos(ev), f"define &{ev.anchor} before using *{ev.anchor}")
+                raise fail("E003", T("invalid YAML: the alias *{anchor} names no anchor defined before it",
+                                     anchor=ev.anchor), self.pos(ev),
+                           T("define &{anchor} before using *{anchor}", anchor=ev.anchor))
             value, size = self.anchors[ev.anchor]
             self.aliased += size
             self.charge(size, ev)
@@ -194,7 +197,7 @@ class _Builder:
         before = self.count
         self.charge(1, ev)
         if depth > MAX_DEPTH:
-            raise fail("E005", f"the document is nested more than {MAX_DEPTH} levels deep", self.pos(ev))
+            raise fail("E005", T("the document is nested more than {limit} levels deep", limit=MAX_DEPTH), self.pos(ev))
         if isinstance(ev, yaml.ScalarEvent):
             value = self.scalar(ev)
         elif isinstance(ev, yaml.SequenceStartEvent):
@@ -204,7 +207,7 @@ class _Builder:
             self.tag(ev, (_STANDARD + "map",))
             value = self.mapping(ev, depth)
         else:  # pragma: no cover - the parser only gives these
-            raise fail("E003", f"invalid YAML: unexpected {type(ev).__name__}", self.pos(ev))
+            raise fail("E003", T("invalid YAML: unexpected {event}", event=type(ev).__name__), self.pos(ev))
         if ev.anchor is not None:
             self.anchors[ev.anchor] = (value, self.count - before)
         return value
@@ -231,9 +234,9 @@ class _Builder:
         try:
             return _scalars.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as exc:
-            raise fail("E003", f"cannot read this value: {exc.problem}", self.pos(ev)) from None
+            raise fail("E003", T("cannot read this value: {problem}", problem=exc.problem), self.pos(ev)) from None
         except (ValueError, OverflowError) as exc:
-            raise fail("E003", f"cannot read this value: {exc}", self.pos(ev)) from None
+            raise fail("E003", T("cannot read this value: {problem}", problem=str(exc)), self.pos(ev)) from None
 
     def collection(self, ev, depth: int, end_type, build):
         anchor = ev.anchor
@@ -276,15 +279,15 @@ class _Builder:
                 src = self.node(vev, d)
                 for one in (src if isinstance(src, list) else [src]):
                     if not isinstance(one, LMap):
-                        raise fail("E003", "`<<` must merge a mapping (or a list of them)", self.pos(vev))
+                        raise fail("E003", T("`<<` must merge a mapping (or a list of them)"), self.pos(vev))
                     merged.append(one)
                 return
             key = self.node(key_ev, d)
             if isinstance(key, (list, dict)):
-                raise fail("E003", "a mapping key must be a plain value", kpos)
+                raise fail("E003", T("a mapping key must be a plain value"), kpos)
             if key in out:
-                raise fail("E003", f"duplicate key '{key}' (first at line {out.key_pos[key].line})", kpos,
-                           "remove one of the two")
+                raise fail("E003", T("duplicate key '{key}' (first at line {line})", key=key,
+                                     line=out.key_pos[key].line), kpos, T("remove one of the two"))
             vev = self.loader.get_event()
             out[key] = self.node(vev, d)
             out.key_pos[key], out.val_pos[key] = kpos, self.pos(vev)
@@ -314,9 +317,9 @@ def _short_tag(tag: str) -> str:
 def load_text(text: str, filename: str = "<input>"):
     """Parse YAML text into LMap/LList/scalars; raise CnnError (E003/E005) on bad input."""
     if len(text) > MAX_BYTES:
-        raise fail("E005", f"the file is larger than {MAX_BYTES // (1024 * 1024)} MiB", Pos(filename, 1, 1))
+        raise fail("E005", T("the file is larger than {mib} MiB", mib=MAX_BYTES // (1024 * 1024)), Pos(filename, 1, 1))
     if "\x00" in text:
-        raise fail("E002", "the file contains NUL bytes; it looks like a binary file, not a YAML spec",
+        raise fail("E002", T("the file contains NUL bytes; it looks like a binary file, not a YAML spec"),
                    Pos(filename, 1, 1))
     source = shield_expressions(text)
     try:
@@ -326,15 +329,17 @@ def load_text(text: str, filename: str = "<input>"):
         pos = _pos(mark, filename) if mark else Pos(filename, 1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
         if "nesting depth" in problem:  # libyaml's own limit, below ours
-            raise fail("E005", f"the document is nested more than {MAX_DEPTH} levels deep", pos) from None
+            raise fail("E005", T("the document is nested more than {limit} levels deep", limit=MAX_DEPTH),
+                       pos) from None
         line = text.splitlines()[pos.line - 1] if 0 < pos.line <= len(text.splitlines()) else ""
-        hint = ("a $expression that contains ': ' or ' #' must be quoted in YAML: key: '$a if b else c'"
-                if "$" in line else "check indentation, and quote values that contain ': ', '{', '[' or ','")
-        raise fail("E003", f"invalid YAML: {problem}", pos, hint) from None
+        hint = (T("a $expression that contains ': ' or ' #' must be quoted in YAML: key: '$a if b else c'")
+                if "$" in line else
+                T("check indentation, and quote values that contain ': ', '{brace}', '[' or ','", brace="{"))
+        raise fail("E003", T("invalid YAML: {problem}", problem=problem), pos, hint) from None
     except yaml.YAMLError as exc:
-        raise fail("E003", f"invalid YAML: {exc}", Pos(filename, 1, 1)) from None
+        raise fail("E003", T("invalid YAML: {problem}", problem=str(exc)), Pos(filename, 1, 1)) from None
     except RecursionError:
-        raise fail("E005", "the document is nested too deeply", Pos(filename, 1, 1)) from None
+        raise fail("E005", T("the document is nested too deeply"), Pos(filename, 1, 1)) from None
 
 
 def load_file(path: str | Path, display_name: str | None = None):
@@ -345,6 +350,7 @@ def load_file(path: str | Path, display_name: str | None = None):
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise fail("E002", f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
-                   Pos(name, line, 1), "cnncalc reads YAML specs saved as UTF-8") from None
+        raise fail("E002", T("the file is not UTF-8 text (byte 0x{byte:02x} at offset {offset})", byte=raw[exc.start],
+                             offset=exc.start),
+                   Pos(name, line, 1), T("cnncalc reads YAML specs saved as UTF-8")) from None
     return load_text(text, name)

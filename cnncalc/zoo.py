@@ -14,6 +14,7 @@ from functools import lru_cache, cache
 from pathlib import Path
 
 from .errors import Option, Pos, did_you_mean, fail
+from .i18n import T
 
 _HAS_VARIANTS = re.compile(r"^variants\s*:", re.M)
 
@@ -88,7 +89,7 @@ def resolve(ref: str) -> tuple:
     p = Path(ref)
     if p.suffix in (".yaml", ".yml") or p.exists() or "/" in ref or "\\" in ref:
         if not p.exists():
-            raise fail("E001", f"no such file: {ref}", Pos(ref, 1, 1),
+            raise fail("E001", T("no such file: {file}", file=ref), Pos(ref, 1, 1),
                        did_you_mean(p.stem, bundled_names()) if p.suffix else None)
         return p, ref, None
     folder = architectures_dir()
@@ -98,5 +99,5 @@ def resolve(ref: str) -> tuple:
     family = variant_index().get(ref)
     if family is not None:
         return family, family.name, ref
-    hint = did_you_mean(ref, bundled_names()) or "run `cnncalc list` to see the bundled models"
-    raise fail("E001", f"'{ref}' is neither a file nor a bundled model", Option("SPEC"), hint)
+    hint = did_you_mean(ref, bundled_names()) or T("run `cnncalc list` to see the bundled models")
+    raise fail("E001", T("'{ref}' is neither a file nor a bundled model", ref=ref), Option("SPEC"), hint)
