@@ -13,7 +13,7 @@ from collections import Counter
 
 import pytest
 
-from cnncalc import exercise as ex_mod
+from cnncalc import exercise_networks as ex_mod
 from cnncalc.errors import CnnError
 from cnncalc.exercise import DIFFICULTIES, TOPICS, analyse, generate, parse_topics
 from cnncalc.grading import grade
