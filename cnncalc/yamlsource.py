@@ -22,7 +22,7 @@ import yaml
 
 from .errors import Pos, fail
 from .files import read_capped
-from .i18n import T
+from .i18n import N_, Msg, T
 
 try:  # libyaml is ~10x faster; fall back to the pure-Python loader
     _Loader = yaml.CSafeLoader
@@ -314,6 +314,20 @@ def _short_tag(tag: str) -> str:
     return "!!" + tag[len(_STANDARD):] if tag.startswith(_STANDARD) else tag
 
 
+# libyaml's most frequent problems, marked for translation (others are printed as libyaml says them)
+_YAML_PROBLEMS = frozenset((
+    N_("mapping values are not allowed in this context"), N_("did not find expected key"),
+    N_("did not find expected ',' or ']'"), N_("did not find expected '-' indicator"),
+    N_("found unexpected end of stream"), N_("found character that cannot start any token"),
+    N_("did not find expected <document start>"), N_("could not find expected ':'"), N_("invalid YAML"),
+))
+
+
+def _problem(text: str):
+    """libyaml's words, as a message that --lang translates when it is one of the frequent ones."""
+    return Msg(text, {}) if text in _YAML_PROBLEMS else text
+
+
 def load_text(text: str, filename: str = "<input>"):
     """Parse YAML text into LMap/LList/scalars; raise CnnError (E003/E005) on bad input."""
     if len(text) > MAX_BYTES:
@@ -335,7 +349,7 @@ def load_text(text: str, filename: str = "<input>"):
         hint = (T("a $expression that contains ': ' or ' #' must be quoted in YAML: key: '$a if b else c'")
                 if "$" in line else
                 T("check indentation, and quote values that contain ': ', '{brace}', '[' or ','", brace="{"))
-        raise fail("E003", T("invalid YAML: {problem}", problem=problem), pos, hint) from None
+        raise fail("E003", T("invalid YAML: {problem}", problem=_problem(problem)), pos, hint) from None
     except yaml.YAMLError as exc:
         raise fail("E003", T("invalid YAML: {problem}", problem=str(exc)), Pos(filename, 1, 1)) from None
     except RecursionError:

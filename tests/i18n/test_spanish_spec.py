@@ -202,3 +202,13 @@ def test_a_directory_given_as_a_spec(tmp_path):
     (en, en_hint, _), (es, es_hint, _) = _both(d)
     assert (en, en_hint) == (f"{folder} is a directory, not a YAML file", "give the path of a .yaml spec")
     assert (es, es_hint) == (f"{folder} es un directorio, no un archivo YAML", "da la ruta de una especificación .yaml")
+
+
+def test_libyaml_s_frequent_problems_are_translated_inside_the_message():
+    d = _one("name: net\ninput: [3, 32, 32]\nlayers: a: b\n", "E003")
+    assert d.pos.line == 3
+    (en, en_hint, _), (es, es_hint, _) = _both(d)
+    assert en == "invalid YAML: mapping values are not allowed in this context"
+    assert en_hint == "check indentation, and quote values that contain ': ', '{', '[' or ','"
+    assert es == "YAML inválido: no se permiten valores de mapeo en este contexto"
+    assert es_hint == "revisa la sangría, y pon entre comillas los valores que contienen ': ', '{', '[' o ','"
