@@ -19,10 +19,12 @@ from .expressions import message_of
 from .graph import single_layer
 from .i18n import T
 from .ops import FAMILIES, find_arg, find_op
+from .ops.argtypes import MAX_SIZE
 from .ops.base import REQUIRED, Args
 from .ops.calculators import CALCULATORS
 from .shapes import guess_layout, parse_shape
 
+_MAX_DIGITS = 40  # no size has as many; int() of thousands of digits is refused (sys.set_int_max_str_digits)
 _INT = re.compile(r"[+-]?\d+\Z")
 
 
@@ -34,14 +36,22 @@ def option_value(text: str):
     if t.lower() in ("true", "false"):
         return t.lower() == "true"
     if _INT.match(t):
-        return int(t)
+        return _whole(t)
     parts = [p.strip() for p in re.split(r"[,x×]", t)]
     if len(parts) > 1 and all(_INT.match(p) for p in parts):
-        return [int(p) for p in parts]
+        return [_whole(p) for p in parts]
     try:
         return float(t)
     except ValueError:
         return t
+
+
+def _whole(text: str) -> int:
+    digits = len(text.lstrip("+-"))
+    if digits > _MAX_DIGITS:
+        raise OverflowError(T("a number of {digits:,} digits is beyond the supported range (at most {limit:,})",
+                              digits=digits, limit=MAX_SIZE))
+    return int(text)
 
 
 def read_input(text: str, layout: str) -> tuple:

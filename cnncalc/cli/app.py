@@ -120,7 +120,10 @@ def model_args(values: Optional[List[str]]) -> dict:
         if not sep or not name.strip():
             raise fail("E004", T("'{text}' is not NAME=VALUE", text=text), Option("--arg"),
                        T("e.g. --arg width=1.1"))
-        out[name.strip()] = option_value(value)
+        try:
+            out[name.strip()] = option_value(value)
+        except OverflowError as e:
+            raise fail("E004", T("{name}: {problem}", name=name.strip(), problem=e.args[0]), Option("--arg")) from None
     return out
 
 
