@@ -111,7 +111,7 @@ def row_formula(analysis, row, quantity: str):
                 "output_size": T("the output of the block's last layer, {name}", name=row.layers[-1].name),
                 "receptive_field": T("the receptive field of the block's last layer, {name}",
                                      name=row.layers[-1].name),
-                }.get(quantity, T("the sum over the block's {n} layers", n=len(row.layers)))
+                }.get(quantity) or _block_sum(row, quantity)
     if quantity == "depth":
         return T("1 for a layer that multiplies by weights (conv, fully connected), else 0")
     from .explain import explain_layer
@@ -124,3 +124,24 @@ def row_formula(analysis, row, quantity: str):
     if quantity in ("macs", "flops"):
         return str(e.worked.macs) + ("; FLOPs = 2·MACs" if quantity == "flops" else "")
     return e.field
+
+
+SUM_TERMS = 8  # a block sum is written out term by term up to this many layers that count
+
+
+def _block_sum(row, quantity: str):
+    """'1x1 12,352 + 3x3_reduce 18,528 + … = 163,696': the block's layers that count, by their names
+    inside the block; past SUM_TERMS of them, how many there are."""
+    attr = {"params": "params", "trainable_params": "trainable", "non_trainable_params": "non_trainable"}
+    values = [(m.name, getattr(m, attr.get(quantity, "macs"))) for m in row.layers]
+    terms = [(name[len(row.name) + 1:] if name.startswith(row.name + ".") else name, v) for name, v in values if v]
+    total = sum(v for _, v in terms)
+    flops = " · 2" if quantity == "flops" else ""
+    if not terms or len(terms) > SUM_TERMS:
+        return T("the sum over the block's {n} layers ({counted} of them count){flops} = {total:,}",
+                 n=len(row.layers), counted=len(terms), flops=flops, total=total * (2 if flops else 1))
+    written = " + ".join(f"{name} {v:,}" for name, v in terms)
+    if flops:
+        return T("2·({terms}) = {total:,}", terms=written, total=2 * total)
+    return T("{terms} = {total:,}", terms=written, total=total)
+

@@ -74,6 +74,8 @@ def test_the_tables_own_params_are_flagged_with_the_compare_verdict(tmp_path):
             assert "it follows only from" in a.hint and "K = 1024" in a.hint
         else:
             assert "does not follow from the formulas" in a.hint
+    assert _by_row(g)[("inception (3a)", "params")].formula == (  # (F·F·C_in)·K + K per conv, seed 001's columns
+        "1x1 12,352 + 3x3_reduce 18,528 + 3x3 110,720 + 5x5_reduce 3,088 + 5x5 12,832 + pool_proj 6,176 = 163,696")
     assert _by_row(g)[("inception (3a)", "params")].hint == (
         "that is the figure Szegedy et al. 2015, Table 1 prints (159K); it follows only from weights only, "
         "biases excluded, K = 1024: 163,328 → 159.5K")
