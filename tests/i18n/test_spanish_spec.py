@@ -60,14 +60,14 @@ def test_an_unknown_op_with_did_you_mean():
     assert (d.pos.line, d.pos.col) == (4, 12)
     (en, en_hint, _), (es, es_hint, _) = _both(d)
     assert (en, en_hint) == ("unknown op 'conv2'", "did you mean 'conv2d'?")
-    assert (es, es_hint) == ("operación desconocida 'conv2'", "¿quiso decir 'conv2d'?")
+    assert (es, es_hint) == ("operación desconocida 'conv2'", "¿quisiste decir 'conv2d'?")
 
 
 def test_an_unknown_key_of_an_op():
     d = _one(_spec("  - {type: conv2d, out_channels: 8, kernel_size: 3, strid: 2}\n"), "E102")
     (en, en_hint, _), (es, es_hint, _) = _both(d)
     assert (en, en_hint) == ("unknown key 'strid' for conv2d", "did you mean 'stride'?")
-    assert (es, es_hint) == ("clave desconocida 'strid' para conv2d", "¿quiso decir 'stride'?")
+    assert (es, es_hint) == ("clave desconocida 'strid' para conv2d", "¿quisiste decir 'stride'?")
 
 
 def test_a_missing_required_argument_names_its_keras_spelling():
@@ -86,7 +86,7 @@ def test_an_unknown_name_in_an_expression_inside_a_block_and_its_context():
     assert en == "unknown name 'plane' in expression 'plane * 4'"
     assert (en_hint, en_ctx) == ("did you mean 'planes'?", "in layer1, block 'b' used at line 9")
     assert es == "nombre desconocido 'plane' en la expresión 'plane * 4'"
-    assert (es_hint, es_ctx) == ("¿quiso decir 'planes'?", "en layer1, bloque 'b' usado en la línea 9")
+    assert (es_hint, es_ctx) == ("¿quisiste decir 'planes'?", "en layer1, bloque 'b' usado en la línea 9")
 
 
 def test_an_index_outside_a_list_keeps_the_reason_translated():
@@ -184,7 +184,7 @@ def test_a_model_name_that_is_close_to_a_bundled_one():
     d = _raised(lambda: cnncalc.summarize("alexnt"), "E001")
     (en, en_hint, _), (es, es_hint, _) = _both(d)
     assert (en, en_hint) == ("'alexnt' is neither a file nor a bundled model", "did you mean 'alexnet'?")
-    assert (es, es_hint) == ("'alexnt' no es un archivo ni un modelo incluido", "¿quiso decir 'alexnet'?")
+    assert (es, es_hint) == ("'alexnt' no es un archivo ni un modelo incluido", "¿quisiste decir 'alexnet'?")
 
 
 def test_a_calculator_value_that_is_not_a_size():
