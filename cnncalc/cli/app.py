@@ -91,7 +91,8 @@ class DType(str, Enum):
 
 # -- options, declared once -----------------------------------------------------------
 # help texts are translated here, at import: cnncalc/entry.py has chosen the language by then
-Spec = Annotated[str, typer.Argument(help=_("A YAML spec file or a bundled model name (see `cnncalc list`)."))]
+Spec = Annotated[str, typer.Argument(metavar="SPEC", help=_(
+    "A YAML spec file or a bundled model name (see `cnncalc list`)."))]
 InputShape = Annotated[Optional[str], typer.Option(
     "--input", "-i", help=_("Override the input shape, channels first: CxHxW (3x224x224), CxL (1x16000), "
                             "CxDxHxW, F (channels last with --layout hwc: 224x224x3); letters for symbolic "
@@ -268,7 +269,9 @@ def _usage_diagnostic(e):
     param = getattr(e, "param", None)
     opts = getattr(param, "opts", None) or []
     name = max(opts, key=len) if opts else getattr(param, "name", None)
-    return Diagnostic("E004", e.format_message(), Option(name) if name else None, None)
+    from .usage import usage_message
+
+    return Diagnostic("E004", usage_message(e), Option(name) if name else None, None)
 
 
 def _main() -> None:
@@ -306,7 +309,9 @@ def _main() -> None:
         sys.exit(EXIT_INTERRUPTED)
     except Exception as e:  # noqa: BLE001 - the last line of defence
         if isinstance(e, typer.TyperException) and hasattr(e, "show"):
-            e.show()  # usage errors: bad option, missing argument (exit 2)
+            from .usage import show
+
+            show(e)  # usage errors: bad option, missing argument (exit 2), in the chosen language
             if getattr(e, "exit_code", 2) == 2:
                 _json_failure([_usage_diagnostic(e)])
             sys.exit(getattr(e, "exit_code", 2))

@@ -133,7 +133,8 @@ def list_models(fmt: TextOrJson = TextFormat.table) -> None:
                     "field."))
 def explain(
     spec: Spec,
-    layer: Annotated[Optional[str], typer.Argument(help=_("The layer's name, as `summarize` prints it."))] = None,
+    layer: Annotated[Optional[str], typer.Argument(metavar="[LAYER]", help=_(
+        "The layer's name, as `summarize` prints it."))] = None,
     input: InputShape = None,
     layout: LayoutOpt = Layout.chw,
     fmt: TextOrJson = TextFormat.table,
@@ -187,7 +188,7 @@ def print_explanation(e, layout: str, fmt: TextFormat, preface: tuple = (), comm
 
 @app.command(help=_("List the ops a spec can use, with their aliases and arguments; or one op in full."))
 def ops(
-    name: Annotated[Optional[str], typer.Argument(help=_(
+    name: Annotated[Optional[str], typer.Argument(metavar="[OP]", help=_(
         "One op, in any of its spellings: its arguments and formulas."))] = None,
     fmt: TextOrJson = TextFormat.table,
 ) -> None:

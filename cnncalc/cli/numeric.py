@@ -15,9 +15,9 @@ from ..i18n import _
 from .app import TextFormat, TextOrJson, app
 
 # help texts: _() at import, in the language cnncalc/entry.py chose (cnncalc/cli/commands.py)
-File = Annotated[Optional[str], typer.Argument(help=_(
+File = Annotated[Optional[str], typer.Argument(metavar="[FILE]", help=_(
     "A YAML file with the problem (image:, kernels:, bias:, stride:, padding:, ...); options override its keys."))]
-PoolFile = Annotated[Optional[str], typer.Argument(help=_(
+PoolFile = Annotated[Optional[str], typer.Argument(metavar="[FILE]", help=_(
     "A YAML file with the problem (image:, kind:, kernel_size:, stride:, padding:, ...); options override its keys."))]
 Image = Annotated[Optional[str], typer.Option("--image", metavar="MATRIX", help=_(
     "The input: rows separated by ';', values by spaces or commas, channels by '|' (\"0 2 3; 2 4 1 | 1 0 0; 0 1 0\"); "
