@@ -63,7 +63,8 @@ def set_language(lang: str) -> None:
     if lang != "en":
         import gettext
 
-        _state["catalogue"] = gettext.translation(DOMAIN, locale_dir(), languages=[lang])
+        # fallback: a package installed without its catalogue speaks English rather than failing
+        _state["catalogue"] = gettext.translation(DOMAIN, locale_dir(), languages=[lang], fallback=True)
 
 
 def language() -> str:
