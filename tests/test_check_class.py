@@ -289,3 +289,23 @@ def test_a_row_gives_the_first_error_and_counts_the_others(cli, tmp_path):
     assert res.code == 2
     assert _row(res.out, two).rstrip().endswith(f"{two}:3:26: error[E102]: 'parms' is not something cnncalc grades "
                                        "(and 1 more)")
+
+
+def test_a_blank_sheet_in_json_and_spanish(cli):
+    """A blank answer is wrong, written null in JSON (schema-valid), and '(en blanco)' under --lang es."""
+    import json as _json
+
+    import jsonschema
+    from importlib.resources import files
+
+    schema = _json.loads(files("cnncalc.schema").joinpath("cnncalc.schema.json").read_text(encoding="utf-8"))
+    from tests.conftest import ROOT
+
+    sheet = str(ROOT / "examples" / "exercise" / "sheet.yaml")
+    res = cli("check", sheet, "-f", "json")
+    data = _json.loads(res.out)
+    assert res.code == 1 and data["score"] == {"right": 0, "total": 16}
+    assert all(a["written"] is None and a["answer"] is None for a in data["answers"])
+    jsonschema.validate(data, schema)
+    es = cli("check", sheet, "--lang", "es")
+    assert "  ✗ c1 output_shape     (en blanco)  → correcto: 24×24×48" in es.out

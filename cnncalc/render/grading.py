@@ -27,10 +27,10 @@ def grade_lines(g) -> list:
     for a in g.answers:
         label = f"{a.layer} {a.quantity}".ljust(width)
         if a.correct:
-            lines.append(f"  ✓ {label}  {a.shown_given}")
+            lines.append(f"  ✓ {label}  {tr(a.shown_given)}")
         else:
             lines.append("  ✗ " + _("{label}  {given}  → right: {expected}   (line {line})").format(
-                label=label, given=a.shown_given, expected=a.shown_expected, line=a.pos.line))
+                label=label, given=tr(a.shown_given), expected=tr(a.shown_expected), line=a.pos.line))
             if a.formula:
                 lines.append(f"      {'':{width}}  {tr(a.formula)}")
             if a.hint:
@@ -67,7 +67,9 @@ def grade_dict(g) -> dict:
 
 
 def _written(a):
-    """The answer as the sheet wrote it (an Answer built by hand has none: then as shown)."""
+    """The answer as the sheet wrote it (an Answer built by hand has none: then as shown); null if blank."""
+    if getattr(a, "blank", False):
+        return None
     return a.written if a.written is not None else a.shown_given
 
 
