@@ -8,7 +8,7 @@ from typing import Annotated, List, Optional
 import typer
 
 from ..errors import Option, fail
-from ..i18n import T
+from ..i18n import T, _
 from .app import Layout, app
 
 FILES = ("exercise.md", "sheet.yaml", "key.yaml")
@@ -20,30 +20,30 @@ class Difficulty(str, Enum):
     hard = "hard"
 
 
-@app.command()
+@app.command(help=_("Make an exercise set for the course: a network to work out by hand (output shapes, "
+                     "parameters, MACs, receptive fields), a blank answer sheet and its key."))
 def exercise(
     output: Annotated[Optional[Path], typer.Option(
-        "--output", "-o", metavar="DIR", help="Write DIR/exercise.md (the statement), DIR/sheet.yaml (the blank "
-                                              "answer sheet) and DIR/key.yaml (the answers, which `cnncalc check` "
-                                              "grades 100%); without it the statement is printed.")] = None,
+        "--output", "-o", metavar="DIR", help=_("Write DIR/exercise.md (the statement), DIR/sheet.yaml (the blank "
+                                                "answer sheet) and DIR/key.yaml (the answers, which `cnncalc check` "
+                                                "grades 100%); without it the statement is printed."))] = None,
     seed: Annotated[Optional[int], typer.Option(
-        "--seed", min=0, help="The same seed gives the same files, byte for byte; default: a random one (the "
-                              "statement says which).")] = None,
+        "--seed", min=0, help=_("The same seed gives the same files, byte for byte; default: a random one (the "
+                                "statement says which)."))] = None,
     difficulty: Annotated[Difficulty, typer.Option(
-        "--difficulty", help="easy: one or two convolutions, exact sizes; medium: padding, stride, pooling, 3-5 "
-                             "layers; hard: dilation, 'same' padding, floored divisions, a network of 6-10 "
-                             "layers.")] = Difficulty.medium,
+        "--difficulty", help=_("easy: one or two convolutions, exact sizes; medium: padding, stride, pooling, 3-5 "
+                               "layers; hard: dilation, 'same' padding, floored divisions, a network of 6-10 "
+                               "layers."))] = Difficulty.medium,
     topic: Annotated[Optional[List[str]], typer.Option(
-        "--topic", metavar="TOPICS", help="What is asked: sizes, params, macs, rf (receptive fields) or all; a comma "
-                                          "list or repeated. Default: all.")] = None,
-    layout: Annotated[Layout, typer.Option("--layout", help="How shapes are written: hwc (H×W×C, as the slides) or "
-                                                            "chw (C×H×W).")] = Layout.hwc,
+        "--topic", metavar="TOPICS", help=_("What is asked: sizes, params, macs, rf (receptive fields) or all; a "
+                                            "comma list or repeated. Default: all."))] = None,
+    layout: Annotated[Layout, typer.Option("--layout", help=_("How shapes are written: hwc (H×W×C, as the slides) "
+                                                              "or chw (C×H×W)."))] = Layout.hwc,
     questions: Annotated[Optional[int], typer.Option(
-        "--questions", min=1, help="Ask only this many of the questions (chosen by the seed).")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace the files of an earlier set in DIR.")] = False,
+        "--questions", min=1, help=_("Ask only this many of the questions (chosen by the seed)."))] = None,
+    force: Annotated[bool, typer.Option("--force", help=_("Replace the files of an earlier set in DIR."))] = False,
 ) -> None:
-    """Make an exercise set for the course: a network to work out by hand (output shapes, parameters,
-    MACs, receptive fields), a blank answer sheet and its key."""
+    """The statement, the blank sheet and the key of one seed (help above, translated)."""
     from ..exercise import generate, parse_topics
     from ..render import exercise as render
     from .outfile import write_output
