@@ -178,3 +178,23 @@ def test_an_ambiguous_row_name_lists_the_rows_it_could_be(tmp_path):
         grade(_sheet(tmp_path, "resnet18", "  conv6_x: {output_size: 7x7}\n"))
     (d,) = e.value.diagnostics
     assert (d.code, d.message, d.pos.line) == ("E106", "no layer or block row named 'conv6_x' in resnet18", 3)
+
+
+def test_the_other_rows_of_the_googlenet_table(tmp_path):
+    """Seed 001's GoogLeNet rows that are not inception modules, as printed: conv1 "7×7/2 112×112×64,
+    depth 1, 2.7K, 34M"; conv2 "3×3/1 56×56×192, depth 2, 112K, 360M"; the pools, dropout and linear
+    "1000K, 1M". Sizes, depths and the ops of conv2 and linear are right; conv1's figures follow from
+    no counting (a 7×7×3×64 conv has 9,408 weights), conv2's and linear's params only without biases
+    and with K = 1024."""
+    lines = ('  conv1: {output_shape: 112×112×64, depth: 1, params: 2.7K, macs: 34M}\n'
+             '  conv2: {output_shape: 56×56×192, depth: 2, params: 112K, macs: 360M}\n'
+             '  pool1: {output_shape: 56×56×64, depth: 0}\n  pool4: {output_shape: 7×7×832, depth: 0}\n'
+             '  pool5: {output_shape: 1×1×1024, depth: 0}\n  dropout: {output_shape: 1×1×1024, depth: 0}\n'
+             '  fc: {depth: 1, params: 1000K, macs: 1M}\n')
+    g = grade(_sheet(tmp_path, "googlenet", lines))
+    wrong = {(a.layer, a.quantity): a for a in g.answers if not a.correct}
+    assert set(wrong) == {("conv1", "params"), ("conv1", "macs"), ("conv2", "params"), ("fc", "params")}
+    assert wrong[("conv1", "params")].expected == 9_472 and "does not follow" in wrong[("conv1", "params")].hint
+    assert wrong[("conv1", "macs")].expected == 118_013_952 and "does not follow" in wrong[("conv1", "macs")].hint
+    for row in ("conv2", "fc"):
+        assert "it follows only from weights only, biases excluded, K = 1024" in wrong[(row, "params")].hint
