@@ -1,0 +1,73 @@
+"""`cnncalc draw`: a network's diagram as SVG (volume or graph view), or as dot or TikZ text."""
+
+from enum import Enum
+from typing import Annotated, Optional
+
+import typer
+
+from ..errors import Option, fail
+from ..i18n import T, _
+from .app import DEFAULT_MAX_LAYERS, InputShape, MaxLayers, ModelArgs, OutputFile, Spec, analysis_for, app, \
+    no_symbols, report, write_output
+
+
+class View(str, Enum):
+    auto = "auto"
+    volume = "volume"
+    graph = "graph"
+
+
+class DrawFormat(str, Enum):
+    svg = "svg"
+    dot = "dot"
+    tikz = "tikz"
+
+
+def draw_columns(text: str) -> tuple:
+    from ..draw import COLUMNS
+
+    chosen = []
+    for c in (c.strip().lower() for c in text.split(",")):
+        if c == "all":
+            chosen.extend(COLUMNS)
+        elif c in COLUMNS:
+            chosen.append(c)
+        elif c:
+            raise fail("E004", T("unknown column '{column}'", column=c), Option("--columns"),
+                       T("choose from {columns}, all", columns=", ".join(COLUMNS)))
+    return tuple(dict.fromkeys(chosen))
+
+
+@app.command(help=_("Draw a network: feature-map volumes for a chain, a layered graph of blocks when it branches; "
+                    "SVG (default), dot or TikZ."))
+def draw(
+    spec: Spec,
+    output: OutputFile = None,
+    view: Annotated[View, typer.Option("--view", help=_(
+        "volume (the papers' feature-map boxes), graph (nodes and edges) or auto (volume for a chain, graph when "
+        "the network branches)."))] = View.auto,
+    depth: Annotated[Optional[int], typer.Option("--depth", "-d", min=1, help=_(
+        "Draw each block as one node, opened to this depth (as summarize --depth); default: every layer."))] = None,
+    columns: Annotated[str, typer.Option("--columns", "-c", help=_(
+        "What each node is labelled with, comma-separated: shape, params, macs, rf (receptive field), all."))
+    ] = "shape",
+    input: InputShape = None,
+    fmt: Annotated[DrawFormat, typer.Option("--format", "-f", help=_(
+        "svg (a standalone picture), dot (graphviz) or tikz (LaTeX)."))] = DrawFormat.svg,
+    max_layers: MaxLayers = DEFAULT_MAX_LAYERS,
+    arg: ModelArgs = None,
+) -> None:
+    """A picture of the network with its numbers on it, without graphviz, cairo or TeX."""
+    chosen = draw_columns(columns)
+    analysis = analysis_for(spec, input, max_layers=max_layers, args=arg)
+    no_symbols(analysis, ("--input", input))
+    report(analysis)
+    from .. import draw as drawing
+
+    if fmt is DrawFormat.dot:
+        text = drawing.to_dot(analysis, depth, chosen)
+    elif fmt is DrawFormat.tikz:
+        text = drawing.to_tikz(analysis, depth, chosen)
+    else:
+        text = drawing.to_svg(drawing.draw(analysis, view.value, depth, chosen))
+    write_output(text, output, (spec,))
