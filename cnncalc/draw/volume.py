@@ -7,7 +7,8 @@ Projection (integer arithmetic, so the figure is the same on every machine):
     C×L      (1-D) a strip 8 wide and 8·√L high, the channels receding as above.
     C×D×H×W  (3-D) the H×W face with the channels receding, as for 2-D; D is in the shape label
              (a fourth axis would need a second kind of depth the eye cannot read).
-    F        (a vector: fully connected layers, flatten) a bar 8 wide and 8·√F high.
+    F        (a vector: fully connected layers, flatten) a bar 8 wide and 10·bit_length(F) high
+             (a log scale again: 1,000, 4,096 and 9,216 features are 100, 130 and 140 high).
 A convolution's or pool's window is a small box on the front face of the map it slides over,
 k/H of its height and k/W of its width, with a line to the map it makes. Names and the chosen
 columns (shape, params, MACs, receptive field) are written under each volume. A long network
@@ -35,7 +36,7 @@ def depth_of(channels) -> int:
 def geometry(shape: tuple) -> tuple:
     """(kind, front width, front height, dx, dy) of a map of this shape."""
     if len(shape) == 1:
-        return "bar", 8, side(shape[0]), 0, 0
+        return "bar", 8, 10 * shape[0].bit_length() if isinstance(shape[0], int) else 40, 0, 0
     dz = depth_of(shape[0])
     if len(shape) == 2:
         return "volume", 8, side(shape[1]), dz, dz // 2
