@@ -29,7 +29,7 @@ SYMBOL = {"sum": "+", "concatenation": "||"}
 def node_lines(node, columns: tuple) -> list:
     if node.merge:
         return [SYMBOL[node.family]]
-    return [node.name, *([node.title] if node.title else []), *(node.column(c) for c in columns if c != "shape")]
+    return [node.name, *([node.title] if node.title else []), *node.labels(tuple(c for c in columns if c != "shape"))]
 
 
 def layout(nodes: tuple, columns: tuple, title: str):

@@ -46,6 +46,10 @@ class DrawNode:
             return fmt.si(self.macs) + " MAC"
         return fmt.rf(self.rf)
 
+    def labels(self, columns: tuple) -> list:
+        """The chosen columns' values, the input's only its shape (it has no parameters nor MACs)."""
+        return [self.column(c) for c in columns if c == "shape" or self.family != "input"]
+
     @property
     def title(self) -> str:
         return f"{self.type} +{self.folded}" if self.folded else self.type

@@ -44,7 +44,7 @@ def geometry(shape: tuple) -> tuple:
 
 
 def labels(node, columns: tuple) -> list:
-    return [node.name, *(node.column(c) for c in columns)]
+    return [node.name, *node.labels(columns)]
 
 
 def layout(nodes: tuple, columns: tuple, title: str):
@@ -79,7 +79,7 @@ def layout(nodes: tuple, columns: tuple, title: str):
             for i, word in enumerate(words):
                 texts.append(Text(centre, y + band + 6 + FONT / 2 + i * LINE, FONT, word, "middle", n.name))
             x += width + GAP
-        y += band + 6 + len(row[0][6]) * LINE + 18
+        y += band + 6 + max(len(cell[6]) for cell in row) * LINE + 18
     by_name = {n.name: n for n in nodes}
     for n in nodes:
         target = placed[n.name]
