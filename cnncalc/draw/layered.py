@@ -29,7 +29,8 @@ SYMBOL = {"sum": "+", "concatenation": "||"}
 def node_lines(node, columns: tuple) -> list:
     if node.merge:
         return [SYMBOL[node.family]]
-    return [node.name, *([node.title] if node.title else []), *node.labels(tuple(c for c in columns if c != "shape"))]
+    kind = [node.title] if node.title not in ("", node.name) else []
+    return [node.name, *kind, *node.labels(tuple(c for c in columns if c != "shape"))]
 
 
 def layout(nodes: tuple, columns: tuple, title: str):

@@ -64,7 +64,7 @@ def layout(nodes: tuple, columns: tuple, title: str):
         row.append(cell)
         x += cell[7] + GAP
     rows.append(row)
-    boxes, texts, lines, placed = [], [], [], {}
+    boxes, texts, lines, placed, row_top = [], [], [], {}, {}
     y = 0
     for row in rows:
         band = max(fh + dy for _, _, _, fh, _, dy, _, _ in row)
@@ -75,6 +75,7 @@ def layout(nodes: tuple, columns: tuple, title: str):
             box = Box(bx, by, fw + dx, fh + dy, kind, n.name, n.family, dx, dy)
             boxes.append(box)
             placed[n.name] = box
+            row_top[n.name] = y
             centre = x + width / 2
             for i, word in enumerate(words):
                 texts.append(Text(centre, y + band + 6 + FONT / 2 + i * LINE, FONT, word, "middle", n.name))
@@ -91,11 +92,21 @@ def layout(nodes: tuple, columns: tuple, title: str):
                 start = (kernel.x + kernel.w, kernel.y + kernel.h / 2)
                 lines.append(Line((start, _front_centre(target)), n.name, False))
             else:
-                start = (source.x + source.w - source.dx, source.y + source.dy + (source.h - source.dy) / 2)
-                lines.append(Line((start, (target.x, target.y + target.dy + (target.h - target.dy) / 2)), n.name))
+                lines.append(Line(_route(source, target, row_top[source_name], row_top[n.name]), n.name))
     width = max(b.x + b.w for b in boxes) + MARGIN
     width = max(width, max(t.bounds[2] for t in texts) + MARGIN)
     return with_header(title, [n.family for n in nodes], width, y, boxes, texts, lines, "volume")
+
+
+def _route(source: Box, target: Box, source_top: float, target_top: float) -> tuple:
+    """From the source's front face to the target's: straight within a row; to a later row (or back),
+    down the gap after the source, along the space above the target's row and into it from the left."""
+    start = (source.x + source.w - source.dx, source.y + source.dy + (source.h - source.dy) / 2)
+    end = (target.x, target.y + target.dy + (target.h - target.dy) / 2)
+    if source_top == target_top and end[0] > start[0]:
+        return (start, end)
+    out, back, lane = source.x + source.w + GAP / 2, max(MARGIN / 2, target.x - GAP / 2), target_top - 9
+    return (start, (out, start[1]), (out, lane), (back, lane), (back, end[1]), end)
 
 
 def _front_centre(box: Box) -> tuple:
