@@ -48,7 +48,7 @@ def draw(
         "the network branches)."))] = View.auto,
     depth: Annotated[Optional[int], typer.Option("--depth", "-d", min=1, help=_(
         "Draw each block as one node, opened to this depth (as summarize --depth); default: every layer."))] = None,
-    columns: Annotated[str, typer.Option("--columns", "-c", help=_(
+    columns: Annotated[str, typer.Option("--columns", "-c", metavar="LIST", help=_(
         "What each node is labelled with, comma-separated: shape, params, macs, rf (receptive field), all."))
     ] = "shape",
     input: InputShape = None,
