@@ -42,7 +42,7 @@ tr.mismatch td.verdict { color: #b00020; font-weight: 600; }
 @media print {
   body { margin: 0; max-width: none; font-size: 10pt; }
   figure.diagram { overflow: visible; border: none; padding: 0; }
-  section.diagram, section.layers { break-before: page; }
+  section.layers { break-before: page; }
   h2 { break-after: avoid; } tr, li { break-inside: avoid; }
   thead { display: table-header-group; }
   a { color: inherit; text-decoration: none; }

@@ -53,10 +53,11 @@ def _swatches(svg: str) -> set:
 class Page:
     """One page opened in Chromium: its screenshot's pixels, the DOM, what Chromium logged."""
 
-    def __init__(self, path: Path, svg: str, window: tuple, tmp: Path):
+    def __init__(self, path: Path, svg: str, window: tuple, tmp: Path, label: str = ""):
         self.path, self.svg, self.window = path, svg, window
-        self.png = tmp / f"{path.stem}.png"
-        self.profile, self.dom_profile = tmp / f"profile-{path.stem}", tmp / f"profile-dom-{path.stem}"
+        label = label or path.stem
+        self.png = tmp / f"{label}.png"
+        self.profile, self.dom_profile = tmp / f"profile-{label}", tmp / f"profile-dom-{label}"
         self.shot = self.dom = None
 
     def run(self, with_dom: bool) -> Page:
@@ -94,6 +95,16 @@ class Page:
                 ys.append(y)
         return not_white, in_colour, seen, (min(ys), max(ys)) if ys else (None, None)
 
+    def runs_of(self, colour: tuple) -> int:
+        """How many separate bands of screen columns hold a pixel of `colour` (one per box so painted)."""
+        width, _, rows = read_rgb(self.png)
+        hit = [False] * width
+        for row in rows:
+            for x in range(width):
+                if not hit[x] and (row[3 * x], row[3 * x + 1], row[3 * x + 2]) == colour:
+                    hit[x] = True
+        return sum(1 for x in range(width) if hit[x] and (x == 0 or not hit[x - 1]))
+
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory):
@@ -113,6 +124,7 @@ def pages(tmp_path_factory):
     report = tmp / "alexnet_report.html"
     subprocess.run([sys.executable, "-m", "cnncalc", "report", "alexnet", "-o", str(report)], check=True)
     out["report"] = Page(report, to_svg(draw(summarize("alexnet"))), (1200, 1600), tmp)
+    out["narrow"] = Page(report, out["report"].svg, (700, 1600), tmp, "alexnet_report_700px")
     with ThreadPoolExecutor(max_workers=len(out)) as pool:
         list(pool.map(lambda item: item[1].run(with_dom=item[0] == "report"), out.items()))
     SCREENS.mkdir(parents=True, exist_ok=True)
@@ -123,7 +135,7 @@ def pages(tmp_path_factory):
 
 
 @requires_chromium
-@pytest.mark.parametrize("name", [*MODELS, "report"])
+@pytest.mark.parametrize("name", [*MODELS, "report", "narrow"])
 def test_the_page_renders_without_console_errors(pages, name):
     page = pages[name]
     assert page.png.stat().st_size > 0
@@ -156,3 +168,18 @@ def test_the_report_shows_its_inline_diagram_below_the_totals(pages):
     from cnncalc.pipeline import summarize
 
     assert dom.count('<td class="name">') == len(summarize("alexnet").layers)
+
+
+@requires_chromium
+def test_a_diagram_wider_than_the_window_is_scaled_not_cut(pages):
+    """AlexNet's volume view is about 945 px wide; in a 700 px window every fully connected bar (fc6, fc7,
+    fc8, at its right end) is still painted, beside the legend's swatch: the figure shrinks to the page,
+    as it does when printed (the same max-width rule)."""
+    svg = pages["narrow"].svg
+    bars = re.findall(r'<rect class="bar"[^>]*style="fill:#([0-9a-f]{6})[^>]*><title>(fc\d)</title>', svg)
+    assert [name for _, name in bars] == ["fc6", "fc7", "fc8"] and len({fill for fill, _ in bars}) == 1
+    colour = tuple(int(bars[0][0][i:i + 2], 16) for i in (0, 2, 4))
+    boxes = svg.count(f"fill:#{bars[0][0]}")
+    assert boxes == 4  # the legend's swatch and the three bars
+    assert pages["narrow"].runs_of(colour) == boxes
+    assert pages["report"].runs_of(colour) == boxes
