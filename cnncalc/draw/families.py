@@ -19,9 +19,11 @@ FAMILIES = {
     "normalization": (N_("normalization"), "#b7e4c7"),
     "elementwise": (N_("activation / elementwise"), "#f1faee"),
     "sum": (N_("sum (merge)"), "#ef476f"),
+    "scale": (N_("scale (broadcast product)"), "#ff99c8"),
     "concatenation": (N_("concatenation (merge)"), "#06d6a0"),
     "reshape": (N_("reshape"), "#adb5bd"),
     "resize": (N_("resize"), "#ffd6a5"),
+    "channels": (N_("channel split"), "#e9c46a"),
     "block": (N_("block"), "#a8dadc"),
 }
 
@@ -37,8 +39,12 @@ def family_of(layer) -> str:
     """The family of one bound layer (cnncalc/layer.py), from its window, MACs, params and shapes."""
     ins, out = layer.input_shapes, layer.output_shape
     if len(ins) > 1:
-        same_space = all(s[1:] == out[1:] for s in ins)
-        return "concatenation" if same_space and sum(s[0] for s in ins) == out[0] else "sum"
+        if all(len(s) == len(out) and s[1:] == out[1:] for s in ins) and sum(s[0] for s in ins) == out[0]:
+            return "concatenation"
+        if all(s == out for s in ins):
+            return "sum"
+        if out in ins and all(len(s) == len(out) and all(d in (1, o) for d, o in zip(s, out)) for s in ins):
+            return "scale"
     first = ins[0] if ins else out
     if layer.macs:
         return "convolution" if layer.window is not None and len(out) > 1 else "dense"
@@ -51,7 +57,7 @@ def family_of(layer) -> str:
         return "elementwise"
     if len(out) != len(first) or numel(out) == numel(first):
         return "reshape"
-    return "resize"
+    return "channels" if out[1:] == first[1:] else "resize"
 
 
 def label(family: str) -> str:

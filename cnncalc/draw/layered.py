@@ -23,7 +23,7 @@ LAYER_GAP = 34
 PAD = 6
 MERGE = 22
 DUMMY = 8
-SYMBOL = {"sum": "+", "concatenation": "||"}
+SYMBOL = {"sum": "+", "scale": "×", "concatenation": "||"}
 
 
 def node_lines(node, columns: tuple) -> list:

@@ -34,7 +34,7 @@ class DrawNode:
 
     @property
     def merge(self) -> bool:
-        return self.family in ("sum", "concatenation")
+        return self.family in ("sum", "scale", "concatenation")
 
     def column(self, column: str) -> str:
         """One labelled value: 'shape' 96×55×55, 'params' 34,944, 'macs' 105.42 M, 'rf' 11 /4 p0."""

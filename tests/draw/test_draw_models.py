@@ -9,6 +9,7 @@ import pytest
 from cnncalc.draw import draw, to_dot, to_svg, to_tikz
 from cnncalc.pipeline import summarize
 from cnncalc.zoo import bundled_names
+from tests.draw.test_geometry import problems
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -29,6 +30,7 @@ def test_every_bundled_model_draws(name, analyses):
     a = _analysis(analyses, name)
     for view in ("volume", "graph"):
         scene = draw(a, view)
+        assert problems(scene) == []
         root = ET.fromstring(to_svg(scene).encode())
         assert root.tag == f"{SVG}svg"
         assert root.get("viewBox") == f"0 0 {root.get('width')} {root.get('height')}"
@@ -98,3 +100,30 @@ def test_bad_view_and_column_are_refused():
         draw(a, "sideways")
     with pytest.raises(ValueError, match="unknown columns"):
         draw(a, columns=("colour",))
+
+
+def _families(name):
+    from collections import Counter
+
+    from cnncalc.draw.nodes import draw_nodes
+
+    return Counter(n.family for n in draw_nodes(summarize(name)))
+
+
+def test_families_come_from_behaviour():
+    """Read off shapes, windows and counts, never op names: EfficientNet-B0 has 16 MBConv blocks, each with a
+    squeeze-and-excitation scale, and 9 of them (stride 1, same width) add a shortcut (Tan & Le 2019, Table 1);
+    MobileNetV3-Large has 8 SE blocks (Howard et al. 2019, Table 1); U-Net crops and concatenates 4 skip copies
+    (Ronneberger et al. 2015, Fig. 1); ShuffleNetV2 splits the channels into two halves (x1, x2) in each of
+    its 13 stride-1 units and concatenates in all 16 (Ma et al. 2018, Table 5: 3 + 7 + 3 repeats after each
+    stage's first unit); AlexNet has 5 convolutions, 3 max pools and 3 fully connected layers
+    (Krizhevsky et al. 2012)."""
+    eff = _families("efficientnet")
+    assert (eff["scale"], eff["sum"]) == (16, 9)
+    assert _families("mobilenet_v3")["scale"] == 8
+    unet = _families("unet")
+    assert (unet["concatenation"], unet["resize"]) == (4, 4)
+    shuffle = _families("shufflenet_v2")
+    assert (shuffle["channels"], shuffle["concatenation"]) == (2 * 13, 16)
+    alex = _families("alexnet")
+    assert (alex["convolution"], alex["pooling"], alex["dense"]) == (5, 3, 3)
