@@ -63,3 +63,13 @@ def test_legend_in_spanish(spanish):
 
     words = [label for _, label, _ in draw(summarize("resnet18")).legend]
     assert "convolución" in words and "suma (unión)" in words and "agrupamiento (pooling)" in words
+
+
+def test_a_broken_design_is_not_drawn(cli, tmp_path):
+    """examples/broken.yaml's misspelt stride (line 6) is reported at its place, exit 1, and no file is written."""
+    from tests.conftest import ROOT
+
+    target = tmp_path / "broken.svg"
+    r = cli("draw", str(ROOT / "examples" / "broken.yaml"), "-o", str(target))
+    assert r.code == 1 and "broken.yaml:6:64: error[E102]: unknown key 'strid'" in r.err
+    assert not target.exists()
