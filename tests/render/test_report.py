@@ -100,12 +100,19 @@ def _report(cli, *args) -> str:
 
 
 def test_the_page_is_well_formed_and_holds_every_part(cli):
+    """GoogLeNet with --compare: the published figures are Szegedy et al. 2015's Table 1, one row per
+    figure compare() grades, under the header row."""
+    from cnncalc.compare import compare
+    from cnncalc.pipeline import summarize
+
     page = Page(_report(cli, "googlenet", "--compare"))
     assert page.problems == []
     assert page.tags[0] == "html" and page.text.startswith("<!DOCTYPE html>")
     assert {"svg", "table", "style"} <= set(page.tags)
     assert page.tags.count("svg") == 1
-    assert len(page.cells("published")) > 1  # seed 001's GoogLeNet table rows, graded by --compare
+    published = page.cells("published")
+    assert len(published) == 1 + len(compare(summarize("googlenet"))) > 10
+    assert "Szegedy et al. 2015, Table 1" in page.text
 
 
 def test_the_page_is_self_contained_without_any_script(cli):
@@ -127,6 +134,13 @@ def test_a_hostile_name_is_text_not_markup(cli, spec_file):
     assert "<script>" not in page_text
     layers = page.cells("layers")
     assert layers[1][0] == "<script>alert('x')</script>" and layers[1][3] == "4×7×7"  # PyTorch's 1×4×7×7
+    try:
+        import torch
+    except ImportError:
+        torch = None
+    if torch is not None:
+        out = torch.nn.Conv2d(3, 4, 3, stride=2)(torch.zeros(1, 3, 16, 16)).shape
+        assert layers[1][3] == "×".join(map(str, out[1:]))
     assert layers[2][0] == 'a&b"c<i>'
     assert any("<script>alert('net')</script>" in t for t in page.texts)  # the title, as text
     warnings = [t for t in page.texts if "W101" in t]
