@@ -1,6 +1,5 @@
 """`cnncalc report`: a network as one self-contained HTML page (table, diagram, totals, diagnostics)."""
 
-from enum import Enum
 from typing import Annotated, Optional
 
 import typer
@@ -8,12 +7,7 @@ import typer
 from ..i18n import _
 from .app import (COLLAPSE_ABOVE, DEFAULT_MAX_LAYERS, InputShape, MaxLayers, ModelArgs, OutputFile, Spec,
                   analysis_for, app, no_symbols, report as print_problems, write_output)
-
-
-class ReportView(str, Enum):
-    auto = "auto"
-    volume = "volume"
-    graph = "graph"
+from .draw import View
 
 
 @app.command(help=_("Write a network as one self-contained HTML page: the diagram, the layer table, the totals and "
@@ -27,9 +21,9 @@ def report(
         "layers: depth 1)."))] = None,
     compare: Annotated[bool, typer.Option("--compare", help=_(
         "Add the figures the spec's sources publish beside the computed ones."))] = False,
-    view: Annotated[ReportView, typer.Option("--view", help=_(
+    view: Annotated[View, typer.Option("--view", help=_(
         "The diagram: volume (feature-map boxes), graph (nodes and edges) or auto (volume for a chain, graph "
-        "when the network branches)."))] = ReportView.auto,
+        "when the network branches)."))] = View.auto,
     max_layers: MaxLayers = DEFAULT_MAX_LAYERS,
     arg: ModelArgs = None,
 ) -> None:

@@ -199,3 +199,15 @@ def test_output_goes_through_outfile_s_rules(cli, tmp_path):
 def test_a_symbolic_input_is_refused_naming_the_option(cli):
     res = cli("report", "alexnet", "--input", "3xHxW")
     assert res.code == 2 and "--input" in res.err and "symbolic" in res.err
+
+
+def test_view_and_depth_reach_the_diagram_and_the_table(cli):
+    """--depth 1 is summarize --depth 1's rows (ResNet-50: the stem, its four stages conv2_x to conv5_x of
+    He et al. 2016, Table 1, torchvision's layer1 to layer4, then the pool and fc); --view picks the view."""
+    page = Page(_report(cli, "resnet50", "--depth", "1"))
+    rows = cli("summarize", "resnet50", "--depth", "1", "-f", "csv").out.splitlines()[1:]
+    names = [row[0] for row in page.cells("layers")[1:]]
+    assert names == [row.split(",")[0] for row in rows]
+    assert [n for n in names if n.startswith("layer")] == ["layer1", "layer2", "layer3", "layer4"]
+    assert 'data-view="volume"' in _report(cli, "alexnet") and 'data-view="graph"' in _report(
+        cli, "alexnet", "--view", "graph")
