@@ -13,6 +13,7 @@ the name of the network, the messages that quote them) is escaped: a spec is unt
 from __future__ import annotations
 
 import re
+from fractions import Fraction
 from html import escape
 
 from ..i18n import _, language
@@ -44,12 +45,26 @@ tr.mismatch td.verdict { color: #b00020; font-weight: 600; }
   figure.diagram { overflow: visible; border: none; padding: 0; }
   section.layers { break-before: page; }
   h2 { break-after: avoid; } tr, li { break-inside: avoid; }
+  section.diagram.tall h2 { display: none; }
   thead { display: table-header-group; }
   a { color: inherit; text-decoration: none; }
 }
 """
 
 _PROLOG = re.compile(r"^\s*(<\?xml[^>]*\?>\s*)?(<!DOCTYPE[^>]*>\s*)?")
+_VIEWBOX = re.compile(r'<svg\b[^>]*\bviewBox="[-0-9.]+[ ,]+[-0-9.]+[ ,]+([0-9.]+)[ ,]+([0-9.]+)"')
+PRINTED = (680, 900)  # CSS px of an A4 or letter page's text area with 1.5 cm margins, less a heading
+
+
+def is_taller_than_a_page(svg: str) -> bool:
+    """A diagram that, scaled to the printed width, is taller than a page: Chromium slices it over the
+    following pages but first moves it to a fresh one, which would leave its heading alone on a page; so
+    in print such a diagram goes without the heading (its own title and legend head it)."""
+    m = _VIEWBOX.search(svg)
+    if not m:
+        return False
+    width, height = (Fraction(v) for v in m.groups())
+    return width > 0 and height * min(1, Fraction(PRINTED[0]) / width) > PRINTED[1]
 
 
 def inline_svg(svg: str) -> str:
@@ -106,6 +121,7 @@ def report_html(analysis, mem, diagram_svg: str, layout: str = "chw", extra: tup
                      for label, value in footer(analysis, mem))
     cols = columns(extra, depth)
     table = _table(cols, layer_rows(analysis, mem, cols, layout, depth=depth), "layers")
+    diagram_class = "diagram tall" if is_taller_than_a_page(diagram_svg) else "diagram"
     notes_html = "".join(f'<p class="note">{escape(line)}</p>' for line in notes(analysis))
     return f"""<!DOCTYPE html>
 <html lang="{language()}">
@@ -120,7 +136,8 @@ def report_html(analysis, mem, diagram_svg: str, layout: str = "chw", extra: tup
 <header><h1>{name}</h1><p class="subtitle">{escape(subtitle)}</p></header>
 <section class="totals"><h2>{escape(_("Totals"))}</h2><table class="totals">{totals}</table>{notes_html}</section>
 {_diagnostics(analysis)}
-<section class="diagram"><h2>{escape(_("Diagram"))}</h2><figure class="diagram">{inline_svg(diagram_svg)}</figure>
+<section class="{diagram_class}"><h2>{escape(_("Diagram"))}</h2>
+<figure class="diagram">{inline_svg(diagram_svg)}</figure>
 </section>
 <section class="layers"><h2>{escape(_("Layers"))}</h2>
 {table}

@@ -211,3 +211,18 @@ def test_view_and_depth_reach_the_diagram_and_the_table(cli):
     assert [n for n in names if n.startswith("layer")] == ["layer1", "layer2", "layer3", "layer4"]
     assert 'data-view="volume"' in _report(cli, "alexnet") and 'data-view="graph"' in _report(
         cli, "alexnet", "--view", "graph")
+
+
+def test_a_diagram_taller_than_a_printed_page_prints_without_its_lone_heading():
+    """Chromium moves a picture taller than the rest of a page to a fresh page before slicing it, which
+    left the heading alone on a page of its own. Scaled to an A4 text width (680 px), AlexNet's volume view
+    (944.5 × 246) is 177 px tall; a 3,000 px chain of blocks is over three pages."""
+    from cnncalc.render.report import CSS, is_taller_than_a_page
+
+    def svg(w, h):
+        return f'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}"></svg>'
+
+    assert not is_taller_than_a_page(svg(944.5, 246))
+    assert is_taller_than_a_page(svg(619, 3000)) and is_taller_than_a_page(svg(2000, 4000))
+    assert not is_taller_than_a_page(svg(2000, 2600))  # 884 px once scaled to 680 px wide
+    assert "section.diagram.tall h2 { display: none; }" in CSS.split("@media print")[1]
