@@ -35,6 +35,7 @@ th { background: var(--band); } td.num, th.num { text-align: right; white-space:
 table.totals { width: auto; } table.totals th { background: none; font-weight: 600; }
 .diagnostics li { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; white-space: pre-wrap; }
 .diagnostics .error { color: #b00020; } .diagnostics .warning { color: #8a5a00; }
+section.layers, section.published { overflow-x: auto; }
 figure.diagram { margin: 0; overflow-x: auto; border: 1px solid var(--rule); padding: .5em; }
 figure.diagram svg { display: block; max-width: 100%; height: auto; margin: 0 auto; }
 tr.match td.verdict { color: #1e7d32; } tr.assumption td.verdict { color: #8a5a00; }
@@ -42,7 +43,7 @@ tr.mismatch td.verdict { color: #b00020; font-weight: 600; }
 @page { margin: 1.5cm; }
 @media print {
   body { margin: 0; max-width: none; font-size: 10pt; }
-  figure.diagram { overflow: visible; border: none; padding: 0; }
+  figure.diagram, section.layers, section.published { overflow: visible; border: none; padding: 0; }
   section.layers { break-before: page; }
   h2 { break-after: avoid; } tr, li { break-inside: avoid; }
   section.diagram.tall h2 { display: none; }
