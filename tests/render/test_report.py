@@ -226,3 +226,10 @@ def test_a_diagram_taller_than_a_printed_page_prints_without_its_lone_heading():
     assert is_taller_than_a_page(svg(619, 3000)) and is_taller_than_a_page(svg(2000, 4000))
     assert not is_taller_than_a_page(svg(2000, 2600))  # 884 px once scaled to 680 px wide
     assert "section.diagram.tall h2 { display: none; }" in CSS.split("@media print")[1]
+
+
+def test_an_invalid_design_writes_no_page_and_says_where(cli):
+    """examples/broken.yaml's linear layer on line 9 gets a 8×7×7 tensor: exit 1, the error with its place."""
+    res = cli("report", "examples/broken.yaml")
+    assert res.code == 1 and res.out == ""
+    assert "examples/broken.yaml:9:5: error[E205]: linear_1: linear receives a 8×7×7 tensor" in res.err
