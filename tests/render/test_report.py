@@ -228,8 +228,11 @@ def test_a_diagram_taller_than_a_printed_page_prints_without_its_lone_heading():
     assert "section.diagram.tall h2 { display: none; }" in CSS.split("@media print")[1]
 
 
-def test_an_invalid_design_writes_no_page_and_says_where(cli):
+def test_an_invalid_design_writes_no_page_and_says_where(cli, monkeypatch):
     """examples/broken.yaml's linear layer on line 9 gets a 8×7×7 tensor: exit 1, the error with its place."""
+    from tests.conftest import ROOT
+
+    monkeypatch.chdir(ROOT)
     res = cli("report", "examples/broken.yaml")
     assert res.code == 1 and res.out == ""
     assert "examples/broken.yaml:9:5: error[E205]: linear_1: linear receives a 8×7×7 tensor" in res.err
