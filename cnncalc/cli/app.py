@@ -165,21 +165,40 @@ def report(analysis) -> None:
         raise typer.Exit(EXIT_INVALID)
 
 
-def extra_columns(values: Optional[List[str]]) -> tuple:
-    from ..render.rows import OPTIONAL_COLUMNS
-
+def column_list(values, choices: tuple) -> tuple:
+    """--columns kernel,rf --columns all -> ('kernel', 'rf', ...): the names asked for, in the order
+    given, each once; an unknown one is an option error naming --columns."""
     out = []
     for v in values or []:
         for c in v.split(","):
             c = c.strip().lower()
             if c == "all":
-                out.extend(OPTIONAL_COLUMNS)
-            elif c in OPTIONAL_COLUMNS:
+                out.extend(choices)
+            elif c in choices:
                 out.append(c)
             elif c:
                 raise fail("E004", T("unknown column '{column}'", column=c), Option("--columns"),
-                           T("choose from {columns}, all", columns=", ".join(OPTIONAL_COLUMNS)))
+                           T("choose from {columns}, all", columns=", ".join(choices)))
     return tuple(dict.fromkeys(out))
+
+
+def extra_columns(values: Optional[List[str]]) -> tuple:
+    from ..render.rows import OPTIONAL_COLUMNS
+
+    return column_list(values, OPTIONAL_COLUMNS)
+
+
+def published_figures(analysis, spec: str) -> tuple:
+    """--compare's comparisons, with a note on stderr when the spec records none."""
+    from ..compare import compare
+
+    comparisons = compare(analysis)
+    if not comparisons:
+        from ..render.console import console
+
+        console(stderr=True).print(_("note: {spec} records no published figures (published: keys)").format(
+            spec=spec), markup=False)
+    return comparisons
 
 
 from .outfile import write_output  # noqa: E402,F401 - its rules are outfile.py's; commands import it from here

@@ -9,7 +9,7 @@ from ..errors import EXIT_INVALID, CnnError
 from ..i18n import T, _
 from .app import (COLLAPSE_ABOVE, DEFAULT_MAX_LAYERS, DType, Format, FormatOpt, InputShape, Layout, LayoutOpt,
                   MaxLayers, ModelArgs, Optimizer, OutputFile, Spec, TextFormat, TextOrJson, analysis_for, app,
-                  extra_columns, no_symbols, report, write_output)
+                  extra_columns, no_symbols, published_figures, report, write_output)
 
 
 # help texts: _() at import, in the language cnncalc/entry.py chose; a command's help is given
@@ -54,14 +54,7 @@ def summarize(
         depth = 1
         console(stderr=True).print(_("note: {n:,} layers; showing one row per top-level block (--depth N to "
                                      "open blocks)").format(n=len(analysis.layers)), markup=False)
-    comparisons = ()
-    if compare:
-        from ..compare import compare as compare_published
-
-        comparisons = compare_published(analysis)
-        if not comparisons:
-            console(stderr=True).print(_("note: {spec} records no published figures (published: keys)").format(
-                spec=spec), markup=False)
+    comparisons = published_figures(analysis, spec) if compare else ()
     if fmt is Format.table and output is None:
         from ..render.table import render_table
 

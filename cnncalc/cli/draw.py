@@ -5,10 +5,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..errors import Option, fail
-from ..i18n import T, _
+from ..i18n import _
 from .app import DEFAULT_MAX_LAYERS, InputShape, MaxLayers, ModelArgs, OutputFile, Spec, analysis_for, app, \
-    no_symbols, report, write_output
+    column_list, no_symbols, report, write_output
 
 
 class View(str, Enum):
@@ -26,16 +25,7 @@ class DrawFormat(str, Enum):
 def draw_columns(text: str) -> tuple:
     from ..draw import COLUMNS
 
-    chosen = []
-    for c in (c.strip().lower() for c in text.split(",")):
-        if c == "all":
-            chosen.extend(COLUMNS)
-        elif c in COLUMNS:
-            chosen.append(c)
-        elif c:
-            raise fail("E004", T("unknown column '{column}'", column=c), Option("--columns"),
-                       T("choose from {columns}, all", columns=", ".join(COLUMNS)))
-    return tuple(dict.fromkeys(chosen))
+    return column_list([text], COLUMNS)
 
 
 @app.command(help=_("Draw a network: feature-map volumes for a chain, a layered graph of blocks when it branches; "

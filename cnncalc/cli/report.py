@@ -6,7 +6,7 @@ import typer
 
 from ..i18n import _
 from .app import (COLLAPSE_ABOVE, DEFAULT_MAX_LAYERS, InputShape, MaxLayers, ModelArgs, OutputFile, Spec,
-                  analysis_for, app, no_symbols, report as print_problems, write_output)
+                  analysis_for, app, no_symbols, published_figures, report as print_problems, write_output)
 from .draw import View
 
 
@@ -37,16 +37,7 @@ def report(
 
     if depth is None and len(analysis.layers) > COLLAPSE_ABOVE:
         depth = 1
-    comparisons = ()
-    if compare:
-        from ..compare import compare as compare_published
-
-        comparisons = compare_published(analysis)
-        if not comparisons:
-            from ..render.console import console
-
-            console(stderr=True).print(_("note: {spec} records no published figures (published: keys)").format(
-                spec=spec), markup=False)
+    comparisons = published_figures(analysis, spec) if compare else ()
     svg = drawing.to_svg(drawing.draw(analysis, view.value, depth))
     page = report_html(analysis, memory(analysis), svg, depth=depth, comparisons=comparisons)
     write_output(page, output, (spec,))
