@@ -95,6 +95,8 @@ CATALOGUE: dict[str, Code] = _catalogue(
     Code("E302", "too-deep", EXIT_INVALID, "blocks are nested deeper than the limit"),
     Code("E303", "number-too-large", EXIT_INVALID, "a size or count is beyond the supported range"),
     Code("E304", "memory-limit", EXIT_INVALID, "running the network would need more memory than --max-memory allows"),
+    Code("E305", "drawing-too-large", EXIT_INVALID, "the graph view would need more points than it draws (edges that "
+                                                    "skip many layers)"),
     # warnings and notes (exit 0)
     Code("W101", "floored-division", EXIT_OK, "a window does not fit evenly: input rows/columns are never covered"),
     Code("W102", "stride-exceeds-kernel", EXIT_OK, "the stride is larger than the kernel: input pixels are skipped"),

@@ -10,6 +10,7 @@ tests/test_error_catalogue.py runs every example and checks it produces its code
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -27,6 +28,7 @@ H = "name: example\ninput: [3, 32, 32]\nlayers:\n"
 #   kind "spec": a spec file checked with `cnncalc validate spec.yaml`
 #   kind "command": a command line (run in a folder holding spec.yaml = the tiny spec)
 #   kind "bytes": a file of raw bytes (Python literal) checked with `cnncalc validate spec.yaml`
+#   kind "draw": a spec drawn with `cnncalc draw spec.yaml --view graph`
 EXAMPLES = {
     "E001": ("command", "cnncalc validate no-such-file.yaml", "check the path, or `cnncalc list` for bundled names"),
     "E002": ("bytes", "b'name: x\\x00\\x01\\x02'", "save the spec as UTF-8 text"),
@@ -87,6 +89,12 @@ EXAMPLES = {
              "sizes must be reasonable integers (at most 2^40)"),
     "E304": ("command", "cnncalc verify spec.yaml --batch 512 --max-memory 64MiB",
              "use a smaller --batch or input, or raise --max-memory"),
+    "E305": ("draw", "name: example\ninput: [4, 8, 8]\nblocks:\n  unit:\n    args: {skip: null}\n    layers:\n"
+                     "      - {type: conv2d, name: conv, out_channels: 4, kernel_size: 3, padding: 1}\n"
+                     "      - {type: add, inputs: [conv, $skip]}\n"
+                     "layers:\n  - {type: conv2d, name: stem, out_channels: 4, kernel_size: 1}\n"
+                     "  - {block: unit, skip: stem, repeat: 250}\n",
+             "draw blocks as nodes (--depth 1) or as volumes (--view volume)"),
     "W101": ("spec", "name: example\ninput: [1, 10, 10]\nlayers:\n"
                      "  - {type: conv2d, out_channels: 8, kernel_size: 3, stride: 2}\n",
              "pick an input size, padding or stride for which (I − F + 2P) is a multiple of S"),
@@ -106,19 +114,23 @@ EXAMPLES = {
 TINY = H + "  - {type: conv2d, out_channels: 8, kernel_size: 3}\n"
 
 
-def run_example(code: str, folder: Path) -> tuple:
-    """(exit code, output text) of cnncalc on the example of `code`."""
+def prepare(code: str, folder: Path) -> list:
+    """Write the example's spec.yaml into `folder`; the cnncalc arguments that show the code."""
     kind, text, _ = EXAMPLES[code]
     spec = folder / "spec.yaml"
     if kind == "bytes":
         spec.write_bytes(eval(text))  # a bytes literal from the table above
-        argv = ["validate", "spec.yaml"]
-    elif kind == "spec":
+        return ["validate", "spec.yaml"]
+    if kind in ("spec", "draw"):
         spec.write_text(text, encoding="utf-8")
-        argv = ["validate", "spec.yaml"]
-    else:
-        spec.write_text(TINY, encoding="utf-8")
-        argv = text.split()[1:]
+        return ["validate", "spec.yaml"] if kind == "spec" else ["draw", "spec.yaml", "--view", "graph"]
+    spec.write_text(TINY, encoding="utf-8")
+    return shlex.split(text)[1:]
+
+
+def run_example(code: str, folder: Path) -> tuple:
+    """(exit code, output text) of cnncalc on the example of `code`."""
+    argv = prepare(code, folder)
     env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
     p = subprocess.run([sys.executable, "-m", "cnncalc", *argv], cwd=folder, capture_output=True, text=True, env=env)
     out = "\n".join(line.rstrip() for line in (p.stderr + p.stdout).strip().splitlines())
@@ -151,6 +163,9 @@ def render() -> str:
             if kind == "spec":
                 parts.append("```yaml\n# spec.yaml\n" + textwrap.dedent(text).rstrip() + "\n```\n")
                 parts.append("```console\n$ cnncalc validate spec.yaml\n" + out + f"\n[exit code {rc}]\n```\n")
+            elif kind == "draw":
+                parts.append("```yaml\n# spec.yaml\n" + textwrap.dedent(text).rstrip() + "\n```\n")
+                parts.append("```console\n$ cnncalc draw spec.yaml --view graph\n" + out + f"\n[exit code {rc}]\n```\n")
             elif kind == "bytes":
                 parts.append(f"spec.yaml holds the bytes `{text}`.\n")
                 parts.append("```console\n$ cnncalc validate spec.yaml\n" + out + f"\n[exit code {rc}]\n```\n")

@@ -4,7 +4,6 @@ run now, gives that code, its exit code and the output the document shows."""
 from __future__ import annotations
 
 import importlib.util
-import shlex
 from pathlib import Path
 
 import pytest
@@ -24,19 +23,8 @@ def test_every_code_has_an_example():
 
 @pytest.mark.parametrize("code", list(CATALOGUE))
 def test_example_gives_its_code(code, cli, tmp_path, monkeypatch):
-    kind, text, _ = make_errors.EXAMPLES[code]
     monkeypatch.chdir(tmp_path)
-    spec = tmp_path / "spec.yaml"
-    if kind == "bytes":
-        spec.write_bytes(eval(text))
-        argv = ["validate", "spec.yaml"]
-    elif kind == "spec":
-        spec.write_text(text, encoding="utf-8")
-        argv = ["validate", "spec.yaml"]
-    else:
-        spec.write_text(make_errors.TINY, encoding="utf-8")
-        argv = shlex.split(text)[1:]
-    res = cli(*argv)
+    res = cli(*make_errors.prepare(code, tmp_path))
     assert f"[{code}]" in res.err
     assert res.code == CATALOGUE[code].exit_code if code[0] == "E" else res.code == EXIT_OK
     section = DOC.split(f"## {code} ", 1)[1].split("\n## ", 1)[0]

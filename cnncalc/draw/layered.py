@@ -33,11 +33,24 @@ def node_lines(node, columns: tuple) -> list:
     return [node.name, *kind, *node.labels(tuple(c for c in columns if c != "shape"))]
 
 
+MAX_POINTS = 50_000  # nodes and edge bends; the zoo's largest graph view (EfficientNet-B7) has 933
+
+
 def layout(nodes: tuple, columns: tuple, title: str):
-    """The Scene of the graph view."""
+    """The Scene of the graph view. Its cost grows with the points it places: every node, and a bend in
+    each layer an edge skips. Those are counted before any is made (a 3,000-layer net whose every layer
+    also reads the input has 2.3 million and took a minute and 2 GB), and past MAX_POINTS it is E305."""
     layer = {}
     for n in nodes:
         layer[n.name] = 1 + max((layer[i] for i in n.inputs), default=-1)
+    points = len(nodes) + sum(layer[n.name] - layer[i] - 1 for n in nodes for i in n.inputs)
+    if points > MAX_POINTS:
+        from ..errors import Option, fail
+        from ..i18n import T
+
+        raise fail("E305", T("the graph view would place {points:,} points (nodes, and a bend in each layer an edge "
+                             "skips), more than the {limit:,} it draws", points=points, limit=MAX_POINTS),
+                   Option("--view"), T("draw blocks as nodes with --depth 1, or the volume view (--view volume)"))
     # sizes: (width, height, left extent, right extent) of each node's slot
     size = {}
     for n in nodes:
