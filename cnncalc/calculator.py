@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from .analysis import analyze
-from .errors import CnnError, Diagnostic, Option, fail
+from .errors import CnnError, Diagnostic, Option, Pos, fail
 from .explain import explain_layer
 from .expressions import message_of
 from .graph import single_layer
@@ -82,9 +82,7 @@ def calculate(command: str, input_text: str, layout: str, values: dict, kind: st
     op = family.resolve([shape]) if family is not None else None
     if op is None:
         op = find_op(family_name)  # a single op (linear): its own rank check reports a wrong input
-    args, arg_pos, problems, notes = {}, {}, [], []
-    for a in op.args:
-        args[a.name] = None if a.default is None or a.default is REQUIRED else a.coerce(a.default)
+    given, arg_pos, problems, notes = {}, {}, [], []
     for option in calc.options:
         raw = values.get(option.flags[0])
         flag = option.flags[0].split("/")[0]
@@ -93,16 +91,36 @@ def calculate(command: str, input_text: str, layout: str, values: dict, kind: st
                 continue
             raw = str(option.default)
             notes.append(option.note or T("no {flag} given: {default}", flag=flag, default=option.default))
-        arg = find_arg(op, option.arg)
-        try:
-            args[option.arg] = arg.coerce(raw if isinstance(raw, bool) else option_value(raw))
-        except (ValueError, OverflowError) as e:
-            problems.append(Diagnostic("E004", message_of(e), Option(flag)))
         arg_pos[option.arg] = Option(flag)
+        try:
+            given[option.arg] = raw if isinstance(raw, bool) else option_value(raw)
+        except OverflowError as e:
+            problems.append(Diagnostic("E004", message_of(e), Option(flag)))
     if problems:
         raise CnnError(problems)
     name = f"{op.name}_1"
-    analysis = analyze(single_layer(op, Args(args), shape, name, arg_pos, None), strict=True)
-    if not analysis.ok:  # a value the op refuses (a kernel with 3 sizes for an image) is a usage error
-        raise CnnError([d._replace(code="E004") if d.code == "E104" else d for d in analysis.diagnostics])
-    return explain_layer(analysis, name), shape, used, guessed, notes
+    return explain_layer(one_layer(op, given, shape, name, arg_pos), name), shape, used, guessed, notes
+
+
+def one_layer(op, given: dict, shape: tuple, name: str, places: dict, where=None):
+    """The analysis of `op` alone on an input of `shape`, with the arguments `given` ({argument: value
+    as read}) and the defaults for the rest: the one-layer calculators and the numeric ones.
+
+    places: {argument: Option or Pos} named by the messages; where: the place of the whole problem. A
+    value the op refuses at an option (a kernel with 3 sizes for an image) is a usage error, E004."""
+    args, problems = {}, []
+    for a in op.args:
+        args[a.name] = None if a.default is None or a.default is REQUIRED else a.coerce(a.default)
+    for arg, value in given.items():
+        place = places.get(arg, where)
+        try:
+            args[arg] = find_arg(op, arg).coerce(value)
+        except (ValueError, OverflowError) as e:
+            problems.append(Diagnostic("E004" if isinstance(place, Option) else "E104", message_of(e), place))
+    if problems:
+        raise CnnError(problems)
+    analysis = analyze(single_layer(op, Args(args), shape, name, places, where), strict=True)
+    if not analysis.ok:
+        raise CnnError([d._replace(code="E004") if d.code == "E104" and not isinstance(d.pos, Pos) else d
+                        for d in analysis.diagnostics])
+    return analysis

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from itertools import product
 
-from .errors import CnnError, Diagnostic, Option, fail
+from .errors import Option, fail
 from .i18n import T
 from .numeric_input import Tensor
 
@@ -115,33 +115,15 @@ def _op(kind: str, rank: int):
 
 
 def geometry(kind: str, shape: tuple, given: dict, places: dict, where, name: str) -> Geometry:
-    """Bind the op to `shape` with the values `given` ({argument: value as read}) and analyse it.
-
-    places: {argument: Pos or Option} for messages; where: the place of the whole problem."""
-    from .analysis import analyze
-    from .graph import single_layer
-    from .ops import find_arg
-    from .ops.base import REQUIRED, Args
+    """Bind the op to `shape` with the values `given` ({argument: value as read}) and analyse it
+    (calculator.one_layer, as `cnncalc conv` does). places: {argument: Pos or Option} for messages;
+    where: the place of the whole problem."""
+    from .calculator import one_layer
 
     if not 1 <= len(shape) - 1 <= 3:
         raise fail("E004" if isinstance(where, Option) else "E104",
                    T("the image has {n} spatial dimensions; 1, 2 or 3 are supported", n=len(shape) - 1), where)
-    op = _op(kind, len(shape) - 1)
-    args, problems = {}, []
-    for a in op.args:
-        args[a.name] = None if a.default is None or a.default is REQUIRED else a.coerce(a.default)
-    for arg, value in given.items():
-        try:
-            args[arg] = find_arg(op, arg).coerce(value)
-        except (ValueError, OverflowError) as e:
-            place = places.get(arg, where)
-            problems.append(Diagnostic("E004" if isinstance(place, Option) else "E104", e.args[0], place))
-    if problems:
-        raise CnnError(problems)
-    analysis = analyze(single_layer(op, Args(args), shape, name, places, where), strict=True)
-    if not analysis.ok:  # a value the op refuses, at an option, is a bad argument as in `cnncalc conv`
-        raise CnnError([d._replace(code="E004") if d.code == "E104" and isinstance(d.pos, Option) else d
-                        for d in analysis.diagnostics])
+    analysis = one_layer(_op(kind, len(shape) - 1), given, shape, name, places, where)
     layer = analysis.layers[0]
     w = layer.window
     return Geometry(tuple(shape), tuple(w.kernel), tuple(w.stride), tuple(tuple(p) for p in w.pad),
