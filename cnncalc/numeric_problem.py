@@ -70,9 +70,15 @@ class _Source:
     def raw(self, key: str):
         """A window argument as the op's coercer takes it: an option read as `cnncalc conv` reads it."""
         from .calculator import option_value
+        from .expressions import message_of
 
         value, place, from_option = self.get(key)
-        return (option_value(value) if from_option and isinstance(value, str) else value), place
+        if not (from_option and isinstance(value, str)):
+            return value, place
+        try:
+            return option_value(value), place
+        except OverflowError as e:  # thousands of digits: refused before int() is asked to read them
+            raise fail("E004", message_of(e), place) from None
 
 
 def _flag(key: str) -> str:
