@@ -109,6 +109,35 @@ MaxLayers = Annotated[int, typer.Option("--max-layers", min=1, help=_(
 ModelArgs = Annotated[Optional[List[str]], typer.Option(
     "--arg", "-a", metavar="NAME=VALUE", help=_("Set one of the model's args (repeatable): --arg width=1.1."))]
 OutputFile = Annotated[Optional[Path], typer.Option("--output", "-o", help=_("Write to this file (atomically)."))]
+DepthOpt = Annotated[Optional[int], typer.Option("--depth", "-d", min=1, help=_(
+    "One row per block, opened to this depth (paper-style table); default: every layer (networks over "
+    "1,000 layers: depth 1)."))]
+CompareOpt = Annotated[bool, typer.Option("--compare", help=_(
+    "Show the figures the spec's sources publish beside the computed ones, and which assumption explains "
+    "each."))]
+
+
+class View(str, Enum):
+    auto = "auto"
+    volume = "volume"
+    graph = "graph"
+
+
+ViewOpt = Annotated[View, typer.Option("--view", help=_(
+    "volume (the papers' feature-map boxes), graph (nodes and edges) or auto (volume for a chain, graph when "
+    "the network branches)."))]
+
+
+def depth_for(analysis, depth: Optional[int]) -> Optional[int]:
+    """--depth as given, or 1 (one row, or node, per top-level block, said in a note) for a network of
+    more than COLLAPSE_ABOVE layers: summarize, report and draw alike."""
+    if depth is not None or len(analysis.layers) <= COLLAPSE_ABOVE:
+        return depth
+    from ..render.console import console
+
+    console(stderr=True).print(_("note: {n:,} layers; showing one row per top-level block (--depth N to "
+                                 "open blocks)").format(n=len(analysis.layers)), markup=False)
+    return 1
 
 
 def model_args(values: Optional[List[str]]) -> dict:

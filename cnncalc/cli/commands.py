@@ -7,9 +7,9 @@ import typer
 
 from ..errors import EXIT_INVALID, CnnError
 from ..i18n import T, _
-from .app import (COLLAPSE_ABOVE, DEFAULT_MAX_LAYERS, DType, Format, FormatOpt, InputShape, Layout, LayoutOpt,
+from .app import (DEFAULT_MAX_LAYERS, CompareOpt, DepthOpt, DType, Format, FormatOpt, InputShape, Layout, LayoutOpt,
                   MaxLayers, ModelArgs, Optimizer, OutputFile, Spec, TextFormat, TextOrJson, analysis_for, app,
-                  extra_columns, no_symbols, published_figures, report, write_output)
+                  depth_for, extra_columns, no_symbols, published_figures, report, write_output)
 
 
 # help texts: _() at import, in the language cnncalc/entry.py chose; a command's help is given
@@ -26,14 +26,10 @@ def summarize(
         "Optimizer state in the training memory estimate."))] = Optimizer.adam,
     columns: Annotated[Optional[List[str]], typer.Option("--columns", "-c", help=_(
         "Extra columns: kernel, input, trainable, memory, rf (receptive field), all."))] = None,
-    depth: Annotated[Optional[int], typer.Option("--depth", "-d", min=1, help=_(
-        "One row per block, opened to this depth (paper-style table); default: every layer (networks over "
-        "1,000 layers: depth 1)."))] = None,
+    depth: DepthOpt = None,
     explain: Annotated[bool, typer.Option("--explain", help=_(
         "Add a column with each layer's size rule and parameter formula, numbers substituted."))] = False,
-    compare: Annotated[bool, typer.Option("--compare", help=_(
-        "Show the figures the spec's sources publish beside the computed ones, and which assumption explains "
-        "each."))] = False,
+    compare: CompareOpt = False,
     output: OutputFile = None,
     max_layers: MaxLayers = DEFAULT_MAX_LAYERS,
     arg: ModelArgs = None,
@@ -50,10 +46,7 @@ def summarize(
         from ..memory import memory
 
         mem = memory(analysis, batch, dtype.value, optimizer.value)
-    if depth is None and len(analysis.layers) > COLLAPSE_ABOVE:
-        depth = 1
-        console(stderr=True).print(_("note: {n:,} layers; showing one row per top-level block (--depth N to "
-                                     "open blocks)").format(n=len(analysis.layers)), markup=False)
+    depth = depth_for(analysis, depth)
     comparisons = published_figures(analysis, spec) if compare else ()
     if fmt is Format.table and output is None:
         from ..render.table import render_table

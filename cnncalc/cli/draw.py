@@ -1,19 +1,13 @@
 """`cnncalc draw`: a network's diagram as SVG (volume or graph view), or as dot or TikZ text."""
 
 from enum import Enum
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from ..i18n import _
-from .app import DEFAULT_MAX_LAYERS, InputShape, MaxLayers, ModelArgs, OutputFile, Spec, analysis_for, app, \
-    column_list, no_symbols, report, write_output
-
-
-class View(str, Enum):
-    auto = "auto"
-    volume = "volume"
-    graph = "graph"
+from .app import DEFAULT_MAX_LAYERS, DepthOpt, InputShape, MaxLayers, ModelArgs, OutputFile, Spec, View, ViewOpt, \
+    analysis_for, app, column_list, depth_for, no_symbols, report, write_output
 
 
 class DrawFormat(str, Enum):
@@ -33,11 +27,8 @@ def draw_columns(text: str) -> tuple:
 def draw(
     spec: Spec,
     output: OutputFile = None,
-    view: Annotated[View, typer.Option("--view", help=_(
-        "volume (the papers' feature-map boxes), graph (nodes and edges) or auto (volume for a chain, graph when "
-        "the network branches)."))] = View.auto,
-    depth: Annotated[Optional[int], typer.Option("--depth", "-d", min=1, help=_(
-        "Draw each block as one node, opened to this depth (as summarize --depth); default: every layer."))] = None,
+    view: ViewOpt = View.auto,
+    depth: DepthOpt = None,
     columns: Annotated[str, typer.Option("--columns", "-c", metavar="LIST", help=_(
         "What each node is labelled with, comma-separated: shape, params, macs, rf (receptive field), all."))
     ] = "shape",
@@ -52,6 +43,7 @@ def draw(
     analysis = analysis_for(spec, input, max_layers=max_layers, args=arg)
     no_symbols(analysis, ("--input", input))
     report(analysis)
+    depth = depth_for(analysis, depth)
     from .. import draw as drawing
 
     if fmt is DrawFormat.dot:

@@ -57,3 +57,14 @@ def test_every_bundled_model_is_far_under_the_budget():
     for name in bundled_names():
         draw(summarize(name), "graph")  # raises E305 past the budget
     assert MAX_POINTS == 50_000
+
+
+def test_a_network_over_1000_layers_is_drawn_per_block_as_summarize_prints_it(cli, tmp_path):
+    """summarize, report and draw share the rule: past 1,000 layers, one row (node) per top-level block."""
+    spec = tmp_path / "long.yaml"
+    spec.write_text(SKIPS.replace("UNITS", "600").replace("skip: stem,", "skip: stem, name: units,"),
+                    encoding="utf-8")  # 1,201 layers
+    res = cli("draw", str(spec), "--format", "dot")
+    assert res.code == 0
+    assert "note: 1,201 layers; showing one row per top-level block (--depth N to open blocks)" in res.err
+    assert res.out.count("[label=") < 10
