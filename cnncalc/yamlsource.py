@@ -226,7 +226,7 @@ class _Builder:
         if self.shielded and value.startswith("$"):
             value = value.translate(_UNSHIELD)
         if not value.isprintable():
-            value = _escape_controls(value)
+            value = escape_controls(value)
         return value
 
     def construct(self, ev, tag: str):
@@ -304,7 +304,7 @@ class _Builder:
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
-def _escape_controls(value: str) -> str:
+def escape_controls(value: str) -> str:
     """ESC, BEL, NUL and bidirectional overrides written as \\x1b, \\u202e: a spec's names and
     texts reach terminals, CSV files and answer reports, and none of them should act on those."""
     return _CONTROLS.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", value)

@@ -9,6 +9,7 @@ correctly the day it is registered, in every rank.
 from __future__ import annotations
 
 from ..i18n import N_, tr
+from ..ops.base import numel
 
 # family -> (legend label, fill colour); the order is the legend's
 FAMILIES = {
@@ -26,13 +27,6 @@ FAMILIES = {
     "channels": (N_("channel split"), "#e9c46a"),
     "block": (N_("block"), "#a8dadc"),
 }
-
-
-def numel(shape: tuple) -> int:
-    n = 1
-    for d in shape:
-        n *= d
-    return n
 
 
 def family_of(layer) -> str:

@@ -77,9 +77,9 @@ def _written(a):
 def _shown(text: str) -> str:
     """A file name or message from a class folder, with control characters escaped (a student's file
     name must not drive the terminal, nor break a table row)."""
-    from ..yamlsource import _escape_controls
+    from ..yamlsource import escape_controls
 
-    return _escape_controls(text).replace("\n", "\\n").replace("\t", "\\t")
+    return escape_controls(text).replace("\n", "\\n").replace("\t", "\\t")
 
 
 def _first_line(d) -> str:
