@@ -79,9 +79,10 @@ class ConvAt:
 class PoolAt:
     channel: int
     position: tuple
-    cells: tuple
+    cells: tuple  # every cell of the window
+    counted: tuple  # the cells the max or the sum takes: input cells, and padding for count_include_pad
     value: Fraction
-    divisor: int | None  # average pooling's N (None: max)
+    divisor: int | None  # average pooling's N, len(counted) (None: max)
 
 
 @dataclass(frozen=True)
@@ -254,8 +255,8 @@ def pool(g: Geometry, image: Tensor, kind: str, count_include_pad: bool, at: tup
             if kind == "max":
                 values.append(Fraction(max(real), dx))
             else:
-                n = sum(k == "input" or (count_include_pad and k == "padding") for _, _, k in cells)
-                values.append(Fraction(sum(real), dx * n))
+                values.append(Fraction(sum(real), dx * len(_counted([k for _, _, k in cells], kind,
+                                                                      count_include_pad))))
     output = Tensor(g.output_shape, tuple(values))
     return PoolResult(g, kind, count_include_pad, output, at,
                       tuple(_pool_at(g, image, c, kind, count_include_pad, at, output) for c in range(image.shape[0])))
@@ -266,7 +267,13 @@ def _pool_at(g: Geometry, image: Tensor, c: int, kind: str, count_include_pad: b
     sx = _strides(image.shape)
     cells = tuple(Cell(x, image.values[c * sx[0] + sum(a * b for a, b in zip(x, sx[1:]))] if k == "input"
                        else Fraction(0), k) for _, x, k in _window(g, q))
-    divisor = None if kind == "max" else sum(
-        cell.kind == "input" or (count_include_pad and cell.kind == "padding") for cell in cells)
+    counted = tuple(cells[i] for i in _counted([cell.kind for cell in cells], kind, count_include_pad))
     so = _strides(output.shape)
-    return PoolAt(c, q, cells, output.values[c * so[0] + sum(a * b for a, b in zip(q, so[1:]))], divisor)
+    return PoolAt(c, q, cells, counted, output.values[c * so[0] + sum(a * b for a, b in zip(q, so[1:]))],
+                  None if kind == "max" else len(counted))
+
+
+def _counted(kinds: list, kind: str, count_include_pad: bool) -> list:
+    """Indices of the window's cells a pool takes: its input cells, and for an average with PyTorch's
+    count_include_pad its padding too (never the cells beyond the padded input, ceil_mode's)."""
+    return [i for i, k in enumerate(kinds) if k == "input" or (kind == "avg" and count_include_pad and k == "padding")]

@@ -96,16 +96,16 @@ def _header(g, rows: list) -> list:
     return lines + [f"  {_('output'):{width}} {fmt.shape(g.output_shape)}", ""]
 
 
-def _window_text(g, q: tuple) -> str:
-    """'rows −1…1, columns −1…1' (dilated: 'rows 0, 2, 4')."""
+def _window_text(cells) -> str:
+    """'rows −1…1, columns −1…1' (dilated: 'rows 0, 2, 4'): the coordinates the window's cells read."""
     spans = []
-    for j, i in enumerate(q):
-        start = i * g.stride[j] - g.padding[j][0]
-        idx = [start + m * g.dilation[j] for m in range(g.kernel[j])]
-        spans.append(f"{number(Fraction(idx[0]))}…{number(Fraction(idx[-1]))}" if g.dilation[j] == 1 or len(idx) == 1
+    for j in range(len(cells[0].index)):
+        idx = sorted({c.index[j] for c in cells})
+        steps = {b - a for a, b in zip(idx, idx[1:])}
+        spans.append(f"{number(Fraction(idx[0]))}…{number(Fraction(idx[-1]))}" if steps == {1}
                      else ", ".join(number(Fraction(x)) for x in idx))
     template = {1: _("positions {0}"), 2: _("rows {0}, columns {1}"), 3: _("slices {0}, rows {1}, columns {2}")}
-    return template[len(q)].format(*spans)
+    return template[len(spans)].format(*spans)
 
 
 def _cell(cell, pad: str = "0") -> str:
@@ -130,8 +130,8 @@ def total_text(w) -> str:
     return " + ".join([_term(t.total) for t in w.terms] + [_term(w.bias)]) + f" = {number(w.value)}"
 
 
-def pool_text(w, kind: str, count_include_pad: bool = True) -> str:
-    real = [c for c in w.cells if c.kind == "input" or (kind != "max" and count_include_pad and c.kind == "padding")]
+def pool_text(w, kind: str) -> str:
+    real = w.counted
     if kind == "max":
         return f"max({', '.join(number(c.value) for c in real)}) = {number(w.value)}"
     text = f"({' + '.join(_term(c.value) for c in real)})/{w.divisor}"
@@ -158,7 +158,7 @@ def convolve_lines(r) -> list:
         padded = any(c.kind != "input" for c in w.terms[0].cells)
         lines += ["", (_("output channel {o} at ({at}): input {window}; (0) is a padding zero") if padded else
                        _("output channel {o} at ({at}): input {window}")).format(
-            o=w.out_channel + 1, at=", ".join(map(str, w.position)), window=_window_text(g, w.position))]
+            o=w.out_channel + 1, at=", ".join(map(str, w.position)), window=_window_text(w.terms[0].cells))]
         for t in w.terms:
             lines.append("  " + _("input channel {c}: window, kernel").format(c=t.channel + 1))
             left = _grid([_cell(c) for c in t.cells], k.shape[1:], "      ")
@@ -187,9 +187,9 @@ def pooling_lines(r) -> list:
         padded = any(c.kind != "input" for c in w.cells)
         lines += ["", (_("channel {c} at ({at}): input {window}; ({pad}) is padding, · beyond it") if padded else
                        _("channel {c} at ({at}): input {window}")).format(
-            c=w.channel + 1, at=", ".join(map(str, w.position)), window=_window_text(g, w.position), pad=pad)]
+            c=w.channel + 1, at=", ".join(map(str, w.position)), window=_window_text(w.cells), pad=pad)]
         lines += _grid([_cell(c, pad) for c in w.cells], g.kernel, "    ")
-        lines.append("  " + pool_text(w, r.kind, r.count_include_pad))
+        lines.append("  " + pool_text(w, r.kind))
     return lines
 
 
@@ -234,5 +234,5 @@ def result_dict(r) -> dict:
     out["count_include_pad"] = r.count_include_pad if r.kind == "avg" else None
     out["worked"] = [{"channel": w.channel, "position": list(w.position), "cells": _cells(w.cells),
                       "divisor": w.divisor, "value": exact(w.value), "value_float": float(w.value),
-                      "text": pool_text(w, r.kind, r.count_include_pad)} for w in r.worked]
+                      "text": pool_text(w, r.kind)} for w in r.worked]
     return envelope("pooling", True, g.warnings, **out)
