@@ -16,9 +16,10 @@ import re
 from fractions import Fraction
 from html import escape
 
-from ..i18n import _, language
+from ..i18n import _, language, tr
 from . import fmt
-from .rows import COMPARISON_COLUMNS, columns, comparison_rows, footer, layer_rows, notes, translated
+from .rows import (COMPARISON_COLUMNS, COMPARISON_LEGEND, columns, comparison_rows, comparison_title, footer,
+                   layer_rows, notes, translated)
 
 # Printing: each part starts where it fits, a table row is never cut in two, the header row repeats on
 # every page, and the diagram is scaled to the page's width (a tall one is continued on the next pages).
@@ -98,12 +99,10 @@ def _diagnostics(analysis) -> str:
 def _comparisons(comparisons) -> str:
     if not comparisons:
         return ""
-    sources = sorted({c.source for c in comparisons if c.source})
-    title = _("Published figures ({sources})").format(sources="; ".join(sources)) if sources else _(
-        "Published figures")
+    title = comparison_title(comparisons)
     table = _table(translated(COMPARISON_COLUMNS), comparison_rows(comparisons), "published",
                    [c.verdict for c in comparisons])
-    legend = _("✓ follows from the formulas · ≈ follows under the stated assumption · ✗ follows from none")
+    legend = tr(COMPARISON_LEGEND)
     return (f'<section class="published"><h2>{escape(title)}</h2>{table}'
             f'<p class="note">{escape(legend)}</p></section>')
 

@@ -142,3 +142,11 @@ def comparison_rows(comparisons) -> list:
 COMPARISON_COLUMNS = [Column("row", N_("Row")), Column("quantity", N_("Quantity")),
                       Column("published", N_("Published"), True), Column("computed", N_("Computed"), True),
                       Column("diff", "Δ", True), Column("verdict", N_("Verdict"))]  # translated(): when shown
+COMPARISON_LEGEND = N_("✓ follows from the formulas · ≈ follows under the stated assumption · ✗ follows from none")
+
+
+def comparison_title(comparisons) -> str:
+    """'Published figures (Szegedy et al. 2015, Table 1)': the sources the compared figures cite."""
+    sources = sorted({c.source for c in comparisons if c.source})
+    return _("Published figures ({sources})").format(sources="; ".join(sources)) if sources else _(
+        "Published figures")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from ..i18n import _
+from ..i18n import _, tr
 from . import fmt
 from .console import as_rich
-from .rows import COMPARISON_COLUMNS, columns, comparison_rows, footer, layer_rows, notes, translated
+from .rows import (COMPARISON_COLUMNS, COMPARISON_LEGEND, columns, comparison_rows, comparison_title, footer,
+                   layer_rows, notes, translated)
 
 
 def print_aligned(console, title: str, cols: list, rows: list) -> None:
@@ -66,10 +67,7 @@ def render_comparisons(comparisons, console) -> None:
     from rich.table import Table
 
     console = as_rich(console)
-    sources = sorted({c.source for c in comparisons if c.source})
-    title = _("Published figures ({sources})").format(sources="; ".join(sources)) if sources else _(
-        "Published figures")
-    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
+    table = Table(title=comparison_title(comparisons), box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
     cols = translated(COMPARISON_COLUMNS)
     for c in cols:
         table.add_column(c.header, justify="right" if c.numeric else "left", no_wrap=c.key != "verdict")
@@ -78,5 +76,4 @@ def render_comparisons(comparisons, console) -> None:
         table.add_row(*(row[col.key] for col in cols), style=styles[c.verdict])
     console.print()
     console.print(table)
-    console.print(_("✓ follows from the formulas · ≈ follows under the stated assumption · ✗ follows from none"),
-                  style="dim")
+    console.print(tr(COMPARISON_LEGEND), style="dim")
