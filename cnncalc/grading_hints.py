@@ -98,26 +98,28 @@ def shape_hint(row, given: tuple, expected: tuple, layout: str):
 
 
 def count_hint(layers, quantity: str, figure, expected: int):
-    """A hint for a wrong parameter or MAC count (exact or rounded as papers write it), or None."""
+    """A hint for a wrong parameter or MAC count (exact or rounded as papers write it), or None.
+
+    The mistakes with words of their own come first, each recomputed from the layers; then any other
+    counting convention --compare tries (compare.conventions), named by its label."""
     from .compare import conventions
 
-    if quantity in ("params", "macs", "flops"):
-        base = "params" if quantity == "params" else "macs"
-        for label, value in conventions(layers, base)[1:]:
-            if label == "counting FLOPs = 2·MACs":
-                continue  # said below in its own words
-            value = 2 * value if quantity == "flops" else value
-            if value != expected and figure.matches(value) and not figure.matches(expected):
-                if label == "weights only, biases excluded":
-                    return T("the biases are missing: {weights:,} weights + {biases:,} biases = {expected:,}",
-                             weights=value, biases=expected - value, expected=expected)
-                return T("your number matches another convention: {label}", label=label)
     if not expected or figure.matches(expected):
         return None
+    if quantity == "params":
+        weights = sum(r.weights_only() for r in layers)
+        if weights != expected and figure.matches(weights):
+            return T("the biases are missing: {weights:,} weights + {biases:,} biases = {expected:,}",
+                     weights=weights, biases=expected - weights, expected=expected)
     if quantity == "macs" and figure.matches(2 * expected):
         return T("that is FLOPs; MACs count a multiply-accumulate once (FLOPs = 2·MACs)")
     if quantity == "flops" and expected % 2 == 0 and figure.matches(expected // 2):
         return T("that is MACs (what the ResNet paper calls FLOPs); FLOPs count the multiply and the add: 2·MACs")
+    if quantity in ("params", "macs", "flops"):
+        scale = 2 if quantity == "flops" else 1
+        for label, value in conventions(layers, "params" if quantity == "params" else "macs")[1:]:
+            if scale * value != expected and figure.matches(scale * value):
+                return T("your number matches another convention: {label}", label=label)
     if expected % 2 == 0 and figure.matches(expected // 2):
         return T("that is half: one GPU's share in the AlexNet paper, which splits each layer over two GPUs")
     return None
