@@ -16,15 +16,10 @@ a 7×7×3×64 conv has 9,408 weights. This is reported, not hidden.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from fractions import Fraction
 
 from .i18n import T
-
-_SUFFIX = {"": 0, "K": 1, "M": 2, "G": 3, "B": 3, "T": 4}
-_NUMBER = re.compile(r"^\s*([0-9][0-9,_]*(?:\.[0-9]+)?)\s*([KMGBT]?)\s*$", re.IGNORECASE)
-
 
 @dataclass(frozen=True)
 class Published:
@@ -44,23 +39,21 @@ _LARGEST = 10**30  # no network's published count is larger; beyond it (or .inf,
 
 
 def parse_published(v) -> Published | None:
-    """A printed figure (60965224, 61M, 4.1G, 1,000) or None when it is not one."""
-    if isinstance(v, bool):
-        return None
-    if isinstance(v, int):
-        return Published(str(v), Fraction(v), 0, Fraction(1)) if 0 <= v <= _LARGEST else None
+    """A printed figure (60965224, 61M, 4.1G, 1,000, 3.6×10^9) or None when it is not one: read as answer
+    sheets read figures (cnncalc/figures.py), its K/M/G kept apart so it can also be read as 1024ⁿ."""
+    from .figures import parse_figure
+
     if isinstance(v, float):
         if not (0 <= v <= _LARGEST):  # also false for nan
             return None
         return Published(str(v), Fraction(str(v)), 0, Fraction(1))
-    if len(str(v)) > 40:
+    figure = parse_figure(v)
+    if figure is None or figure.value > _LARGEST:
         return None
-    m = _NUMBER.match(str(v))
-    if not m:
-        return None
-    num = m.group(1).replace(",", "").replace("_", "")
-    decimals = len(num.split(".")[1]) if "." in num else 0
-    return Published(str(v), Fraction(num), _SUFFIX[m.group(2).upper()], Fraction(1, 10**decimals))
+    power = next((p for p in range(5) if figure.scale == 1000**p), None)
+    if power is None:  # a power of ten that is no K, M, G or T (3.6×10^8): the number itself
+        return Published(str(v), figure.value, 0, figure.unit)
+    return Published(str(v), figure.value / figure.scale, power, figure.unit / figure.scale)
 
 
 @dataclass(frozen=True)

@@ -106,7 +106,7 @@ add(
 
 # -- 2. expansion budgets ---------------------------------------------------------------------------
 BLOCK = "blocks:\n  b:\n    layers:\n    - {type: relu, when: false}\n"
-# every unit also reads the stem: the graph view's bends grow with the square of the depth (9 million here)
+# every unit also reads the stem: the graph view's bends grow with the square of the depth (4.5 million here, one node per unit)
 SKIPS = ("name: skips\ninput: [4, 8, 8]\nblocks:\n  unit:\n    args: {skip: null}\n    layers:\n"
          "      - {type: conv2d, name: conv, out_channels: 4, kernel_size: 3, padding: 1}\n"
          "      - {type: add, inputs: [conv, $skip]}\nlayers:\n"
@@ -114,7 +114,7 @@ SKIPS = ("name: skips\ninput: [4, 8, 8]\nblocks:\n  unit:\n    args: {skip: null
          "  - {block: unit, skip: stem, repeat: 3000}\n")
 add(
     Case("draw-skip-edges", 2, ("draw", "s.yaml"), files={"s.yaml": SKIPS}, codes=(1,),
-         err=("--view: error[E305]: the graph view would place 9,006,002 points",)),
+         err=("--view: error[E305]: the graph view would place 4,501,502 points",)),
     Case("report-skip-edges", 2, ("report", "s.yaml", "-o", "r.html"), files={"s.yaml": SKIPS}, codes=(1,),
          err=("error[E305]",)),
     Case("expand-nested-repeat-99999", 2, V, files={"s.yaml": nested_blocks(2, 99_999, "{type: relu, when: false}")},
