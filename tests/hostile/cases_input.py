@@ -106,7 +106,7 @@ add(
 
 # -- 2. expansion budgets ---------------------------------------------------------------------------
 BLOCK = "blocks:\n  b:\n    layers:\n    - {type: relu, when: false}\n"
-# every unit also reads the stem: the graph view's bends grow with the square of the depth (4.5 million here, one node per unit)
+# every unit also reads the stem: the graph view's bends grow with the square of the depth (4.5 million here)
 SKIPS = ("name: skips\ninput: [4, 8, 8]\nblocks:\n  unit:\n    args: {skip: null}\n    layers:\n"
          "      - {type: conv2d, name: conv, out_channels: 4, kernel_size: 3, padding: 1}\n"
          "      - {type: add, inputs: [conv, $skip]}\nlayers:\n"
