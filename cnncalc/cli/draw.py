@@ -6,8 +6,8 @@ from typing import Annotated
 import typer
 
 from ..i18n import _
-from .app import DEFAULT_MAX_LAYERS, DepthOpt, InputShape, MaxLayers, ModelArgs, OutputFile, Spec, View, ViewOpt, \
-    analysis_for, app, column_list, depth_for, no_symbols, report, write_output
+from .app import (DEFAULT_MAX_LAYERS, DepthOpt, InputShape, Layout, LayoutOpt, MaxLayers, ModelArgs, OutputFile, Spec,
+                  View, ViewOpt, analysis_for, app, column_list, depth_for, no_symbols, report, write_output)
 
 
 class DrawFormat(str, Enum):
@@ -33,6 +33,7 @@ def draw(
         "What each node is labelled with, comma-separated: shape, params, macs, rf (receptive field), all."))
     ] = "shape",
     input: InputShape = None,
+    layout: LayoutOpt = Layout.chw,
     fmt: Annotated[DrawFormat, typer.Option("--format", "-f", help=_(
         "svg (a standalone picture), dot (graphviz) or tikz (LaTeX)."))] = DrawFormat.svg,
     max_layers: MaxLayers = DEFAULT_MAX_LAYERS,
@@ -40,16 +41,16 @@ def draw(
 ) -> None:
     """A picture of the network with its numbers on it, without graphviz, cairo or TeX."""
     chosen = draw_columns(columns)
-    analysis = analysis_for(spec, input, max_layers=max_layers, args=arg)
+    analysis = analysis_for(spec, input, layout.value, max_layers=max_layers, args=arg)
     no_symbols(analysis, ("--input", input))
     report(analysis)
     depth = depth_for(analysis, depth)
     from .. import draw as drawing
 
     if fmt is DrawFormat.dot:
-        text = drawing.to_dot(analysis, depth, chosen)
+        text = drawing.to_dot(analysis, depth, chosen, layout.value)
     elif fmt is DrawFormat.tikz:
-        text = drawing.to_tikz(analysis, depth, chosen)
+        text = drawing.to_tikz(analysis, depth, chosen, layout.value)
     else:
-        text = drawing.to_svg(drawing.draw(analysis, view.value, depth, chosen))
+        text = drawing.to_svg(drawing.draw(analysis, view.value, depth, chosen, layout.value))
     write_output(text, output, (spec,))

@@ -24,14 +24,15 @@ def _checked(columns) -> tuple:
     return columns
 
 
-def draw(analysis, view: str = "auto", depth: int | None = None, columns=("shape",)) -> Scene:
+def draw(analysis, view: str = "auto", depth: int | None = None, columns=("shape",), layout: str = "chw") -> Scene:
     """The Scene of `analysis` (cnncalc.analysis.Analysis): view "volume", "graph" or "auto" (volume for a
     chain, graph when some layer reads several or is read by several); depth opens blocks as
-    `summarize --depth N` does; columns, a subset of COLUMNS, are what each node is labelled with."""
+    `summarize --depth N` does; columns, a subset of COLUMNS, are what each node is labelled with;
+    layout how shapes are written (chw, or hwc as the papers: 55×55×96)."""
     if view not in VIEWS:
         raise ValueError(f"view must be one of {VIEWS}, not {view!r}")
     columns = _checked(columns)
-    nodes = draw_nodes(analysis, depth)
+    nodes = draw_nodes(analysis, depth, layout)
     if view == "auto":
         view = "volume" if is_chain(nodes) else "graph"
     if view == "volume":
@@ -41,16 +42,16 @@ def draw(analysis, view: str = "auto", depth: int | None = None, columns=("shape
     return layout(nodes, columns, analysis.name)
 
 
-def to_dot(analysis, depth: int | None = None, columns=("shape",)) -> str:
+def to_dot(analysis, depth: int | None = None, columns=("shape",), layout: str = "chw") -> str:
     from . import text_formats
 
-    return text_formats.to_dot(draw_nodes(analysis, depth), _checked(columns), analysis.name)
+    return text_formats.to_dot(draw_nodes(analysis, depth, layout), _checked(columns), analysis.name)
 
 
-def to_tikz(analysis, depth: int | None = None, columns=("shape",)) -> str:
+def to_tikz(analysis, depth: int | None = None, columns=("shape",), layout: str = "chw") -> str:
     from . import text_formats
 
-    return text_formats.to_tikz(draw_nodes(analysis, depth), _checked(columns), analysis.name)
+    return text_formats.to_tikz(draw_nodes(analysis, depth, layout), _checked(columns), analysis.name)
 
 
 __all__ = ["Box", "COLUMNS", "Line", "Scene", "Text", "VIEWS", "draw", "to_dot", "to_svg", "to_tikz"]

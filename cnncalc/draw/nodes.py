@@ -8,7 +8,7 @@ as three volumes of the same size. Everything else, merges included, is its own 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..blocks import rows
 from ..graph import INPUT
@@ -31,6 +31,7 @@ class DrawNode:
     window: object  # the first layer's window (the kernel drawn on its input), or None
     inputs: tuple  # names of the nodes it reads
     folded: int = 0  # layers folded into it
+    layout: str = "chw"  # how its shape is written (`--layout hwc`: 55×55×96)
 
     @property
     def merge(self) -> bool:
@@ -39,7 +40,7 @@ class DrawNode:
     def column(self, column: str) -> str:
         """One labelled value: 'shape' 96×55×55, 'params' 34,944, 'macs' 105.42 M, 'rf' 11 /4 p0."""
         if column == "shape":
-            return fmt.shape(self.shape)
+            return fmt.shape(self.shape, self.layout)
         if column == "params":
             return fmt.count(self.params) + " P"
         if column == "macs":
@@ -55,9 +56,9 @@ class DrawNode:
         return f"{self.type} +{self.folded}" if self.folded else self.type
 
 
-def draw_nodes(analysis, depth: int | None = None) -> tuple:
-    """The input node, then one DrawNode per row, in topological order."""
-    nodes = {INPUT: DrawNode(INPUT, "input", "", tuple(analysis.input_shape), 0, 0, None, None, ())}
+def draw_nodes(analysis, depth: int | None = None, layout: str = "chw") -> tuple:
+    """The input node, then one DrawNode per row, in topological order; shapes written in `layout`."""
+    nodes = {INPUT: DrawNode(INPUT, "input", "", tuple(analysis.input_shape), 0, 0, None, None, (), layout=layout)}
     owner = {INPUT: INPUT}
     for row in rows(analysis, depth):
         inside = {r.name for r in row.layers}
@@ -65,7 +66,7 @@ def draw_nodes(analysis, depth: int | None = None) -> tuple:
         first, last = row.layers[0], row.layers[-1]
         family = family_of(first) if row.kind == "layer" else "block"
         node = DrawNode(row.name, family, row.type, tuple(row.output_shape), row.params, row.macs, last.rf,
-                        first.window if row.kind == "layer" else None, reads)
+                        first.window if row.kind == "layer" else None, reads, layout=layout)
         for r in row.layers:
             owner[r.name] = row.name
         nodes[row.name] = node
@@ -85,15 +86,15 @@ def _fold(nodes: tuple) -> tuple:
             host = by_name[target]
             if host.family != "input" and readers.get(n.inputs[0]) == 1:
                 into[n.name] = target
-                by_name[target] = DrawNode(host.name, host.family, host.type, n.shape, host.params + n.params,
-                                           host.macs + n.macs, n.rf, host.window, host.inputs, host.folded + 1)
+                by_name[target] = replace(host, shape=n.shape, params=host.params + n.params, macs=host.macs + n.macs,
+                                          rf=n.rf, folded=host.folded + 1)
     out = []
     for n in nodes:
         if n.name in into:
             continue
         n = by_name[n.name]
         inputs = tuple(dict.fromkeys(into.get(i, i) for i in n.inputs))
-        out.append(DrawNode(n.name, n.family, n.type, n.shape, n.params, n.macs, n.rf, n.window, inputs, n.folded))
+        out.append(replace(n, inputs=inputs))
     return tuple(out)
 
 

@@ -73,3 +73,16 @@ def test_a_broken_design_is_not_drawn(cli, tmp_path):
     r = cli("draw", str(ROOT / "examples" / "broken.yaml"), "-o", str(target))
     assert r.code == 1 and "broken.yaml:6:64: error[E102]: unknown key 'strid'" in r.err
     assert not target.exists()
+
+
+def test_channels_last_as_the_papers_write_it(cli, tmp_path):
+    """--layout hwc reads --input 227x227x3 and writes the shapes as seed 000's AlexNet table does
+    (55 x 55 x 96, 27 x 27 x 96 … 6 x 6 x 256), in the drawing and in the report; without it the
+    channels-last input is an error whose hint names --layout, an option both commands have."""
+    res = cli("draw", "alexnet", "--input", "227x227x3", "--layout", "hwc", "--format", "dot")
+    assert res.code == 0 and "227×227×3" in res.out and "55×55×96" in res.out and "6×6×256" in res.out
+    page = tmp_path / "r.html"
+    assert cli("report", "alexnet", "--input", "227x227x3", "--layout", "hwc", "-o", str(page)).code == 0
+    assert "27×27×96" in page.read_text(encoding="utf-8")
+    res = cli("draw", "alexnet", "--input", "227x227x3")
+    assert res.code == 1 and "error[E201]" in res.err and "--layout hwc" in res.err
