@@ -67,7 +67,13 @@ CATALOGUE: dict[str, Code] = _catalogue(
     Code("E003", "yaml-syntax", EXIT_UNUSABLE, "the file is not valid YAML"),
     Code("E004", "bad-cli-argument", EXIT_UNUSABLE, "a command-line option has a value cnncalc cannot use"),
     Code("E005", "yaml-limit", EXIT_UNUSABLE, "the YAML document is too large, too deep or expands too many aliases"),
-    Code("E006", "bad-array-file", EXIT_UNUSABLE, "a --weights .npz or --input .npy file cannot be used"),
+    Code("E006", "bad-array-file", EXIT_UNUSABLE, "a --weights file (.npz, .safetensors, .pth) or an --input .npy "
+                                                  "file cannot be used"),
+    Code("E007", "unsupported-import", EXIT_UNUSABLE, "an imported model (ONNX, PyTorch, Keras) has a node or layer "
+                                                      "cnncalc cannot represent"),
+    Code("E008", "bad-model-file", EXIT_UNUSABLE, "an .onnx, .keras or Keras .json file cannot be read as a model"),
+    Code("E009", "missing-extra", EXIT_UNUSABLE, "the command needs an optional package that is not installed "
+                                                 "(onnx, torch, safetensors)"),
     # spec structure (exit 1)
     Code("E101", "unknown-op", EXIT_INVALID, "a layer's type is not an op cnncalc knows"),
     Code("E102", "unknown-key", EXIT_INVALID, "a key is not an argument of that op, block or section"),
@@ -90,6 +96,8 @@ CATALOGUE: dict[str, Code] = _catalogue(
     Code("E205", "needs-flatten", EXIT_INVALID, "a linear layer receives a C×H×W tensor"),
     Code("E206", "wrong-rank", EXIT_INVALID, "an op receives a tensor of the wrong rank"),
     Code("E207", "bad-groups", EXIT_INVALID, "channels are not divisible by groups"),
+    Code("E208", "checkpoint-mismatch", EXIT_INVALID, "a checkpoint lacks a tensor the design defines, has one it "
+                                                      "does not, or has one of another shape"),
     # limits (exit 1)
     Code("E301", "too-many-layers", EXIT_INVALID, "the expanded network exceeds the layer limit"),
     Code("E302", "too-deep", EXIT_INVALID, "blocks are nested deeper than the limit"),

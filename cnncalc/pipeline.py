@@ -6,6 +6,7 @@ from .analysis import Analysis, analyze
 from .graph import DEFAULT_MAX_LAYERS, Graph, expand
 from .spec import parse_document
 from .yamlsource import load_file, load_text
+from .interop.sources import is_foreign, spec_text
 from .zoo import resolve
 
 
@@ -16,7 +17,10 @@ def load(ref: str, max_layers: int = DEFAULT_MAX_LAYERS, args: dict | None = Non
     args: the model's arguments to override ({"width": 1.1}); variant: one of its `variants:`
     (a bundled variant name such as efficientnet_b3 chooses its own)."""
     path, shown, found = resolve(ref)
-    doc = load_file(path, shown)
+    if found is None and is_foreign(path):  # an ONNX or Keras model: analysed as the spec `cnncalc import` writes
+        doc = load_text(spec_text(path, shown), f"{shown} (imported)")
+    else:
+        doc = load_file(path, shown)
     return expand(parse_document(doc, shown), max_layers=max_layers, variant=variant or found, overrides=args)
 
 

@@ -1,0 +1,63 @@
+"""An imported model: what every reader (ONNX, torch.fx, Keras) produces, and its YAML spec.
+
+A reader never builds a Graph itself: it lists layers in topological order with cnncalc
+op types and arguments (from cnncalc/ops/foreign), and `to_yaml` writes them as a spec.
+The spec is then parsed like any other, so the import is checked by the same rules as a
+hand-written design and its line numbers are those of the file `cnncalc import` writes.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import yaml
+
+
+class ImportedLayer(NamedTuple):
+    """One layer: its name (state_dict prefix or the source's own), type, arguments and inputs.
+
+    inputs: names of earlier layers (or "input"); () means the previous layer.
+    origin: where it came from, written as a comment ("node 17: /layer1/layer1.0/conv1/Conv").
+    """
+
+    name: str
+    type: str
+    args: dict
+    inputs: tuple = ()
+    origin: str = ""
+
+
+class Imported(NamedTuple):
+    name: str
+    input_shape: tuple  # channels first, no batch
+    layers: tuple  # of ImportedLayer
+    source: str = ""  # "torch.onnx export read by cnncalc import", shown as the spec's `source:`
+    description: str = ""
+
+
+def _flow(value) -> str:
+    """A value written inline in YAML flow style ([1, 2], {a: 1}, 'same')."""
+    text = yaml.safe_dump(value, default_flow_style=True, width=10_000, sort_keys=False).strip()
+    return text[:-4].strip() if text.endswith("\n...") else text
+
+
+def to_yaml(model: Imported) -> str:
+    """The model as a readable spec: one flow-style line per layer, its origin as a comment."""
+    head = {"name": model.name}
+    if model.description:
+        head["description"] = model.description
+    if model.source:
+        head["source"] = model.source
+    lines = [f"{key}: {_flow(value)}" for key, value in head.items()]
+    lines.append(f"input: {_flow(list(model.input_shape))}")
+    lines.append("layers:")
+    previous = "input"
+    for layer in model.layers:
+        item = {"type": layer.type, "name": layer.name}
+        if layer.inputs and list(layer.inputs) != [previous]:
+            item["inputs"] = list(layer.inputs)
+        item.update(layer.args)
+        comment = f"  # {layer.origin}" if layer.origin else ""
+        lines.append(f"  - {_flow(item)}{comment}")
+        previous = layer.name
+    return "\n".join(lines) + "\n"
