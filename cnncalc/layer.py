@@ -75,6 +75,12 @@ class Layer(NamedTuple):
         return {label: (sum(self.op.params(a, ins, out)), self.op.macs(a, ins, out))
                 for label, a in self.op.variants(self.args).items()}
 
+    def counted_by(self, tool: str):
+        """This layer's count as another tool (fvcore, thop, ptflops, ...) reports it: ops/conventions.py."""
+        from .ops.conventions import count
+
+        return count(tool, self.op, self.args, self._ins(), self.output_shape, self.macs)
+
     def scratch(self) -> int:
         """Elements of the temporary arrays its forward pass allocates beyond its output (im2col columns)."""
         return self.op.scratch(self.args, self._ins(), self.output_shape)

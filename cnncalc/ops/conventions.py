@@ -1,0 +1,143 @@
+"""How other tools count each op: the per-op rules behind `summarize --convention`.
+
+Users compare cnncalc with torchinfo, ptflops, fvcore, thop, PyTorch's FlopCounterMode and
+torchvision's `_ops`, and each counts a different thing. Every rule here was read from the
+tool's installed source (versions in .venv: fvcore 0.1.5, thop 0.1.1, ptflops 0.7, torchinfo
+1.8, torch 2.13), not guessed; the file each comes from is named beside it. A rule gets the
+bound layer's parts and returns that tool's count for one image (batch 1) in the tool's own
+unit (FLOPs for flopcounter, MACs or "mult-adds" for the others), as an exact int — except
+thop's adaptive pooling, which divides sizes as floats and truncates, as thop does.
+
+The modules are assumed to be the PyTorch modules a torchvision build uses (nn.ReLU, nn.MaxPool2d,
+...): ptflops counts a module hook *and* its patched torch.nn.functional call, so a pooling or
+ReLU module counts twice, while the same op called functionally (densenet's F.relu) counts once.
+A spec cannot tell the two apart; those models are named in tests/test_conventions.py.
+"""
+
+from __future__ import annotations
+
+from .activations import ELU, GELU, LeakyReLU, PReLU, ReLU, ReLU6, SiLU, Softmax
+from .adaptive import AdaptiveAvgPool, AdaptiveMaxPool, GlobalAvgPool, GlobalMaxPool
+from .base import numel
+from .conv import Conv, ConvTranspose
+from .layernorm import GroupNorm, LayerNorm
+from .linear import Linear
+from .norm import BatchNorm, InstanceNorm
+from .pool import AvgPool, MaxPool
+from .separable import DepthwiseConv
+from .upsample import Upsample
+
+TOOLS = ("cnncalc", "torchvision", "fvcore", "thop", "ptflops", "torchinfo", "flopcounter")
+UNITS = {"cnncalc": "MACs", "torchvision": "GFLOPS", "fvcore": "FLOPs", "thop": "MACs", "ptflops": "MACs",
+         "torchinfo": "mult-adds", "flopcounter": "FLOPs"}
+
+_CONV = (Conv, ConvTranspose, DepthwiseConv)
+_AVG = (AdaptiveAvgPool, GlobalAvgPool)
+_ADAPTIVE_MAX = (AdaptiveMaxPool, GlobalMaxPool)
+
+
+def _has(op, a, ins, out, kind: str) -> bool:
+    """Whether the layer owns a bias ('bias') or affine γ ('weight')."""
+    w = op.weights(a, ins, out)
+    return any(x.bias for x in w.values()) if kind == "bias" else "weight" in w
+
+
+def _positions(out: tuple) -> int:
+    return numel(out[1:]) if len(out) > 1 else 1
+
+
+def _cnncalc(op, a, ins, out, macs):
+    return macs
+
+
+def _conv_linear(op, a, ins, out, macs):
+    """fvcore jit_handles.conv_flop_count / linear_flop_jit, torchvision `_ops`: multiplies only, no bias."""
+    return macs if isinstance(op, (*_CONV, Linear)) else 0
+
+
+def _flopcounter(op, a, ins, out, macs):
+    """torch/utils/flop_counter.py: conv_flop and addmm_flop are 2·m·n·k; bias and every other op are 0."""
+    return 2 * _conv_linear(op, a, ins, out, macs)
+
+
+def _fvcore(op, a, ins, out, macs):
+    """fvcore/nn/flop_count.py _DEFAULT_SUPPORTED_OPS; everything else (relu, max_pool, add, ...) is ignored."""
+    if isinstance(op, (*_CONV, Linear)):
+        return macs
+    if isinstance(op, BatchNorm):  # batchnorm_flop_jit, eval: input elements × (2 if affine else 1)
+        return numel(ins[0]) * (2 if _has(op, a, ins, out, "weight") else 1)
+    if isinstance(op, (GroupNorm, LayerNorm)):  # norm_flop_counter(2): × 5 with affine, else 4
+        return numel(ins[0]) * (5 if _has(op, a, ins, out, "weight") else 4)
+    if isinstance(op, InstanceNorm):  # norm_flop_counter(1): the weight is argument 1
+        return numel(ins[0]) * (5 if _has(op, a, ins, out, "weight") else 4)
+    if isinstance(op, _AVG) and len(ins[0]) == 3:  # aten::adaptive_avg_pool2d: input elements
+        return numel(ins[0])
+    if isinstance(op, Upsample) and len(out) == 3:  # upsample_nearest2d: output; bilinear2d: 4 × output
+        return {"nearest": 1, "bilinear": 4}.get(a.mode, 0) * numel(out)
+    return 0
+
+
+_THOP_UPSAMPLE = {"nearest": 1, "linear": 5, "bilinear": 11, "bicubic": 224 + 35}
+
+
+def _thop(op, a, ins, out, macs):
+    """thop/profile.py register_hooks with thop/vision/basic_hooks.py and calc_func.py."""
+    if isinstance(op, _CONV):  # calculate_conv2d_flops: output elements × C_in/groups × Πk, no bias
+        return macs
+    if isinstance(op, Linear):  # count_linear: in_features × output elements
+        return ins[0][-1] * numel(out)
+    if isinstance(op, (BatchNorm, InstanceNorm, LayerNorm)):  # count_normalization: 2·n, doubled when affine
+        return 2 * numel(ins[0]) * (2 if _has(op, a, ins, out, "weight") else 1)
+    if isinstance(op, PReLU):  # count_prelu in eval mode: input elements
+        return numel(ins[0])
+    if isinstance(op, Softmax):  # calculate_softmax: rows × (exp + add + div), over the channel axis
+        n = ins[0][0]
+        return numel(ins[0]) // n * (3 * n - 1)
+    if isinstance(op, AvgPool):  # count_avgpool: output elements
+        return numel(out)
+    if isinstance(op, _AVG):  # count_adap_avgpool: (Π in/out as floats + 1) × output elements, truncated
+        k = 1.0
+        for i, o in zip(ins[0][1:], out[1:]):
+            k *= i / o
+        return int((k + 1) * numel(out))
+    if isinstance(op, Upsample):  # count_upsample; trilinear and others are 0
+        return _THOP_UPSAMPLE.get(a.mode, 0) * numel(out)
+    return 0  # ReLU, ReLU6, LeakyReLU (calculate_relu_flops is 0), max pooling, dropout, add, concat
+
+
+def _ptflops(op, a, ins, out, macs):
+    """ptflops/pytorch_ops.py MODULES_MAPPING plus FUNCTIONAL_MAPPING (count_functional=True by default)."""
+    if isinstance(op, _CONV):  # conv_flops_counter_hook: + output elements when there is a bias
+        return macs + (numel(out) if _has(op, a, ins, out, "bias") else 0)
+    if isinstance(op, Linear):  # linear_flops_counter_hook: (in·out + out if bias) × leading dims
+        return macs + (numel(out) if _has(op, a, ins, out, "bias") else 0)
+    if isinstance(op, (BatchNorm, InstanceNorm, LayerNorm, GroupNorm)):  # bn_flops_counter_hook
+        return numel(ins[0]) * (2 if _has(op, a, ins, out, "weight") else 1)
+    if isinstance(op, (ReLU, ELU, PReLU, GELU)):  # relu_flops_counter_hook + the patched F.relu/elu/prelu/gelu
+        return 2 * numel(out)
+    if isinstance(op, Softmax):  # only F.softmax is patched: input elements
+        return numel(ins[0])
+    if isinstance(op, (MaxPool, AvgPool, *_AVG, *_ADAPTIVE_MAX)):  # pool hook + patched F.*pool*: 2 × input
+        return 2 * numel(ins[0])
+    if isinstance(op, Upsample):  # upsample_flops_counter_hook + patched F.interpolate: 2 × output
+        return 2 * numel(out)
+    if isinstance(op, (ReLU6, LeakyReLU, SiLU)):  # the module hook alone, or F.silu alone
+        return numel(out)
+    return 0  # add (`x + y` is not patched, only torch.add), concat, flatten, dropout
+
+
+def _torchinfo(op, a, ins, out, macs):
+    """torchinfo/layer_info.py calculate_macs: parameters × output positions for a Conv, × batch otherwise."""
+    params = sum(numel(w.shape) for w in op.weights(a, ins, out).values() if w.trainable)
+    if isinstance(op, (*_CONV,)):
+        return params * _positions(out)
+    return params
+
+
+RULES = {"cnncalc": _cnncalc, "torchvision": _conv_linear, "fvcore": _fvcore, "thop": _thop,
+         "ptflops": _ptflops, "torchinfo": _torchinfo, "flopcounter": _flopcounter}
+
+
+def count(tool: str, op, a, ins: list, out: tuple, macs: int):
+    """The tool's count for one layer, in its own unit."""
+    return RULES[tool](op, a, ins, out, macs)
