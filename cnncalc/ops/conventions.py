@@ -141,3 +141,22 @@ RULES = {"cnncalc": _cnncalc, "torchvision": _conv_linear, "fvcore": _fvcore, "t
 def count(tool: str, op, a, ins: list, out: tuple, macs: int):
     """The tool's count for one layer, in its own unit."""
     return RULES[tool](op, a, ins, out, macs)
+
+
+def _reasons() -> dict:
+    """tool -> why its figure differs from cnncalc's MACs (T() texts, said in the chosen language)."""
+    from ..i18n import T
+
+    return {
+        "cnncalc": T("conv and linear multiply-accumulates, bias excluded (He et al. 2016)"),
+        "torchvision": T("the same MACs, printed as GFLOPS to 3 decimals"),
+        "fvcore": T("+ batch-norm elements (×2 with affine), adaptive average pooling input; calls MACs FLOPs"),
+        "thop": T("+ 4 per batch-norm element, average pooling; no bias; ReLU and max pooling are 0"),
+        "ptflops": T("+ bias, batch-norm (×2), ReLU and pooling elements, module and functional call both counted"),
+        "torchinfo": T("+ bias at every output position; batch norm counts its 2·C parameters"),
+        "flopcounter": T("2 × MACs (a multiply and an add); only conv and matmul"),
+    }
+
+
+def reason(tool: str):
+    return _reasons()[tool]
