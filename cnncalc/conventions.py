@@ -1,0 +1,55 @@
+"""A network's totals as each other tool reports them (`summarize --convention`, `--compare-tools`).
+
+The per-op rules are in cnncalc/ops/conventions.py; this module only sums the figure each
+layer gives through `Layer.counted_by`, so it never names an op. Every tool counts
+parameters only (`model.parameters()`), not buffers, so its params total is cnncalc's
+trainable count: batch norm's running mean and variance are left out.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from .ops.conventions import TOOLS, UNITS, reason
+
+
+class ToolFigure(NamedTuple):
+    tool: str
+    count: int  # in the tool's own unit, batch 1 (torchvision: FLOPS, printed in G)
+    unit: str
+    params: int
+    why: object  # a T() text
+
+
+def figure(analysis, tool: str) -> ToolFigure:
+    """One tool's total for the analysed network."""
+    total = sum(layer.counted_by(tool) for layer in analysis.layers)
+    params = sum(layer.trainable for layer in analysis.layers)
+    if tool == TOOLS[0]:
+        params = sum(layer.params for layer in analysis.layers)
+    return ToolFigure(tool, total, UNITS[tool], params, reason(tool))
+
+
+def all_figures(analysis) -> list:
+    return [figure(analysis, tool) for tool in TOOLS]
+
+
+def short(f: ToolFigure) -> str:
+    """'4.09 G' as the tool would print it; torchvision's GFLOPS to its 3 decimals."""
+    if f.tool == "torchvision":
+        return f"{f.count / 1e9:.3f}"
+    for scale, letter in ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "K")):
+        if f.count >= scale:
+            return f"{f.count / scale:.2f} {letter}"
+    return str(f.count)
+
+
+def as_json(analysis) -> dict:
+    """The "conventions" object of --format json."""
+    from .i18n import tr
+
+    return {f.tool: {"count": f.count, "short": short(f), "unit": f.unit, "params": f.params, "why": tr(f.why)}
+            for f in all_figures(analysis)}
+
+
+__all__ = ["TOOLS", "ToolFigure", "all_figures", "as_json", "figure", "short"]
