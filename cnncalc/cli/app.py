@@ -116,6 +116,16 @@ CompareOpt = Annotated[bool, typer.Option("--compare", help=_(
     "Show the figures the spec's sources publish beside the computed ones, and which assumption explains "
     "each."))]
 
+# the tools whose counting rules cnncalc/ops/conventions.py holds (summarize --convention)
+from ..ops.conventions import TOOLS as _TOOLS  # noqa: E402 - the ops are loaded on this path already
+
+Convention = Enum("Convention", {name: name for name in _TOOLS}, type=str)
+ConventionOpt = Annotated[Convention, typer.Option("--convention", help=_(
+    "Give the totals as another tool counts them: cnncalc, torchvision, fvcore, thop, ptflops, torchinfo, "
+    "flopcounter."))]
+CompareToolsOpt = Annotated[bool, typer.Option("--compare-tools", help=_(
+    "Show every tool's figure for this network and why each differs from cnncalc's MACs."))]
+
 
 class View(str, Enum):
     auto = "auto"
