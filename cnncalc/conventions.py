@@ -13,6 +13,13 @@ from typing import NamedTuple
 from .ops.conventions import TOOLS, UNITS, reason
 
 
+# what each tool's figure is, as its users call it
+SOURCES = {"cnncalc": "cnncalc summarize", "torchvision": "weights.meta['_ops']",
+           "fvcore": "FlopCountAnalysis(...).total()", "thop": "thop.profile(...)[0]",
+           "ptflops": "get_model_complexity_info(..., backend='pytorch')[0]",
+           "torchinfo": "summary(...).total_mult_adds", "flopcounter": "FlopCounterMode.get_total_flops()"}
+
+
 class ToolFigure(NamedTuple):
     tool: str
     count: int  # in the tool's own unit, batch 1 (torchvision: FLOPS, printed in G)
@@ -48,8 +55,9 @@ def as_json(analysis) -> dict:
     """The "conventions" object of --format json."""
     from .i18n import tr
 
-    return {f.tool: {"count": f.count, "short": short(f), "unit": f.unit, "params": f.params, "why": tr(f.why)}
+    return {f.tool: {"count": f.count, "short": short(f), "unit": f.unit, "params": f.params,
+                     "source": SOURCES[f.tool], "why": tr(f.why)}
             for f in all_figures(analysis)}
 
 
-__all__ = ["TOOLS", "ToolFigure", "all_figures", "as_json", "figure", "short"]
+__all__ = ["SOURCES", "TOOLS", "ToolFigure", "all_figures", "as_json", "figure", "short"]

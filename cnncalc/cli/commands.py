@@ -7,9 +7,10 @@ import typer
 
 from ..errors import EXIT_INVALID, CnnError
 from ..i18n import T, _
-from .app import (DEFAULT_MAX_LAYERS, CompareOpt, DepthOpt, DType, Format, FormatOpt, InputShape, Layout, LayoutOpt,
-                  MaxLayers, ModelArgs, Optimizer, OutputFile, Spec, TextFormat, TextOrJson, analysis_for, app,
-                  depth_for, extra_columns, no_symbols, published_figures, report, write_output)
+from .app import (DEFAULT_MAX_LAYERS, CompareOpt, CompareToolsOpt, Convention, ConventionOpt, DepthOpt, DType,
+                  Format, FormatOpt, InputShape, Layout, LayoutOpt, MaxLayers, ModelArgs, Optimizer, OutputFile, Spec,
+                  TextFormat, TextOrJson, analysis_for, app, depth_for, extra_columns, no_symbols, published_figures,
+                  report, write_output)
 
 
 # help texts: _() at import, in the language cnncalc/entry.py chose; a command's help is given
@@ -33,12 +34,16 @@ def summarize(
     output: OutputFile = None,
     max_layers: MaxLayers = DEFAULT_MAX_LAYERS,
     arg: ModelArgs = None,
+    convention: ConventionOpt = Convention.cnncalc,
+    compare_tools: CompareToolsOpt = False,
 ) -> None:
     """The paper-style table of a network, the command most runs are."""
     from ..render.console import console
 
     analysis = analysis_for(spec, input, layout.value, max_layers, args=arg)
-    no_symbols(analysis, ("--columns", columns), ("--explain", explain), ("--depth", depth), ("--compare", compare))
+    no_symbols(analysis, ("--columns", columns), ("--explain", explain), ("--depth", depth), ("--compare", compare),
+               ("--convention", convention is not Convention.cnncalc), ("--compare-tools", compare_tools))
+    tool = None if convention is Convention.cnncalc else convention.value
     report(analysis)
     extra = extra_columns(columns) + (("formula",) if explain else ())
     mem = None
@@ -52,6 +57,10 @@ def summarize(
         from ..render.table import render_table
 
         render_table(analysis, mem, console(), layout.value, extra, depth, comparisons)
+        if tool or compare_tools:
+            from ..render import conventions
+
+            conventions.print_console(analysis, tool, compare_tools, console())
         return
     from ..render import text
 
@@ -61,6 +70,10 @@ def summarize(
         Format.csv: lambda: text.to_csv(analysis, mem, layout.value, extra, depth),
         Format.table: lambda: text.to_markdown(analysis, mem, layout.value, extra, depth, comparisons),
     }[fmt]()
+    if tool or compare_tools:
+        from ..render import conventions
+
+        rendered = conventions.appended(rendered, fmt.value, analysis, tool, compare_tools)
     write_output(rendered, output, (spec,))
 
 
