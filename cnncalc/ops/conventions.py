@@ -151,8 +151,8 @@ def _reasons() -> dict:
         "cnncalc": T("conv and linear multiply-accumulates, bias excluded (He et al. 2016)"),
         "torchvision": T("the same MACs, printed as GFLOPS to 3 decimals"),
         "fvcore": T("+ batch-norm elements (×2 with affine), adaptive average pooling input; calls MACs FLOPs"),
-        "thop": T("+ 4 per batch-norm element, average pooling; no bias; ReLU and max pooling are 0"),
-        "ptflops": T("+ bias, batch-norm (×2), ReLU and pooling elements, module and functional call both counted"),
+        "thop": T("+ 4 per batch-norm element, (window + 1) per average-pooled output; no bias; ReLU, max pooling 0"),
+        "ptflops": T("+ bias, 2 per batch-norm element, 2 per ReLU and pooled input element (hook + functional call)"),
         "torchinfo": T("+ bias at every output position; batch norm counts its 2·C parameters"),
         "flopcounter": T("2 × MACs (a multiply and an add); only conv and matmul"),
     }
