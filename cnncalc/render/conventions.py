@@ -15,8 +15,8 @@ from ..i18n import T, tr
 def footer_line(analysis, tool: str) -> str:
     """'Convention: fvcore (FlopCountAnalysis(...).total()): 4,111,512,576 FLOPs (4.11 G), 25,557,032 params'."""
     f = figure(analysis, tool)
-    return T("Convention: {tool} ({source}): {count:,} {unit} ({short}), {params:,} params",
-             tool=tool, source=SOURCES[tool], count=f.count, unit=f.unit, short=short(f), params=f.params)
+    return tr(T("Convention: {tool} ({source}): {count:,} {unit} ({short}), {params:,} params",
+                tool=tool, source=SOURCES[tool], count=f.count, unit=f.unit, short=short(f), params=f.params))
 
 
 def print_footer(analysis, tool: str, console) -> None:
@@ -25,7 +25,7 @@ def print_footer(analysis, tool: str, console) -> None:
 
 def table_text(analysis) -> str:
     """The --compare-tools table as plain aligned text (also what --output and markdown get)."""
-    head = (T("tool"), T("figure"), T("short"), T("unit"), T("why it differs from cnncalc's MACs"))
+    head = tuple(map(tr, (T("tool"), T("figure"), T("short"), T("unit"), T("why it differs from cnncalc's MACs"))))
     rows = [(f.tool, f"{f.count:,}", short(f), f.unit, tr(f.why)) for f in all_figures(analysis)]
     widths = [max(len(str(r[i])) for r in (head, *rows)) for i in range(4)]
 
