@@ -13,6 +13,7 @@ import contextlib
 import io
 import subprocess
 import sys
+import types
 
 import pytest
 
@@ -70,8 +71,14 @@ def thop_of(m):
     return int(macs), int(params)
 
 
+def ptflops_importable():
+    """ptflops imports torchvision.ops when torchvision is there, which needs the oracle's stub first."""
+    sys.modules.setdefault("torchvision._meta_registrations", types.ModuleType("torchvision._meta_registrations"))
+    return pytest.importorskip("ptflops")
+
+
 def ptflops_of(m):
-    ptflops = pytest.importorskip("ptflops")
+    ptflops = ptflops_importable()
     with quiet():
         macs, params = ptflops.get_model_complexity_info(m, (3, 224, 224), as_strings=False, backend="pytorch",
                                                          print_per_layer_stat=False, verbose=False)

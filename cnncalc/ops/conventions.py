@@ -2,9 +2,9 @@
 
 Users compare cnncalc with torchinfo, ptflops, fvcore, thop, PyTorch's FlopCounterMode and
 torchvision's `_ops`, and each counts a different thing. Every rule here was read from the
-tool's installed source (versions in .venv: fvcore 0.1.5, thop 0.1.1, ptflops 0.7, torchinfo
-1.8, torch 2.13), not guessed; the file each comes from is named beside it. A rule gets the
-bound layer's parts and returns that tool's count for one image (batch 1) in the tool's own
+tool's installed source (fvcore 0.1.5.post20221221, thop 0.1.1.post2209072238, ptflops 0.7.5,
+torchinfo 1.8.0, torch 2.13; .ci/run pins them), not guessed; the file each comes from is named
+beside it. A rule gets the bound layer's parts and returns that tool's count for one image (batch 1) in the tool's own
 unit (FLOPs for flopcounter, MACs or "mult-adds" for the others), as an exact int — except
 thop's adaptive pooling, which divides sizes as floats and truncates, as thop does.
 
@@ -82,6 +82,8 @@ _THOP_UPSAMPLE = {"nearest": 1, "linear": 5, "bilinear": 11, "bicubic": 224 + 35
 
 def _thop(op, a, ins, out, macs):
     """thop/profile.py register_hooks with thop/vision/basic_hooks.py and calc_func.py."""
+    if isinstance(op, ConvTranspose):  # calculate_conv2d_flops reads sizes as if it were a forward conv
+        return numel(out) * (ins[0][0] // a.groups) * numel(a.kernel_size)
     if isinstance(op, _CONV):  # calculate_conv2d_flops: output elements × C_in/groups × Πk, no bias
         return macs
     if isinstance(op, Linear):  # count_linear: in_features × output elements
