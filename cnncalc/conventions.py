@@ -2,8 +2,8 @@
 
 The per-op rules are in cnncalc/ops/conventions.py; this module only sums the figure each
 layer gives through `Layer.counted_by`, so it never names an op. Every tool counts
-parameters only (`model.parameters()`), not buffers, so its params total is cnncalc's
-trainable count: batch norm's running mean and variance are left out.
+parameters only (`model.parameters()`), not buffers: batch norm's running mean and variance
+are left out (and thop leaves out the modules it has no rule for).
 """
 
 from __future__ import annotations
@@ -30,9 +30,10 @@ class ToolFigure(NamedTuple):
 
 def figure(analysis, tool: str) -> ToolFigure:
     """One tool's total for the analysed network."""
-    total = sum(layer.counted_by(tool) for layer in analysis.layers)
-    params = sum(layer.trainable for layer in analysis.layers)
-    if tool == TOOLS[0]:
+    counts = [layer.counted_by(tool) for layer in analysis.layers]
+    total = sum(c for c, _ in counts)
+    params = sum(p for _, p in counts)
+    if tool == TOOLS[0]:  # cnncalc's own total adds the buffers
         params = sum(layer.params for layer in analysis.layers)
     return ToolFigure(tool, total, UNITS[tool], params, reason(tool))
 

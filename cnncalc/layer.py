@@ -76,7 +76,7 @@ class Layer(NamedTuple):
                 for label, a in self.op.variants(self.args).items()}
 
     def counted_by(self, tool: str):
-        """This layer's count as another tool (fvcore, thop, ptflops, ...) reports it: ops/conventions.py."""
+        """(count, params) of this layer as another tool (fvcore, thop, ...) reports them: ops/conventions.py."""
         from .ops.conventions import count
 
         return count(tool, self.op, self.args, self._ins(), self.output_shape, self.macs)

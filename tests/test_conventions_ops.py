@@ -58,3 +58,53 @@ def test_odd_ops(tool, mode, tmp_path, monkeypatch):
         theirs, params = RUNNERS[tool](torch_model(mode))
     ours = figure(summarize(str(spec)), tool)
     assert (ours.count, ours.params) == (int(theirs), params)
+
+
+NORMS = {
+    "vector": ("""name: norms_vector
+input: [16]
+layers:
+  - {type: linear, out_features: 32}
+  - {type: layer_norm}
+  - {type: gelu}
+  - {type: elu}
+  - {type: prelu}
+  - {type: relu6}
+  - {type: linear, out_features: 10}
+""", (1, 16), lambda nn: [nn.Linear(16, 32), nn.LayerNorm(32), nn.GELU(), nn.ELU(), nn.PReLU(), nn.ReLU6(),
+                          nn.Linear(32, 10)]),
+    "image": ("""name: norms_image
+input: [4, 8, 8]
+layers:
+  - {type: conv2d, out_channels: 8, kernel_size: 3, padding: 1}
+  - {type: group_norm, num_groups: 2}
+  - {type: instancenorm2d, affine: true}
+  - {type: prelu, num_parameters: 8}
+""", (1, 4, 8, 8), lambda nn: [nn.Conv2d(4, 8, 3, padding=1), nn.GroupNorm(2, 8), nn.InstanceNorm2d(8, affine=True),
+                               nn.PReLU(8)]),
+}
+
+
+@pytest.mark.parametrize("case", list(NORMS))
+@pytest.mark.parametrize("tool", list(RUNNERS))
+def test_norms_and_activations(tool, case, tmp_path, monkeypatch):
+    import tests.test_conventions as tc
+
+    text, shape, layers = NORMS[case]
+    spec = tmp_path / "norms.yaml"
+    spec.write_text(text)
+    m = torch.nn.Sequential(*layers(torch.nn)).eval()
+    monkeypatch.setattr(tc, "image", lambda: torch.zeros(*shape))
+    if tool == "ptflops":
+        ptflops = tc.ptflops_importable()
+        with quiet():
+            theirs, params = ptflops.get_model_complexity_info(m, shape[1:], as_strings=False, backend="pytorch",
+                                                               print_per_layer_stat=False)
+    elif tool == "torchinfo":
+        torchinfo = pytest.importorskip("torchinfo")
+        s = torchinfo.summary(m, input_size=shape, verbose=0, device="cpu")
+        theirs, params = s.total_mult_adds, s.total_params
+    else:
+        theirs, params = RUNNERS[tool](m)
+    ours = figure(summarize(str(spec)), tool)
+    assert (ours.count, ours.params) == (int(theirs), params)

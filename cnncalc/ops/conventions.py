@@ -113,7 +113,9 @@ def _ptflops(op, a, ins, out, macs):
         return macs + (numel(out) if _has(op, a, ins, out, "bias") else 0)
     if isinstance(op, Linear):  # linear_flops_counter_hook: (in·out + out if bias) × leading dims
         return macs + (numel(out) if _has(op, a, ins, out, "bias") else 0)
-    if isinstance(op, (BatchNorm, InstanceNorm, LayerNorm, GroupNorm)):  # bn_flops_counter_hook
+    if isinstance(op, LayerNorm):  # bn_flops_counter_hook doubles on `module.affine`, which LayerNorm lacks
+        return numel(ins[0])
+    if isinstance(op, (BatchNorm, InstanceNorm, GroupNorm)):  # bn_flops_counter_hook: ×2 when affine
         return numel(ins[0]) * (2 if _has(op, a, ins, out, "weight") else 1)
     if isinstance(op, (ReLU, ELU, PReLU, GELU)):  # relu_flops_counter_hook + the patched F.relu/elu/prelu/gelu
         return 2 * numel(out)
@@ -140,9 +142,20 @@ RULES = {"cnncalc": _cnncalc, "torchvision": _conv_linear, "fvcore": _fvcore, "t
          "ptflops": _ptflops, "torchinfo": _torchinfo, "flopcounter": _flopcounter}
 
 
-def count(tool: str, op, a, ins: list, out: tuple, macs: int):
-    """The tool's count for one layer, in its own unit."""
-    return RULES[tool](op, a, ins, out, macs)
+# thop's profile() counts the parameters of the modules it has a rule for only (count_parameters is
+# registered beside each rule), so a GroupNorm's γ and β are not in its total
+_THOP_PARAMS = (*_CONV, Linear, BatchNorm, InstanceNorm, LayerNorm, PReLU)
+
+
+def count(tool: str, op, a, ins: list, out: tuple, macs: int) -> tuple:
+    """(the tool's count for one layer in its own unit, the parameters it counts for it).
+
+    Every tool counts `module.parameters()`, never buffers (running mean and variance); cnncalc
+    counts both, and its caller adds the non-trainable ones."""
+    params = sum(numel(w.shape) for w in op.weights(a, ins, out).values() if w.trainable)
+    if tool == "thop" and not isinstance(op, _THOP_PARAMS):
+        params = 0
+    return RULES[tool](op, a, ins, out, macs), params
 
 
 def _reasons() -> dict:
