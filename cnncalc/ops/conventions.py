@@ -86,8 +86,8 @@ def _thop(op, a, ins, out, macs):
         return numel(out) * (ins[0][0] // a.groups) * numel(a.kernel_size)
     if isinstance(op, _CONV):  # calculate_conv2d_flops: output elements × C_in/groups × Πk, no bias
         return macs
-    if isinstance(op, Linear):  # count_linear: in_features × output elements
-        return ins[0][-1] * numel(out)
+    if isinstance(op, Linear):  # count_linear: in_features × output elements (features are axis 0 here)
+        return ins[0][0] * numel(out)
     if isinstance(op, (BatchNorm, InstanceNorm, LayerNorm)):  # count_normalization: 2·n, doubled when affine
         return 2 * numel(ins[0]) * (2 if _has(op, a, ins, out, "weight") else 1)
     if isinstance(op, PReLU):  # count_prelu in eval mode: input elements
