@@ -96,7 +96,7 @@ def fvcore_of(m):
     with quiet():
         a = nn.FlopCountAnalysis(m, image())
         a.unsupported_ops_warnings(False).uncalled_modules_warnings(False)
-        return a.total(), sum(nn.parameter_count(m).get("", 0) for _ in (0,))
+        return a.total(), nn.parameter_count(m)[""]
 
 
 def flopcounter_of(m):
