@@ -1,0 +1,193 @@
+"""Read a PyTorch model factory as an Imported model (cnncalc import --torch package.module:factory).
+
+torch is optional and imported inside `read_factory`. The factory is called under
+`torch.device("meta")`, so no weight is allocated: a ResNet-152 imports in the memory of its
+graph, not its 230 MB of parameters. torch.fx traces it symbolically, ShapeProp runs a meta
+tensor of the input shape through the trace (default 3×224×224), and each node is
+translated by cnncalc/ops/foreign/torch.py. Layer names are the modules' qualified names
+(their state_dict prefixes), so the spec's weights are named as the model's state_dict.
+An untraceable model or an unmapped node is E007 naming what could not be read.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import re
+import sys
+
+from ..errors import Option, fail
+from ..graph import DEFAULT_MAX_LAYERS
+from ..i18n import T
+from ..ops.foreign import torch as table
+from .model import Imported, ImportedLayer
+
+DEFAULT_INPUT = (3, 224, 224)
+PLACE = Option("--torch")
+
+
+def _torch():
+    try:
+        import torch
+        import torch.fx  # noqa: F401
+        from torch.fx.passes.shape_prop import ShapeProp  # noqa: F401
+    except ImportError:
+        raise fail("E009", T("importing a PyTorch model needs the torch package"), PLACE,
+                   T("pip install 'cnncalc[torch]'")) from None
+    return torch
+
+
+def _factory(ref: str):
+    module_name, _, attr = ref.partition(":")
+    if not module_name or not attr or not re.fullmatch(r"[A-Za-z_][\w.]*", module_name + "." + attr):
+        raise fail("E004", T("--torch {ref} is not package.module:factory", ref=ref), PLACE,
+                   T("e.g. --torch torchvision.models:resnet18"))
+    added = os.getcwd() not in sys.path  # as `python -c` does: a module in the current directory imports
+    if added:
+        sys.path.insert(0, os.getcwd())
+    try:
+        module = importlib.import_module(module_name)
+    except Exception as e:  # the user's module raised, or does not exist
+        raise fail("E004", T("--torch {ref}: importing {module} failed: {why}", ref=ref, module=module_name,
+                             why=f"{type(e).__name__}: {e}"), PLACE,
+                   T("check the module imports in Python (python -c 'import {module}')", module=module_name)) from None
+    finally:
+        if added:
+            sys.path.remove(os.getcwd())
+    factory = module
+    for part in attr.split("."):
+        factory = getattr(factory, part, None)
+    if not callable(factory):
+        raise fail("E004", T("--torch {ref}: {module} has no function {name}", ref=ref, module=module_name,
+                             name=attr), PLACE, T("e.g. --torch torchvision.models:resnet18"))
+    return factory
+
+
+def read_factory(ref: str, input_shape: tuple | None) -> Imported:
+    torch = _torch()
+    from torch.fx.passes.shape_prop import ShapeProp
+
+    factory = _factory(ref)
+    shape = tuple(int(d) for d in (input_shape or DEFAULT_INPUT))
+    try:
+        with torch.device("meta"):
+            model = factory()
+    except Exception as e:
+        raise fail("E004", T("--torch {ref}: calling the factory failed: {why}", ref=ref,
+                             why=f"{type(e).__name__}: {e}"), PLACE,
+                   T("the factory is called with no arguments and must return a torch.nn.Module")) from None
+    if not isinstance(model, torch.nn.Module):
+        raise fail("E004", T("--torch {ref} returned {kind}, not a torch.nn.Module", ref=ref,
+                             kind=type(model).__name__), PLACE,
+                   T("the factory is called with no arguments and must return a torch.nn.Module"))
+    model.eval()
+    try:
+        gm = torch.fx.symbolic_trace(model)  # _torch() imported torch.fx
+    except Exception as e:
+        raise fail("E007", T("torch.fx cannot trace {model}: {why}", model=type(model).__name__,
+                             why=_first_line(e)), PLACE,
+                   T("a model whose control flow depends on tensor values cannot be traced; "
+                     "export it to ONNX instead")) from None
+    try:
+        with torch.no_grad():
+            ShapeProp(gm).propagate(torch.empty((1, *shape), device="meta"))
+    except Exception as e:
+        raise fail("E007", T("running {model} on an input of {shape} failed: {why}", model=type(model).__name__,
+                             shape="x".join(map(str, shape)), why=_first_line(e)), Option("--input"),
+                   T("give the input size the model expects, e.g. --input 3x224x224")) from None
+    layers = _walk(gm, torch)
+    description = str(T("input {shape} (the default; give --input for another)",
+                        shape="x".join(map(str, shape)))) if input_shape is None else ""
+    return Imported(name=_sanitise(ref.partition(":")[2].split(".")[-1]), input_shape=shape, layers=tuple(layers),
+                    source=str(T("PyTorch {ref} traced by torch.fx in cnncalc import", ref=ref)),
+                    description=description)
+
+
+def _first_line(e: Exception) -> str:
+    text = str(e).strip().splitlines()
+    return f"{type(e).__name__}: {text[0] if text else ''}"
+
+
+def _shape(node):
+    meta = node.meta.get("tensor_meta")
+    return tuple(int(d) for d in meta.shape) if meta is not None and hasattr(meta, "shape") else None
+
+
+def _nodes_in(value):
+    import torch.fx
+
+    if isinstance(value, torch.fx.Node):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return [n for v in value for n in _nodes_in(v)]
+    if isinstance(value, dict):
+        return [n for v in value.values() for n in _nodes_in(v)]
+    return []
+
+
+def _walk(gm, torch) -> list:
+    nodes = list(gm.graph.nodes)
+    if len(nodes) > DEFAULT_MAX_LAYERS:
+        raise fail("E008", T("the traced model has {n} nodes, more than the {limit} cnncalc reads", n=len(nodes),
+                             limit=DEFAULT_MAX_LAYERS), PLACE)
+    produced: dict = {}  # fx node -> the cnncalc layer (or "input") whose output it is
+    layers: list[ImportedLayer] = []
+    used: set[str] = set()
+    for node in nodes:
+        if node.op == "placeholder":
+            if produced:
+                raise fail("E007", T("the model takes more than one input ({name})", name=node.name), PLACE,
+                           T("cnncalc reads a model with one input tensor"))
+            produced[node] = "input"
+            continue
+        if node.op == "output":
+            continue
+        acts = [n for n in _nodes_in((node.args, node.kwargs)) if n in produced]
+        in_shapes = [_shape(n) for n in acts if _shape(n) is not None]
+        out_shape = _shape(node)
+        path = node.target if node.op == "call_module" else ""
+        try:
+            if node.op == "call_module":
+                kind, op, args = table.module(gm.get_submodule(node.target), out_shape)
+            elif node.op in ("call_function", "call_method"):
+                if not acts:
+                    kind, op, args = "fold", None, {}
+                else:
+                    kind, op, args = table.function(node.target, list(node.args), dict(node.kwargs), len(acts),
+                                                    in_shapes, out_shape)
+            else:  # get_attr: a parameter used outside a module
+                raise table.Unsupported(T("a tensor attribute used outside its module is not supported"),
+                                        T("wrap the computation in a module cnncalc knows"))
+        except table.Unsupported as e:
+            target = node.target if isinstance(node.target, str) else getattr(node.target, "__name__", node.target)
+            where = type(gm.get_submodule(path)).__name__ if path else str(target)
+            raise fail("E007", T("fx node {node} ({target}{module}): {why}", node=node.name, target=where,
+                                 module=f" at {path}" if path else "", why=e.why), Option(f"--torch:{node.name}"),
+                       e.hint) from None
+        if kind == "fold":
+            continue
+        if kind == "alias":
+            if acts:
+                produced[node] = produced[acts[0]]
+            continue
+        name = _unique(path or node.name, used)
+        inputs = tuple(dict.fromkeys(produced[a] for a in acts))
+        if op and len(acts) > 1:
+            inputs = tuple(produced[a] for a in acts)
+        origin = f"{node.op} {node.target if isinstance(node.target, str) else node.target.__name__}"
+        layers.append(ImportedLayer(name, op, args, inputs, origin if not path else ""))
+        produced[node] = name
+    return layers
+
+
+def _sanitise(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.]+", "_", name).strip("_.") or "model"
+
+
+def _unique(name: str, used: set[str]) -> str:
+    out, k = name, 1
+    while out in used or out == "input":
+        k += 1
+        out = f"{name}_{k}"
+    used.add(out)
+    return out
