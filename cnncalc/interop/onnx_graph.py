@@ -130,10 +130,10 @@ def read(path: Path, shown: str) -> Imported:
                                              outputs=len([o for o in node.output if o]),
                                              rank=ranks.get(node.input[0]) if node.input else None)
         except table.Unsupported as e:
-            raise fail("E007", T("node {i} '{name}' ({op}): {why}", i=i, name=label, op=node.op_type, why=e.why),
+            raise fail("E007", T("'{name}' ({op}): {why}", name=label, op=node.op_type, why=e.why),
                        place, e.hint) from None
         except (KeyError, IndexError, TypeError, ValueError):
-            raise fail("E007", T("node {i} '{name}' ({op}) has attributes or inputs cnncalc cannot read", i=i,
+            raise fail("E007", T("'{name}' ({op}) has attributes or inputs cnncalc cannot read",
                                  name=label, op=node.op_type), place,
                        T("export with opset 17 (torch.onnx.export(..., opset_version=17))")) from None
         if kind == "fold":
@@ -170,7 +170,7 @@ def read(path: Path, shown: str) -> Imported:
                                     f"node {i}: {origin_name} ({node.op_type})"))
         produced[out_name] = name
         values[out_name] = table.Value("act")
-    return Imported(name=_sanitise(graph.name or path.stem), input_shape=tuple(int(d) for d in dims[1:]),
+    return Imported(name=_sanitise(path.stem), input_shape=tuple(int(d) for d in dims[1:]),
                     layers=tuple(layers), source=str(T("ONNX model {file} read by cnncalc import", file=path.name)))
 
 

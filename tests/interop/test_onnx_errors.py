@@ -57,3 +57,23 @@ def test_cli_import_loads_no_onnx():
     code = "import sys, cnncalc.cli; print('onnx' in sys.modules, 'torch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+def test_unsupported_attribute_is_e007(cli, tmp_path):
+    """auto_pad SAME_LOWER pads the extra row at the top: cnncalc's 'same' pads it at the bottom."""
+    onnx = pytest.importorskip("onnx")
+    small_model(tmp_path / "m.onnx", "Relu")
+    model = onnx.load(str(tmp_path / "m.onnx"))
+    model.graph.node[0].attribute.append(onnx.helper.make_attribute("auto_pad", "SAME_LOWER"))
+    onnx.save(model, str(tmp_path / "m.onnx"))
+    res = cli("summarize", str(tmp_path / "m.onnx"))
+    assert res.code == 2 and "E007" in res.err and "node 0" in res.err and "SAME_LOWER" in res.err
+
+
+def test_node_budget_is_charged_before_reading(cli, tmp_path, monkeypatch):
+    from cnncalc.interop import onnx_graph
+
+    small_model(tmp_path / "m.onnx", "Relu")
+    monkeypatch.setattr(onnx_graph, "DEFAULT_MAX_LAYERS", 1)
+    res = cli("summarize", str(tmp_path / "m.onnx"))
+    assert res.code == 2 and "E008" in res.err and "2 nodes" in res.err

@@ -13,35 +13,16 @@ Conv W is (M, C/group, k…), ConvTranspose W is (C, M/group, k…), Gemm B is (
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from ...i18n import T
+from .onnx_common import Unsupported, Value, _need_const, _one
+from .onnx_shape import _concat, _flatten, _merge, _pad, _reshape, _resize, _slice, merges_bias
 
-
-class Value(NamedTuple):
-    """What the reader knows of a node input: kind 'act' (an activation), 'const' or 'derived'."""
-
-    kind: str
-    shape: tuple | None = None
-    value: tuple | None = None  # flat values of a small constant
-    length: int | None = None  # of a derived 1-D shape vector, when known
-
-
-class Unsupported(Exception):
-    def __init__(self, why: str, hint: str):
-        super().__init__(why)
-        self.why, self.hint = why, hint
+__all__ = ["Unsupported", "Value", "merges_bias", "translate"]
 
 
 FOLDABLE = {"Constant", "Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Cast", "Slice", "Mul", "Add", "Div",
             "Sub", "ConstantOfShape", "Identity", "Range", "ReduceProd", "Equal", "Where", "Expand"}
 ALIASES = {"Dropout", "Identity"}
-
-
-def _one(values):
-    """[3, 3] -> 3 (as a spec writes it); [3, 5] -> [3, 5]."""
-    values = [int(v) for v in values]
-    return values[0] if len(set(values)) == 1 else values
 
 
 def _pads(attrs, rank, symmetric_only=False):
@@ -64,24 +45,29 @@ def _pads(attrs, rank, symmetric_only=False):
     return [[int(b), int(e)] for b, e in zip(begin, end)]
 
 
-def _window(attrs, kernel):
+def _window(attrs, kernel, stride_default=None):
+    """kernel_size, stride, padding, dilation; a stride equal to the op's default and dilation 1 are left out.
+
+    stride_default: cnncalc's default stride of the op (1 for a conv; a pool's is its kernel, so it is
+    always written, ONNX's default being 1).
+    """
     rank = len(kernel)
-    return {"kernel_size": _one(kernel), "stride": _one(attrs.get("strides", [1] * rank)),
+    args = {"kernel_size": _one(kernel), "stride": _one(attrs.get("strides", [1] * rank)),
             "padding": _pads(attrs, rank), "dilation": _one(attrs.get("dilations", [1] * rank))}
-
-
-def _need_const(value: Value, what: str) -> tuple:
-    if value.kind != "const" or value.value is None:
-        raise Unsupported(T("{what} is not a constant", what=what),
-                          T("export with constant {what} (a fixed input size)", what=what))
-    return value.value
+    if args["stride"] == stride_default:
+        del args["stride"]
+    if args["padding"] == 0:
+        del args["padding"]
+    if args["dilation"] == 1:
+        del args["dilation"]
+    return args
 
 
 def _conv(attrs, ins):
     w = ins[1].shape
     if ins[1].kind != "const" or not w:
         raise Unsupported(T("the weight is not an initializer"), T("export with the weights as initializers"))
-    args = {"out_channels": int(w[0]), **_window(attrs, w[2:])}
+    args = {"out_channels": int(w[0]), **_window(attrs, w[2:], stride_default=1)}
     if int(attrs.get("group", 1)) != 1:
         args["groups"] = int(attrs["group"])
     args["bias"] = len(ins) > 2 and ins[2] is not None
@@ -113,8 +99,8 @@ def _pool(kind):
         args = _window(attrs, attrs["kernel_shape"])
         if int(attrs.get("ceil_mode", 0)):
             args["ceil_mode"] = True
-        if kind == "avgpool":
-            del args["dilation"]
+        if kind == "avgpool" and args.pop("dilation", 1) != 1:
+            raise Unsupported(T("dilations are not supported"), T("an average pool has no dilation"))
             args["count_include_pad"] = bool(int(attrs.get("count_include_pad", 0)))
         return "layer", kind, args
     return pool
@@ -165,96 +151,6 @@ def _matmul(attrs, ins):
         raise Unsupported(T("only an activation times a 2-D weight is supported"),
                           T("export the layer as torch.nn.Linear"))
     return "layer", "linear", {"out_features": int(b[1]), "bias": False}
-
-
-def merges_bias(matmul_out: int, add_inputs: list) -> bool:
-    """An Add of a MatMul's output and a 1-D constant of its width is the linear layer's bias."""
-    consts = [v for v in add_inputs if v.kind == "const"]
-    return len(add_inputs) == 2 and len(consts) == 1 and tuple(consts[0].shape or ()) == (matmul_out,)
-
-
-def _merge(kind):
-    def merge(attrs, ins):
-        if any(v.kind != "act" for v in ins):
-            raise Unsupported(T("an operand is a constant tensor"),
-                              T("cnncalc merges layer outputs; a constant operand has no cnncalc layer"))
-        return "layer", kind, {}
-    return merge
-
-
-def _concat(attrs, ins):
-    if all(v.kind != "act" for v in ins):
-        return "fold", None, {}
-    if len(ins) == 1:  # torch.cat of a one-tensor list (DenseNet's first layer of a block)
-        return "alias", None, {}
-    if int(attrs.get("axis", 1)) != 1:
-        raise Unsupported(T("Concat along axis {value} is not supported", value=attrs.get("axis")),
-                          T("cnncalc concatenates along channels (axis 1)"))
-    return _merge("concat")(attrs, ins)
-
-
-def _flatten(attrs, ins):
-    if int(attrs.get("axis", 1)) != 1:
-        raise Unsupported(T("Flatten at axis {value} is not supported", value=attrs.get("axis")),
-                          T("cnncalc flattens everything but the batch (axis 1)"))
-    return "layer", "flatten", {}
-
-
-def _reshape(attrs, ins):
-    target = ins[1]
-    length = len(target.value) if target.value is not None else target.length
-    if length == 2 and (target.value is None or int(target.value[0]) in (0, 1, -1)):
-        return "layer", "flatten", {}
-    raise Unsupported(T("only a Reshape that flattens to (batch, features) is supported"),
-                      T("use torch.flatten(x, 1) before the classifier"))
-
-
-def _resize(attrs, ins):
-    mode = {"nearest": "nearest", "linear": "bilinear", "cubic": "bicubic"}.get(attrs.get("mode", "nearest"))
-    if mode is None:
-        raise Unsupported(T("mode {value} is not supported", value=attrs.get("mode")), T("use nearest or linear"))
-    args = {"mode": mode}
-    if attrs.get("coordinate_transformation_mode") == "align_corners":
-        args["align_corners"] = True
-    scales = ins[2] if len(ins) > 2 and ins[2] is not None else (ins[1] if len(ins) == 2 else None)
-    sizes = ins[3] if len(ins) > 3 and ins[3] is not None else None
-    if sizes is not None:
-        args["size"] = _one(_need_const(sizes, "sizes")[2:])
-    elif scales is not None and scales.shape != (0,):
-        factors = _need_const(scales, "scales")[2:]
-        if any(float(f) != int(f) for f in factors):
-            raise Unsupported(T("a fractional scale {value} is not supported", value=list(factors)),
-                              T("use an integer scale_factor"))
-        args["scale_factor"] = _one(factors)
-    else:
-        raise Unsupported(T("neither scales nor sizes is given"), T("export with a fixed scale_factor"))
-    return "layer", "upsample", args
-
-
-def _pad(attrs, ins):
-    if attrs.get("mode", "constant") != "constant":
-        raise Unsupported(T("Pad mode {value} is not supported", value=attrs.get("mode")),
-                          T("cnncalc pads with zeros only"))
-    if len(ins) > 2 and ins[2] is not None and any(float(v) for v in _need_const(ins[2], "constant_value")):
-        raise Unsupported(T("a non-zero pad value is not supported"), T("cnncalc pads with zeros only"))
-    pads = [int(p) for p in _need_const(ins[1], "pads")]
-    rank = len(pads) // 2
-    begin, end = pads[:rank], pads[rank:]
-    if begin[:2] != [0, 0] or end[:2] != [0, 0] or any(p < 0 for p in pads):
-        raise Unsupported(T("padding the batch or channel axis, or a negative pad, is not supported"),
-                          T("pad the spatial dimensions only"))
-    return "layer", "pad", {"padding": [[b, e] for b, e in zip(begin[2:], end[2:])]}
-
-
-def _slice(attrs, ins):
-    starts, ends = _need_const(ins[1], "starts"), _need_const(ins[2], "ends")
-    axes = _need_const(ins[3], "axes") if len(ins) > 3 and ins[3] is not None else tuple(range(len(starts)))
-    steps = _need_const(ins[4], "steps") if len(ins) > 4 and ins[4] is not None else (1,) * len(starts)
-    if list(axes) == [1] and list(steps) == [1]:
-        end = int(ends[0])
-        return "layer", "channel_slice", {"start": int(starts[0]), "end": None if end >= 2 ** 31 else end}
-    raise Unsupported(T("a Slice other than a range of channels is not supported"),
-                      T("slice along axis 1 with step 1"))
 
 
 def _simple(kind, **fixed):
