@@ -15,7 +15,8 @@ torch = pytest.importorskip("torch")
 
 from tests.oracle import torchvision_oracle as oracle  # noqa: E402
 
-MODELS = ["resnet18", "resnet50", "vgg16", "mobilenet_v2", "squeezenet1_0", "densenet121"]
+MODELS = ["resnet18", "resnet50", "mobilenet_v2", "mobilenet_v3_large", "efficientnet_b0", "squeezenet1_0",
+          "densenet121", "alexnet"]
 
 
 def export(name: str, path) -> None:
