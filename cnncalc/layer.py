@@ -53,6 +53,10 @@ class Layer(NamedTuple):
         """name -> Weight: the arrays this layer owns, in PyTorch's layout and state_dict names."""
         return self.op.weights(self.args, self._ins(), self.output_shape)
 
+    def torch_code(self):
+        """ops.base.TorchCode: how `cnncalc export --to pytorch` writes this layer."""
+        return self.op.torch(self.args, self._ins(), self.output_shape)
+
     def worked(self) -> Worked:
         """The layer's formulas with its numbers substituted (ops.base.Formula)."""
         return self.op.worked(self.args, self._ins(), self.output_shape)

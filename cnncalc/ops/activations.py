@@ -21,7 +21,7 @@ import math
 
 from ..i18n import T
 from . import argtypes as t
-from .base import Arg, Op, OpError, Weight
+from .base import Arg, Op, OpError, TorchCode, Weight
 from .registry import register
 
 
@@ -52,6 +52,9 @@ class ReLU(Elementwise):
     aliases = ("ReLU",)
     summary = "max(0, x)"
 
+    def torch(self, a, ins, out):
+        return TorchCode('nn.ReLU()')
+
     def forward(self, a, xs, w):
         return _np().maximum(xs[0], xs[0].dtype.type(0))
 
@@ -61,6 +64,9 @@ class ReLU6(Elementwise):
     name = "relu6"
     aliases = ("ReLU6",)
     summary = "min(max(0, x), 6) (MobileNet)"
+
+    def torch(self, a, ins, out):
+        return TorchCode('nn.ReLU6()')
 
     def forward(self, a, xs, w):
         x = xs[0]
@@ -74,6 +80,9 @@ class Hardtanh(Elementwise):
     summary = "clip(x, min_val, max_val)"
     args = (Arg("min_val", t.number, -1.0), Arg("max_val", t.number, 1.0))
 
+    def torch(self, a, ins, out):
+        return TorchCode(f"nn.Hardtanh({a.min_val!r}, {a.max_val!r})")
+
     def forward(self, a, xs, w):
         x = xs[0]
         return _np().clip(x, x.dtype.type(a.min_val), x.dtype.type(a.max_val))
@@ -86,6 +95,9 @@ class LeakyReLU(Elementwise):
     summary = "x if x > 0 else negative_slope·x"
     args = (Arg("negative_slope", t.number, 0.01, aliases=("alpha",)),)
 
+    def torch(self, a, ins, out):
+        return TorchCode(f"nn.LeakyReLU({a.negative_slope!r})")
+
     def forward(self, a, xs, w):
         x = xs[0]
         return _np().where(x > 0, x, x * x.dtype.type(a.negative_slope))
@@ -97,6 +109,9 @@ class PReLU(Elementwise):
     aliases = ("PReLU",)
     summary = "x if x > 0 else a·x, a learned (one slope, or one per channel)"
     args = (Arg("num_parameters", t.positive_int, 1), Arg("init", t.number, 0.25))
+
+    def torch(self, a, ins, out):
+        return TorchCode(f"nn.PReLU({a.num_parameters}, init={a.init!r})")
 
     def infer(self, a, ins, ctx):
         c = ins[0][0]
@@ -123,6 +138,9 @@ class ELU(Elementwise):
     summary = "x if x > 0 else α·(eˣ − 1)"
     args = (Arg("alpha", t.number, 1.0),)
 
+    def torch(self, a, ins, out):
+        return TorchCode(f"nn.ELU({a.alpha!r})")
+
     def forward(self, a, xs, w):
         x = xs[0]
         return _np().where(x > 0, x, x.dtype.type(a.alpha) * _exp_neg(x))
@@ -135,6 +153,9 @@ class SELU(Elementwise):
     summary = "λ·elu(x, α) with Klambauer et al.'s α, λ"
     ALPHA, SCALE = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
 
+    def torch(self, a, ins, out):
+        return TorchCode('nn.SELU()')
+
     def forward(self, a, xs, w):
         x = xs[0]
         return x.dtype.type(self.SCALE) * _np().where(x > 0, x, x.dtype.type(self.ALPHA) * _exp_neg(x))
@@ -146,6 +167,9 @@ class CELU(Elementwise):
     aliases = ("CELU",)
     summary = "max(0, x) + min(0, α·(e^(x/α) − 1))"
     args = (Arg("alpha", t.positive_number, 1.0),)
+
+    def torch(self, a, ins, out):
+        return TorchCode(f"nn.CELU({a.alpha!r})")
 
     def forward(self, a, xs, w):
         x = xs[0]
@@ -160,6 +184,9 @@ class Softplus(Elementwise):
     summary = "log(1 + e^(βx))/β (linear above the threshold)"
     args = (Arg("beta", t.positive_number, 1.0), Arg("threshold", t.number, 20.0))
 
+    def torch(self, a, ins, out):
+        return TorchCode(f"nn.Softplus({a.beta!r}, {a.threshold!r})")
+
     def forward(self, a, xs, w):
         np = _np()
         x = xs[0]
@@ -172,6 +199,9 @@ class Softsign(Elementwise):
     name = "softsign"
     aliases = ("Softsign",)
     summary = "x/(1 + |x|)"
+
+    def torch(self, a, ins, out):
+        return TorchCode('nn.Softsign()')
 
     def forward(self, a, xs, w):
         x = xs[0]
@@ -191,6 +221,9 @@ class Sigmoid(Elementwise):
     aliases = ("Sigmoid",)
     summary = "1/(1 + e^−x)"
 
+    def torch(self, a, ins, out):
+        return TorchCode('nn.Sigmoid()')
+
     def forward(self, a, xs, w):
         return _sigmoid(xs[0])
 
@@ -200,6 +233,9 @@ class Hardsigmoid(Elementwise):
     name = "hardsigmoid"
     aliases = ("Hardsigmoid", "hard_sigmoid")
     summary = "relu6(x + 3)/6 (MobileNetV3)"
+
+    def torch(self, a, ins, out):
+        return TorchCode('nn.Hardsigmoid()')
 
     def forward(self, a, xs, w):
         x = xs[0]
@@ -212,6 +248,9 @@ class SiLU(Elementwise):
     aliases = ("SiLU", "swish", "Swish")
     summary = "x·σ(x) (EfficientNet)"
 
+    def torch(self, a, ins, out):
+        return TorchCode('nn.SiLU()')
+
     def forward(self, a, xs, w):
         return xs[0] * _sigmoid(xs[0])
 
@@ -221,6 +260,9 @@ class Hardswish(Elementwise):
     name = "hardswish"
     aliases = ("Hardswish", "hard_swish", "hard_silu")
     summary = "x·relu6(x + 3)/6 (MobileNetV3)"
+
+    def torch(self, a, ins, out):
+        return TorchCode('nn.Hardswish()')
 
     def forward(self, a, xs, w):
         x = xs[0]
@@ -232,6 +274,9 @@ class Mish(Elementwise):
     name = "mish"
     aliases = ("Mish",)
     summary = "x·tanh(softplus(x))"
+
+    def torch(self, a, ins, out):
+        return TorchCode('nn.Mish()')
 
     def forward(self, a, xs, w):
         np = _np()
@@ -245,6 +290,9 @@ class Tanh(Elementwise):
     aliases = ("Tanh",)
     summary = "hyperbolic tangent"
 
+    def torch(self, a, ins, out):
+        return TorchCode('nn.Tanh()')
+
     def forward(self, a, xs, w):
         return _np().tanh(xs[0])
 
@@ -255,6 +303,9 @@ class GELU(Elementwise):
     aliases = ("GELU",)
     summary = "x·Φ(x): the exact erf form, or the tanh approximation"
     args = (Arg("approximate", t.choice("none", "tanh"), "none"),)
+
+    def torch(self, a, ins, out):
+        return TorchCode(f"nn.GELU(approximate={a.approximate!r})")
 
     def forward(self, a, xs, w):
         np = _np()
@@ -274,6 +325,9 @@ class Softmax(Elementwise):
     aliases = ("Softmax",)
     summary = "softmax over the channel/feature axis"
 
+    def torch(self, a, ins, out):
+        return TorchCode("nn.Softmax(dim=1)")
+
     def forward(self, a, xs, w):
         x = xs[0]
         e = _np().exp(x - x.max(axis=1, keepdims=True))  # max-shifted: no overflow
@@ -285,6 +339,9 @@ class _Identity(Elementwise):
     """Identity at inference."""
 
     activation = False
+
+    def torch(self, a, ins, out):
+        return TorchCode('nn.Identity()')
 
     def forward(self, a, xs, w):
         return xs[0]
@@ -298,6 +355,9 @@ class Dropout(_Identity):
     summary = "identity at inference (p = drop probability)"
     args = (Arg("p", t.probability, 0.5, aliases=("rate",)),)
 
+    def torch(self, a, ins, out):
+        return TorchCode(f"nn.Dropout({a.p!r})")
+
 
 @register
 class StochasticDepth(_Identity):
@@ -305,6 +365,9 @@ class StochasticDepth(_Identity):
     aliases = ("StochasticDepth", "DropPath", "drop_path")
     summary = "identity at inference: drops whole residual branches in training (Huang et al. 2016)"
     args = (Arg("p", t.probability, 0.0, aliases=("drop_prob", "rate")), Arg("mode", t.choice("row", "batch"), "row"))
+
+    def torch(self, a, ins, out):
+        return TorchCode("nn.Identity()")  # the identity at inference, as cnncalc computes it
 
 
 @register

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from . import argtypes as t
 from .argtypes import per_dim
-from .base import Arg, Op
+from .base import Arg, Op, torch_sizes, TorchCode
 from .registry import register_ranks
 from .window import Window, is_concrete
 
@@ -64,6 +64,9 @@ class _Adaptive(Op):
 class AdaptiveAvgPool(_Adaptive):
     summary = "{n}-D adaptive average pooling to a fixed output size"
 
+    def torch(self, a, ins, out):
+        return TorchCode(f"nn.AdaptiveAvgPool{len(ins[0]) - 1}d({torch_sizes(a.output_size)})")
+
     def forward(self, a, xs, w):
         import numpy as np
 
@@ -72,6 +75,9 @@ class AdaptiveAvgPool(_Adaptive):
 
 class AdaptiveMaxPool(_Adaptive):
     summary = "{n}-D adaptive max pooling to a fixed output size"
+
+    def torch(self, a, ins, out):
+        return TorchCode(f"nn.AdaptiveMaxPool{len(ins[0]) - 1}d({torch_sizes(a.output_size)})")
 
     def forward(self, a, xs, w):
         import numpy as np
@@ -96,12 +102,20 @@ class _Global(Op):
 class GlobalAvgPool(_Global):
     summary = "mean over the {n} spatial dimension(s): C×… → C (keepdims: C×1×…)"
 
+    def torch(self, a, ins, out):
+        dims = tuple(range(2, len(ins[0]) + 1))
+        return TorchCode(call=f"{{0}}.mean(dim={dims}, keepdim={a.keepdims})")
+
     def forward(self, a, xs, w):
         return xs[0].mean(axis=self._axes(xs[0]), keepdims=a.keepdims)
 
 
 class GlobalMaxPool(_Global):
     summary = "max over the {n} spatial dimension(s): C×… → C (keepdims: C×1×…)"
+
+    def torch(self, a, ins, out):
+        dims = tuple(range(2, len(ins[0]) + 1))
+        return TorchCode(call=f"torch.amax({{0}}, dim={dims}, keepdim={a.keepdims})")
 
     def forward(self, a, xs, w):
         return xs[0].max(axis=self._axes(xs[0]), keepdims=a.keepdims)

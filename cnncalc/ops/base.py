@@ -136,6 +136,35 @@ def _said(text):
     return tr(text) if isinstance(text, Msg) else text
 
 
+class TorchCode(NamedTuple):
+    """How `cnncalc export --to pytorch` writes one layer (cnncalc/export/).
+
+    module: the constructor source of its nn.Module (exact: `nn.Conv2d(3, 96, kernel_size=(11, 11), ...)`), or ""
+    for a parameter-free op written as a call. call: the forward expression, a format template: {m} the module
+    (`self.features_0`), {0}, {1}, ... the inputs, {xs} all of them joined by ", ". helpers: names of helper
+    classes (cnncalc/export/helpers.py) the module source uses, emitted into the file's preamble.
+    """
+
+    module: str = ""
+    call: str = "{m}({0})"
+    helpers: tuple = ()
+
+
+def torch_sizes(values) -> str:
+    """A per-dimension tuple as PyTorch source: (3, 3)."""
+    return repr(tuple(values))
+
+
+def symmetric_padding(padding):
+    """Per-dimension pads if both sides agree ((1, 1), (2, 2) -> (1, 2)), else None."""
+    return None if any(p0 != p1 for p0, p1 in padding) else tuple(p0 for p0, _ in padding)
+
+
+def torch_pad(padding) -> tuple:
+    """F.pad's order: last dimension first, (begin, end) each."""
+    return tuple(p for pair in reversed(padding) for p in pair)
+
+
 class Worked(NamedTuple):
     """A layer's formulas as a student would write them: the size rule(s), params and MACs."""
 
@@ -229,6 +258,10 @@ class Op:
     def variants(self, a: Args) -> dict:
         """Other readings of this layer that published figures use: label -> Args."""
         return {}
+
+    def torch(self, a: Args, ins: list, out: tuple) -> TorchCode:
+        """PyTorch source for this layer (TorchCode); its module's state_dict is exactly `weights`."""
+        raise NotImplementedError(self.name)
 
     def scratch(self, a: Args, ins: list, out: tuple) -> int:
         """Elements of the temporaries `forward` allocates beyond its output (for verify's memory guard)."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from ..i18n import T
 from . import argtypes as t
-from .base import Arg, Op, OpError
+from .base import Arg, Op, OpError, TorchCode
 from .registry import register
 from .window import DIM_NAMES, Window, is_concrete
 
@@ -39,6 +39,10 @@ def _pieces(c: int, sizes: list, index: int, what: str) -> tuple:
 
 class _Piece(Op):
     """Channels start … end − 1 of the input (the rule chunk, split and channel_slice share)."""
+
+    def torch(self, a, ins, out):
+        start, end = self.span(a, ins[0][0])
+        return TorchCode(call=f"{{0}}[:, {start}:{end}]")
 
     def span(self, a, c: int) -> tuple:
         raise NotImplementedError
@@ -112,6 +116,10 @@ class ChannelShuffle(Op):
     summary = "interleaves the channels of groups (ShuffleNet)"
     args = (Arg("groups", t.positive_int),)
 
+    def torch(self, a, ins, out):
+        g = a.groups
+        return TorchCode(call=f"{{0}}.unflatten(1, ({g}, -1)).transpose(1, 2).flatten(1, 2)")
+
     def infer(self, a, ins, ctx):
         c = ins[0][0]
         if c % a.groups:
@@ -134,6 +142,9 @@ class PixelShuffle(Op):
     summary = "C·r²×H×W → C×rH×rW (sub-pixel convolution, Shi et al. 2016)"
     spatial = 2
     args = (Arg("upscale_factor", t.positive_int, aliases=("block_size",)),)
+
+    def torch(self, a, ins, out):
+        return TorchCode(f"nn.PixelShuffle({a.upscale_factor})")
 
     def infer(self, a, ins, ctx):
         c, h, w = ins[0]
@@ -162,6 +173,9 @@ class PixelUnshuffle(Op):
     summary = "C×rH×rW → C·r²×H×W (the inverse of pixel_shuffle)"
     spatial = 2
     args = (Arg("downscale_factor", t.positive_int, aliases=("block_size",)),)
+
+    def torch(self, a, ins, out):
+        return TorchCode(f"nn.PixelUnshuffle({a.downscale_factor})")
 
     def infer(self, a, ins, ctx):
         c, h, w = ins[0]

@@ -18,7 +18,8 @@ from __future__ import annotations
 from ..i18n import T
 from . import argtypes as t
 from .argtypes import per_dim
-from .base import Arg, Formula, Op, OpError, Weight, Worked, numel, product
+from .base import (Arg, Formula, numel, Op, OpError, product, symmetric_padding, torch_pad, torch_sizes, TorchCode,
+                   Weight, Worked)
 from .registry import register_ranks
 from .window import DIM_NAMES, SIZE_LABELS, Window, grouped_dims, is_concrete, transposed_out_size
 from .windowed import WindowOp, bind_window
@@ -74,6 +75,16 @@ class Conv(WindowOp):
         Arg("padding", t.padding, 0),
         *COMMON,
     )
+
+    def torch(self, a, ins, out):
+        n, pad = len(a.kernel_size), symmetric_padding(a.padding)
+        opts = (f"kernel_size={torch_sizes(a.kernel_size)}, stride={torch_sizes(a.stride)}, "
+                f"padding={torch_sizes(pad or (0,) * n)}, dilation={torch_sizes(a.dilation)}, groups={a.groups}, "
+                f"bias={a.bias}")
+        src = f"nn.Conv{n}d({ins[0][0]}, {a.out_channels}, {opts})"
+        if pad is None:  # asymmetric ('same' with an even kernel, Keras): pad first, in the same module
+            return TorchCode(f"Padded({torch_pad(a.padding)}, {src})", helpers=("Padded",))
+        return TorchCode(src)
 
     def out_channels(self, a, ins):
         return a.out_channels
@@ -139,6 +150,14 @@ class ConvTranspose(Op):
         Arg("output_padding", t.nonneg_sizes, 0),
         *COMMON,
     )
+
+    def torch(self, a, ins, out):
+        n = len(a.kernel_size)
+        return TorchCode(f"nn.ConvTranspose{n}d({ins[0][0]}, {a.out_channels}, "
+                         f"kernel_size={torch_sizes(a.kernel_size)}, "
+                         f"stride={torch_sizes(a.stride)}, padding={torch_sizes(a.padding)}, "
+                         f"output_padding={torch_sizes(a.output_padding)}, groups={a.groups}, bias={a.bias}, "
+                         f"dilation={torch_sizes(a.dilation)})")
 
     def bind(self, a, ins):
         n = len(ins[0]) - 1

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from ..i18n import T
 from . import argtypes as t
-from .base import Arg, Op, OpError, Weight, numel
+from .base import Arg, numel, Op, OpError, TorchCode, Weight
 from .registry import register
 from .window import is_concrete
 
@@ -87,6 +87,9 @@ class GroupNorm(Op):
         Arg("affine", t.boolean, True),
         Arg("num_channels", t.optional_positive_int, None),
     )
+
+    def torch(self, a, ins, out):
+        return TorchCode(f"nn.GroupNorm({a.num_groups}, {ins[0][0]}, eps={a.eps!r}, affine={a.affine})")
 
     def infer(self, a, ins, ctx):
         c = ins[0][0]

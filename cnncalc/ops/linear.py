@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from ..i18n import T
 from . import argtypes as t
-from .base import OUTPUT, Arg, Formula, Op, OpError, Weight, Worked, numel
+from .base import Arg, Formula, numel, Op, OpError, OUTPUT, TorchCode, Weight, Worked
 from .registry import register
 from .window import Window, is_concrete
 
@@ -33,6 +33,9 @@ class Linear(Op):
         Arg("bias", t.boolean, True, aliases=("use_bias",)),
         Arg("in_features", t.optional_positive_int, None),
     )
+
+    def torch(self, a, ins, out):
+        return TorchCode(f"nn.Linear({ins[0][0]}, {a.out_features}, bias={a.bias})")
 
     def infer(self, a, ins, ctx):
         shape = ins[0]
@@ -87,6 +90,10 @@ class PointwiseLinear(Linear):
     aliases = ("channel_linear",)
     summary = "a linear layer on the channels at every position (ConvNeXt; Keras Dense on a feature map)"
 
+    def torch(self, a, ins, out):
+        return TorchCode(f"nn.Linear({ins[0][0]}, {a.out_features}, bias={a.bias})",
+                         "{m}({0}.movedim(1, -1)).movedim(-1, 1)")
+
     def accepts(self, shape):
         return len(shape) >= 2
 
@@ -129,6 +136,9 @@ class Flatten(Op):
     name = "flatten"
     aliases = ("Flatten",)
     summary = "C×… → C·… features"
+
+    def torch(self, a, ins, out):
+        return TorchCode(call="torch.flatten({0}, 1)")
 
     def infer(self, a, ins, ctx):
         return (numel(ins[0]),)

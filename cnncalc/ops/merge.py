@@ -14,7 +14,7 @@ of a conv or linear layer).
 from __future__ import annotations
 
 from ..i18n import T
-from .base import OUTPUT, Formula, Op, OpError, Worked
+from .base import Formula, Op, OpError, OUTPUT, TorchCode, Worked
 from .registry import register
 from .window import is_concrete
 
@@ -60,6 +60,9 @@ class Add(_Elementwise2):
     aliases = ("Add", "sum", "residual")
     summary = "elementwise sum of its inputs (broadcasting dimensions of size 1)"
 
+    def torch(self, a, ins, out):
+        return TorchCode(call=" + ".join(f"{{{i}}}" for i in range(len(ins))))
+
     def forward(self, a, xs, w):
         y = xs[0] + xs[1]
         for x in xs[2:]:
@@ -72,6 +75,9 @@ class Multiply(_Elementwise2):
     name = "multiply"
     aliases = ("Multiply", "mul", "prod", "scale")
     summary = "elementwise product of its inputs, broadcasting (squeeze-and-excitation's C×1×1 scale)"
+
+    def torch(self, a, ins, out):
+        return TorchCode(call=" * ".join(f"{{{i}}}" for i in range(len(ins))))
 
     def forward(self, a, xs, w):
         y = xs[0] * xs[1]
@@ -103,6 +109,9 @@ class Concat(Op):
     aliases = ("Concatenate", "cat", "concatenate")
     summary = "concatenation along channels"
     min_inputs, max_inputs = 2, None
+
+    def torch(self, a, ins, out):
+        return TorchCode(call="torch.cat([{xs}], 1)")
 
     def infer(self, a, ins, ctx):
         _same_rank("concat", ins, ctx)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from ..i18n import T
 from . import argtypes as t
-from .base import Arg, Formula, Op, OpError, Weight, Worked, numel
+from .base import Arg, Formula, numel, Op, OpError, TorchCode, Weight, Worked
 from .registry import register, register_family, register_ranks
 from .window import is_concrete
 
@@ -35,6 +35,11 @@ class BatchNorm(Op):
         Arg("affine", t.boolean, True, aliases=("scale",)),
         Arg("num_features", t.optional_positive_int, None),
     )
+
+    def torch(self, a, ins, out):
+        n = max(len(ins[0]) - 1, 1)
+        return TorchCode(f"no_step_count(nn.BatchNorm{n}d({ins[0][0]}, eps={a.eps!r}, momentum={a.momentum!r}, "
+                         f"affine={a.affine}))", helpers=("no_step_count",))
 
     def accepts(self, shape):
         return len(shape) == self.spatial + 1 or (self.spatial == 1 and len(shape) == 1)
@@ -99,6 +104,13 @@ class InstanceNorm(Op):
         Arg("num_features", t.optional_positive_int, None),
     )
 
+    def torch(self, a, ins, out):
+        src = (f"nn.InstanceNorm{len(ins[0]) - 1}d({ins[0][0]}, eps={a.eps!r}, momentum={a.momentum!r}, "
+               f"affine={a.affine}, track_running_stats={a.track_running_stats})")
+        if a.track_running_stats:
+            return TorchCode(f"no_step_count({src})", helpers=("no_step_count",))
+        return TorchCode(src)
+
     def infer(self, a, ins, ctx):
         positions = numel(ins[0][1:])
         if not a.track_running_stats and is_concrete(positions) and positions == 1:
@@ -146,6 +158,9 @@ class LocalResponseNorm(Op):
         Arg("beta", t.number, 0.75),
         Arg("k", t.number, 2.0, aliases=("bias",)),
     )
+
+    def torch(self, a, ins, out):
+        return TorchCode(f"nn.LocalResponseNorm({a.size}, alpha={a.alpha!r}, beta={a.beta!r}, k={a.k!r})")
 
     def accepts(self, shape):
         return len(shape) >= 2

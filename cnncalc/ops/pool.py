@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from ..i18n import T
 from . import argtypes as t
-from .base import Arg, OpError
+from .base import Arg, OpError, symmetric_padding, torch_sizes, TorchCode
 from .registry import register_ranks
 from .window import DIM_NAMES, is_concrete
 from .windowed import WindowOp
@@ -62,6 +62,12 @@ class MaxPool(_Pool):
     summary = "{n}-D max pooling (padding, dilation, ceil_mode)"
     args = (*POOL_ARGS, Arg("dilation", t.positive_sizes, 1))
 
+    def torch(self, a, ins, out):
+        n = len(a.kernel_size)
+        return TorchCode(f"nn.MaxPool{n}d({torch_sizes(a.kernel_size)}, stride={torch_sizes(a.stride)}, "
+                         f"padding={torch_sizes(symmetric_padding(a.padding))}, dilation={torch_sizes(a.dilation)}, "
+                         f"ceil_mode={a.ceil_mode})")
+
     def forward(self, a, xs, w):
         import numpy as np
 
@@ -74,6 +80,12 @@ class MaxPool(_Pool):
 class AvgPool(_Pool):
     summary = "{n}-D average pooling (padding, ceil_mode, count_include_pad)"
     args = (*POOL_ARGS, Arg("count_include_pad", t.boolean, True))
+
+    def torch(self, a, ins, out):
+        n = len(a.kernel_size)
+        return TorchCode(f"nn.AvgPool{n}d({torch_sizes(a.kernel_size)}, stride={torch_sizes(a.stride)}, "
+                         f"padding={torch_sizes(symmetric_padding(a.padding))}, ceil_mode={a.ceil_mode}, "
+                         f"count_include_pad={a.count_include_pad})")
 
     def bind(self, a, ins):
         bound = super().bind(a.replace(dilation=1), ins)

@@ -19,7 +19,7 @@ from fractions import Fraction
 from ..i18n import T
 from . import argtypes as t
 from .argtypes import pad_pairs, per_dim
-from .base import Arg, Op, OpError
+from .base import Arg, Op, OpError, torch_pad, TorchCode
 from .registry import register, register_ranks
 from .window import DIM_NAMES, Window, is_concrete
 
@@ -32,6 +32,9 @@ def _shift_window(pairs) -> Window:
 class ZeroPad(Op):
     summary = "{n}-D zero padding, (begin, end) per dimension"
     args = (Arg("padding", t.padding, 1),)
+
+    def torch(self, a, ins, out):
+        return TorchCode(call=f"nn.functional.pad({{0}}, {torch_pad(a.padding)})")
 
     def bind(self, a, ins):
         if a.padding == "same":
@@ -54,6 +57,9 @@ class ZeroPad(Op):
 class Crop(Op):
     summary = "{n}-D crop, (begin, end) per dimension (Keras Cropping{n}D)"
     args = (Arg("cropping", t.padding, 1, aliases=("crop",)),)
+
+    def torch(self, a, ins, out):
+        return TorchCode(call=f"nn.functional.pad({{0}}, {tuple(-p for p in torch_pad(a.cropping))})")
 
     def bind(self, a, ins):
         if a.cropping == "same":

@@ -15,7 +15,7 @@ separable_convNd (Keras SeparableConvND; Chollet 2017): the depthwise convolutio
 from __future__ import annotations
 
 from . import argtypes as t
-from .base import Arg, Formula, Weight, Worked, numel, product
+from .base import Arg, Formula, numel, product, symmetric_padding, torch_pad, torch_sizes, TorchCode, Weight, Worked
 from .registry import REGISTRY, register_ranks
 from .windowed import WindowOp
 
@@ -31,6 +31,16 @@ _WINDOW = (
 class DepthwiseConv(WindowOp):
     summary = "{n}-D depthwise convolution: depth_multiplier kernels per input channel (Keras)"
     args = (*_WINDOW, Arg("bias", t.boolean, True, aliases=("use_bias",)))
+
+    def torch(self, a, ins, out):
+        c, n, pad = ins[0][0], len(a.kernel_size), symmetric_padding(a.padding)
+        src = (f"nn.Conv{n}d({c}, {out[0]}, kernel_size={torch_sizes(a.kernel_size)}, "
+               f"stride={torch_sizes(a.stride)}, "
+               f"padding={torch_sizes(pad or (0,) * n)}, dilation={torch_sizes(a.dilation)}, groups={c}, "
+               f"bias={a.bias})")
+        if pad is None:
+            return TorchCode(f"Padded({torch_pad(a.padding)}, {src})", helpers=("Padded",))
+        return TorchCode(src)
 
     def out_channels(self, a, ins):
         return ins[0][0] * a.depth_multiplier

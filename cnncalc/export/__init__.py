@@ -1,0 +1,1 @@
+"""Writing a network as another framework's source (`cnncalc export`): each op gives its own code (Op.torch)."""
