@@ -427,3 +427,20 @@ def load_members(plan: WeightsPlan, dtype: str):
                     warnings.simplefilter("ignore")
                     a = a.astype(dtype)
             yield key, a, count_nonfinite(a)
+
+
+def shapes(path: str) -> dict:
+    """{key: shape} of every member of an .npz, from the member headers alone (cnncalc validate --weights)."""
+    weights_plan(path, {})  # the zip itself checked (member count, readability) as verify does
+    pos = Pos(path, 1, 1)
+    out = {}
+    f, _ = _open(path, "weights", SAVE_WEIGHTS)
+    with f, _zip(f, path, pos) as zf:
+        for info in zf.infolist():
+            if info.is_dir():
+                continue
+            key = info.filename[:-4] if info.filename.endswith(".npy") else info.filename
+            where = T("{path}, member '{member}'", path=path, member=info.filename)
+            with _member(zf, info, where, pos) as stream:
+                out[key] = read_header(stream, where, pos, info.file_size, _MEMBER_HINT).shape
+    return out

@@ -299,11 +299,31 @@ def needed_weights(analysis) -> dict:
     return {state_dict_key(r.name, name): tuple(w.shape) for r in analysis.layers for name, w in r.weights().items()}
 
 
-def weights_plan(path: str, analysis):
-    """The --weights file's headers checked against the network (backend/npyfile.py); no data read."""
-    from .npyfile import weights_plan as plan
+TRACKED = "num_batches_tracked"  # a BatchNorm step counter in PyTorch state_dicts
 
-    return plan(path, needed_weights(analysis))
+
+def weights_reader(path: str):
+    """The module that reads a --weights file, by its suffix: the one place formats are told apart.
+
+    .safetensors (safetensors_file), .pth/.pt (torch_file, needs torch), anything else an .npz
+    (npyfile). Each has weights_plan(path, needed), load_members(plan, dtype) and shapes(path)."""
+    suffix = str(path).lower().rsplit(".", 1)[-1] if "." in str(path) else ""
+    if suffix == "safetensors":
+        from . import safetensors_file as reader
+    elif suffix in ("pth", "pt"):
+        from . import torch_file as reader
+    else:
+        from . import npyfile as reader
+    return reader
+
+
+def weights_plan(path: str, analysis):
+    """The --weights file's headers checked against the network; no data read.
+
+    PyTorch's BatchNorm `num_batches_tracked` counters are not weights of the design, so
+    they are accepted silently rather than listed as unused."""
+    plan = weights_reader(path).weights_plan(path, needed_weights(analysis))
+    return plan._replace(unused=[k for k in plan.unused if not k.endswith(TRACKED)])
 
 
 def input_plan(path: str, analysis, batch: int):
@@ -314,10 +334,10 @@ def input_plan(path: str, analysis, batch: int):
 
 
 def load_weights(plan, analysis, dtype: str, seed: int = 0) -> tuple:
-    """Weights from a planned .npz; missing arrays are initialised (and listed).
+    """Weights from a planned --weights file; missing arrays are initialised (and listed).
 
     Returns (weights, missing keys, unused keys, NaN/inf counts {key: n})."""
-    from .npyfile import load_members
+    load_members = weights_reader(plan.path).load_members
 
     weights = init_weights(analysis, seed, dtype, skip=set(plan.members))
     owner = {state_dict_key(r.name, name): (r.name, name) for r in analysis.layers for name in r.weights()}
