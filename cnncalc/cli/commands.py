@@ -79,8 +79,17 @@ def summarize(
 
 @app.command(help=_("Check a design: exit 0 when valid, 1 with every problem found (FILE:LINE:COL: error: ...)."))
 def validate(spec: Spec, input: InputShape = None, fmt: TextOrJson = TextFormat.table,
-             max_layers: MaxLayers = DEFAULT_MAX_LAYERS, arg: ModelArgs = None) -> None:
+             max_layers: MaxLayers = DEFAULT_MAX_LAYERS, arg: ModelArgs = None,
+             weights: Annotated[Optional[str], typer.Option("--weights", help=_(
+                 "Also check a checkpoint (.safetensors, .pth, .npz) against the design: every missing, unexpected "
+                 "or wrongly shaped tensor, from its names and shapes only."))] = None) -> None:
     """Every problem of a design at once, for an editor or CI; a symbolic --input says which sizes work."""
+    if weights is not None:
+        from .verify import validate_weights
+
+        analysis = analysis_for(spec, input, max_layers=max_layers, args=arg)
+        analysis.raise_for_errors()
+        return validate_weights(spec, analysis, weights, fmt)
     from ..render import reports
     from ..render.console import console, print_diagnostics, print_lines
 

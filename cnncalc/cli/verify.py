@@ -138,3 +138,30 @@ def _run_with_progress(runner, analysis, x, w, batch, dtype, seed):
 
     with progress(analysis.name, len(analysis.layers)) as tick:
         return runner.run(analysis, x, w, batch=batch, dtype=dtype, seed=seed, on_layer=tick)
+
+
+def validate_weights(spec: str, analysis, weights: Path, fmt) -> None:
+    """`validate SPEC --weights FILE`: the design's tensors against the file's names and shapes
+    (cnncalc/checkpoint.py), no data read; exit 1 on any E208."""
+    from ..checkpoint import compare
+    from ..render import reports
+    from ..render.console import console, print_diagnostics, print_lines
+
+    match = compare(analysis, str(weights))
+    diags = [*analysis.diagnostics, *match.diagnostics]
+    ok = not match.diagnostics
+    if fmt is TextFormat.json:
+        d = reports.validate_dict(spec, analysis, diags)
+        d["ok"] = ok
+        d["weights"] = {"file": str(weights), "match": ok, "tensors": match.tensors, "params": match.params}
+        sys.stdout.write(reports.dumps(d))
+    else:
+        print_diagnostics(diags)
+        out = console(stderr=not ok)
+        line = (T("weights match: {n:,} tensors, {params:,} params ({file})", n=match.tensors, params=match.params,
+                  file=str(weights)) if ok else
+                T("weights do not match: {bad} mismatched tensor(s), {n:,} tensors match ({file})",
+                  bad=len(match.diagnostics), n=match.tensors, file=str(weights)))
+        print_lines([reports.validate_line(spec, analysis), line], out)
+    if not ok:
+        raise typer.Exit(EXIT_INVALID)
