@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from .errors import Diagnostic, Pos, did_you_mean, sort_key
+from .errors import Diagnostic, Pos, sort_key
 from .i18n import T
 from .layer import state_dict_key
 from .ops.base import numel
@@ -30,7 +30,7 @@ class Match(NamedTuple):
 
 
 def _shape(shape) -> str:
-    return "(" + ", ".join(str(d) for d in shape) + ")"
+    return str(tuple(int(d) for d in shape))
 
 
 def _axes(want: tuple, got: tuple) -> str:
@@ -57,6 +57,19 @@ def _owner(key: str, layers) -> object:
     return best
 
 
+def _pairs(absent: list, extra: list) -> dict:
+    """Missing and unexpected keys paired one to one by spelling ('fc.weight' <-> 'fc1.weight'), both ways."""
+    import difflib
+
+    pairs, left = {}, list(extra)
+    for key in absent:
+        close = difflib.get_close_matches(key, left, n=1, cutoff=0.8)
+        if close:
+            pairs[key], pairs[close[0]] = close[0], key
+            left.remove(close[0])
+    return pairs
+
+
 def compare(analysis, path: str) -> Match:
     """Every difference between the design's tensors and the file's, as E208 diagnostics."""
     from .backend.runner import weights_reader
@@ -70,11 +83,14 @@ def compare(analysis, path: str) -> Match:
             defined[state_dict_key(r.name, name)] = (r, tuple(w.shape))
     extra = [k for k in found if k not in defined and not k.endswith(TRACKED)]
     absent = [k for k in defined if k not in found]
+    # a renamed tensor: the missing key and the unexpected one paired once, each hinting at the other
+    pairs = _pairs(absent, extra)
     diags, tensors, params = [], 0, 0
     for key, (r, want) in defined.items():
         got = found.get(key)
         if got is None:
-            hint = did_you_mean(key, extra) or T("save the layer's weights under this name, or check the layer's name")
+            hint = (T("did you mean '{word}'?", word=pairs[key]) if key in pairs else
+                    T("save the layer's weights under this name, or check the layer's name"))
             diags.append(Diagnostic("E208", T("{file} has no tensor '{key}': layer '{layer}' defines it with shape "
                                               "{shape}", file=str(path), key=key, layer=r.name, shape=_shape(want)),
                                     r.pos or top, hint))
@@ -87,9 +103,10 @@ def compare(analysis, path: str) -> Match:
             tensors += 1
             params += numel(want)
     for key in extra:
-        r = _owner(key, layers)
-        hint = did_you_mean(key, absent) or T("no layer defines it: add the layer that owns it, or remove it from "
-                                              "the checkpoint")
+        r = defined[pairs[key]][0] if key in pairs else _owner(key, layers)
+        hint = (T("did you mean '{word}'? layer '{layer}' defines that name", word=pairs[key], layer=r.name)
+                if key in pairs else
+                T("no layer defines it: add the layer that owns it, or remove it from the checkpoint"))
         diags.append(Diagnostic("E208", T("{file} has tensor '{key}' of shape {shape} that no layer defines",
                                           file=str(path), key=key, shape=_shape(found[key])),
                                 (r.pos if r is not None else None) or top, hint))
