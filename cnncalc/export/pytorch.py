@@ -9,27 +9,17 @@ from __future__ import annotations
 
 import re
 
-HELPERS = {
-    "no_step_count": '''def no_step_count(norm):
-    """Batch norm without the num_batches_tracked buffer: its state_dict is the arrays cnncalc counts."""
-    norm.num_batches_tracked = None
-    return norm
-''',
-    "Padded": '''def Padded(pad, conv):
-    """A convolution that pads its input first (begin/end may differ, as Keras' 'same' does for even kernels)."""
-    conv.register_forward_pre_hook(lambda module, args: (nn.functional.pad(args[0], pad), *args[1:]))
-    return conv
-''',
-}
-
 PLACE = '''def place(root, dotted, module):
-    """Put module at a dotted name (`layer1.0.conv1`), making the containers on the way."""
+    """Put a module (or a parameter) at a dotted name (`layer1.0.conv1`), making the containers on the way."""
     *path, leaf = dotted.split(".")
     for part in path:
         if not hasattr(root, part):
             root.add_module(part, nn.Module())
         root = getattr(root, part)
-    root.add_module(leaf, module)
+    if isinstance(module, nn.Parameter):
+        root.register_parameter(leaf, module)
+    else:
+        root.add_module(leaf, module)
 '''
 
 
@@ -61,8 +51,8 @@ def to_pytorch(analysis, spec: str) -> str:
              f"cnncalc counts {t.params:,} parameters ({t.trainable_params:,} trainable) and {t.macs:,} MACs.",
              "The state_dict keys are the layer names of the spec followed by PyTorch's weight names.", '"""', "",
              "import torch", "from torch import nn", "", ""]
-    for h in helpers:
-        lines += [HELPERS[h], ""]
+    for source in helpers:
+        lines += [source, ""]
     lines += [PLACE, "", f"class {cls}(nn.Module):", f'    """{analysis.name}, layer by layer as in {spec}."""',
               "", "    def __init__(self):", "        super().__init__()"]
     for layer, code in codes:
@@ -73,7 +63,8 @@ def to_pytorch(analysis, spec: str) -> str:
     for layer, code in codes:
         var = _ident(layer.name, taken)
         ins = [names[i] for i in layer.inputs]
-        module = f"self.get_submodule({layer.name!r})" if code.module else ""
+        get = "self.get_parameter" if code.parameter else "self.get_submodule"
+        module = f"{get}({layer.name!r})" if code.module else ""
         expr = code.call.format(*ins, m=module, xs=", ".join(ins))
         lines.append(f"        {var} = {expr}  # {layer.name}: {'×'.join(map(str, layer.output_shape))}")
         names[layer.name] = var

@@ -141,13 +141,23 @@ class TorchCode(NamedTuple):
 
     module: the constructor source of its nn.Module (exact: `nn.Conv2d(3, 96, kernel_size=(11, 11), ...)`), or ""
     for a parameter-free op written as a call. call: the forward expression, a format template: {m} the module
-    (`self.features_0`), {0}, {1}, ... the inputs, {xs} all of them joined by ", ". helpers: names of helper
-    classes (cnncalc/export/helpers.py) the module source uses, emitted into the file's preamble.
+    (`self.get_submodule("features.0")`), {0}, {1}, ... the inputs, {xs} all of them joined by ", ".
+    helpers: the sources of the helper functions or classes the module source uses (each op keeps its own),
+    written once into the file's preamble. parameter: `module` is an nn.Parameter the layer's parent holds
+    (a weight named "", as ConvNeXt's layer scale).
     """
 
     module: str = ""
     call: str = "{m}({0})"
     helpers: tuple = ()
+    parameter: bool = False
+
+
+TORCH_PADDED = '''def Padded(pad, conv):
+    """A convolution that pads its input first (begin and end may differ, as Keras' 'same' with an even kernel)."""
+    conv.register_forward_pre_hook(lambda module, args: (nn.functional.pad(args[0], pad), *args[1:]))
+    return conv
+'''
 
 
 def torch_sizes(values) -> str:

@@ -18,8 +18,8 @@ from __future__ import annotations
 from ..i18n import T
 from . import argtypes as t
 from .argtypes import per_dim
-from .base import (Arg, Formula, numel, Op, OpError, product, symmetric_padding, torch_pad, torch_sizes, TorchCode,
-                   Weight, Worked)
+from .base import (Arg, Formula, numel, Op, OpError, product, symmetric_padding, torch_pad, torch_sizes, TORCH_PADDED,
+                   TorchCode, Weight, Worked)
 from .registry import register_ranks
 from .window import DIM_NAMES, SIZE_LABELS, Window, grouped_dims, is_concrete, transposed_out_size
 from .windowed import WindowOp, bind_window
@@ -83,7 +83,7 @@ class Conv(WindowOp):
                 f"bias={a.bias}")
         src = f"nn.Conv{n}d({ins[0][0]}, {a.out_channels}, {opts})"
         if pad is None:  # asymmetric ('same' with an even kernel, Keras): pad first, in the same module
-            return TorchCode(f"Padded({torch_pad(a.padding)}, {src})", helpers=("Padded",))
+            return TorchCode(f"Padded({torch_pad(a.padding)}, {src})", helpers=(TORCH_PADDED,))
         return TorchCode(src)
 
     def out_channels(self, a, ins):

@@ -56,6 +56,12 @@ class LayerNorm(Op):
         Arg("normalized_shape", t.optional_positive_int, None),
     )
 
+    def torch(self, a, ins, out):
+        src = f"nn.LayerNorm({ins[0][0]}, eps={a.eps!r}, elementwise_affine={a.elementwise_affine}, bias={a.bias})"
+        if len(ins[0]) == 1:
+            return TorchCode(src)
+        return TorchCode(src, "{m}({0}.movedim(1, -1)).movedim(-1, 1)")  # over the channels at every position
+
     def infer(self, a, ins, ctx):
         c = ins[0][0]
         if a.normalized_shape is not None and a.normalized_shape != c:
@@ -130,6 +136,10 @@ class LayerScale(Op):
     aliases = ("LayerScale",)
     summary = "a learned scale per channel (ConvNeXt: init 1e-6)"
     args = (Arg("init_values", t.number, 1e-6, aliases=("layer_scale", "gamma", "init")),)
+
+    def torch(self, a, ins, out):
+        shape = (ins[0][0], *(1,) * (len(ins[0]) - 1))
+        return TorchCode(f"nn.Parameter(torch.full({shape}, {float(a.init_values)!r}))", "{0} * {m}", parameter=True)
 
     def infer(self, a, ins, ctx):
         return ins[0]

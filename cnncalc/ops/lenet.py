@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from ..i18n import T
 from . import argtypes as t
-from .base import Arg, Op, OpError, Weight
+from .base import Arg, Op, OpError, torch_pad, torch_sizes, TorchCode, Weight
 from .registry import REGISTRY, register
 from .window import is_concrete
 from .windowed import WindowOp
@@ -56,6 +56,53 @@ def connection_table(v):
 def _kernels(a) -> int:
     return sum(len(row) for row in a.connection_table)
 
+PARTIAL_CONV2D = '''class PartialConv2d(nn.Module):
+    """A convolution whose output map o reads only the input maps table[o] (LeNet-5's C3, Table I).
+
+    weight holds the connected k×k kernels, row after row of the table; forward scatters them into a dense,
+    zero-masked weight and runs one conv2d.
+    """
+
+    def __init__(self, table, kernel_size, stride, pad, bias=True):
+        super().__init__()
+        self.table, self.stride, self.pad = table, stride, pad
+        self.weight = nn.Parameter(torch.empty(sum(len(row) for row in table), *kernel_size))
+        self.bias = nn.Parameter(torch.zeros(len(table))) if bias else None
+        nn.init.normal_(self.weight, std=(2 / (kernel_size[0] * kernel_size[1])) ** 0.5)
+
+    def forward(self, x):
+        rows = [o for o, row in enumerate(self.table) for _ in row]
+        cols = [i for row in self.table for i in row]
+        dense = self.weight.new_zeros(len(self.table), x.shape[1], *self.weight.shape[1:])
+        dense[rows, cols] = self.weight
+        return nn.functional.conv2d(nn.functional.pad(x, self.pad), dense, self.bias, self.stride)
+'''
+
+SUBSAMPLE2D = '''class Subsample2d(nn.Module):
+    """LeNet-5's subsampling: each k×k window summed, times a learned coefficient, plus a bias, per map."""
+
+    def __init__(self, channels, k):
+        super().__init__()
+        self.k = k
+        self.weight = nn.Parameter(torch.ones(channels))
+        self.bias = nn.Parameter(torch.zeros(channels))
+
+    def forward(self, x):
+        total = nn.functional.avg_pool2d(x, self.k) * (self.k * self.k)
+        return total * self.weight.view(1, -1, 1, 1) + self.bias.view(1, -1, 1, 1)
+'''
+
+RBF_UNITS = '''class RBF(nn.Module):
+    """LeNet-5's output: Euclidean RBF units, the squared distance to fixed parameter vectors (a buffer)."""
+
+    def __init__(self, in_features, units):
+        super().__init__()
+        self.register_buffer("weight", torch.zeros(units, in_features))
+
+    def forward(self, x):
+        return ((x[:, None, :] - self.weight[None]) ** 2).sum(dim=2)
+'''
+
 
 @register
 class PartialConv2d(WindowOp):
@@ -73,6 +120,12 @@ class PartialConv2d(WindowOp):
         Arg("out_channels", t.optional_positive_int, None, aliases=("filters",)),
         Arg("in_channels", t.optional_positive_int, None),
     )
+
+    def torch(self, a, ins, out):
+        table = [list(row) for row in a.connection_table]
+        return TorchCode(f"PartialConv2d({table}, kernel_size={torch_sizes(a.kernel_size)}, "
+                         f"stride={torch_sizes(a.stride)}, pad={torch_pad(a.padding)}, bias={a.bias})",
+                         helpers=(PARTIAL_CONV2D,))
 
     def bind(self, a, ins):
         return super().bind(a.replace(dilation=1), ins)
@@ -136,6 +189,9 @@ class Subsample2d(WindowOp):
     spatial = 2
     args = (Arg("kernel_size", t.positive_int, 2, aliases=("kernel", "pool_size")),)
 
+    def torch(self, a, ins, out):
+        return TorchCode(f"Subsample2d({ins[0][0]}, {a.kernel_size[0]})", helpers=(SUBSAMPLE2D,))
+
     def bind(self, a, ins):
         k = a.kernel_size
         return a.replace(kernel_size=(k, k), stride=(k, k), padding=((0, 0), (0, 0)), dilation=(1, 1))
@@ -168,6 +224,9 @@ class RBF(Op):
         Arg("units", t.positive_int, aliases=("out_features",)),
         Arg("in_features", t.optional_positive_int, None),
     )
+
+    def torch(self, a, ins, out):
+        return TorchCode(f"RBF({ins[0][0]}, {a.units})", helpers=(RBF_UNITS,))
 
     def infer(self, a, ins, ctx):
         if a.in_features is not None and is_concrete(ins[0][0]) and a.in_features != ins[0][0]:

@@ -27,6 +27,13 @@ from .registry import register, register_family, register_ranks
 from .window import is_concrete
 
 
+NO_STEP_COUNT = '''def no_step_count(norm):
+    """Batch norm without the num_batches_tracked buffer: its state_dict is the arrays cnncalc counts."""
+    norm.num_batches_tracked = None
+    return norm
+'''
+
+
 class BatchNorm(Op):
     summary = "{n}-D batch normalisation over channels (inference uses running statistics)"
     args = (
@@ -39,7 +46,7 @@ class BatchNorm(Op):
     def torch(self, a, ins, out):
         n = max(len(ins[0]) - 1, 1)
         return TorchCode(f"no_step_count(nn.BatchNorm{n}d({ins[0][0]}, eps={a.eps!r}, momentum={a.momentum!r}, "
-                         f"affine={a.affine}))", helpers=("no_step_count",))
+                         f"affine={a.affine}))", helpers=(NO_STEP_COUNT,))
 
     def accepts(self, shape):
         return len(shape) == self.spatial + 1 or (self.spatial == 1 and len(shape) == 1)
@@ -108,7 +115,7 @@ class InstanceNorm(Op):
         src = (f"nn.InstanceNorm{len(ins[0]) - 1}d({ins[0][0]}, eps={a.eps!r}, momentum={a.momentum!r}, "
                f"affine={a.affine}, track_running_stats={a.track_running_stats})")
         if a.track_running_stats:
-            return TorchCode(f"no_step_count({src})", helpers=("no_step_count",))
+            return TorchCode(f"no_step_count({src})", helpers=(NO_STEP_COUNT,))
         return TorchCode(src)
 
     def infer(self, a, ins, ctx):

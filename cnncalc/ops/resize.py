@@ -95,6 +95,10 @@ class CenterCrop(Op):
     args = (Arg("size", t.optional_positive_sizes, None, aliases=("output_size",)),
             Arg("like", t.layer_name, None, ref=True))
 
+    def torch(self, a, ins, out):
+        index = ", ".join(f"{b}:{b + o}" for b, o in zip(self.offsets(a, ins[0][1:]), a.size))
+        return TorchCode(call=f"{{0}}[:, :, {index}]")
+
     def accepts(self, shape):
         return len(shape) >= 2
 

@@ -15,7 +15,8 @@ separable_convNd (Keras SeparableConvND; Chollet 2017): the depthwise convolutio
 from __future__ import annotations
 
 from . import argtypes as t
-from .base import Arg, Formula, numel, product, symmetric_padding, torch_pad, torch_sizes, TorchCode, Weight, Worked
+from .base import (Arg, Formula, numel, product, symmetric_padding, torch_pad, torch_sizes, TORCH_PADDED, TorchCode,
+                   Weight, Worked)
 from .registry import REGISTRY, register_ranks
 from .windowed import WindowOp
 
@@ -26,6 +27,14 @@ _WINDOW = (
     Arg("dilation", t.positive_sizes, 1, aliases=("dilation_rate",)),
     Arg("depth_multiplier", t.positive_int, 1),
 )
+
+SEPARABLE = '''def Separable(depthwise, pointwise):
+    """A depthwise convolution, then a 1×1 one (Keras' SeparableConv): one module with the two as children."""
+    module = nn.Sequential()
+    module.add_module("depthwise", depthwise)
+    module.add_module("pointwise", pointwise)
+    return module
+'''
 
 
 class DepthwiseConv(WindowOp):
@@ -39,7 +48,7 @@ class DepthwiseConv(WindowOp):
                f"padding={torch_sizes(pad or (0,) * n)}, dilation={torch_sizes(a.dilation)}, groups={c}, "
                f"bias={a.bias})")
         if pad is None:
-            return TorchCode(f"Padded({torch_pad(a.padding)}, {src})", helpers=("Padded",))
+            return TorchCode(f"Padded({torch_pad(a.padding)}, {src})", helpers=(TORCH_PADDED,))
         return TorchCode(src)
 
     def out_channels(self, a, ins):
@@ -74,6 +83,19 @@ class SeparableConv(DepthwiseConv):
     summary = "{n}-D depthwise-separable convolution: depthwise, then 1×1 to out_channels (Keras)"
     args = (Arg("out_channels", t.positive_int, aliases=("filters",)), *_WINDOW,
             Arg("bias", t.boolean, True, aliases=("use_bias",)))
+
+    def torch(self, a, ins, out):
+        c, n, pad = ins[0][0], len(a.kernel_size), symmetric_padding(a.padding)
+        mid = c * a.depth_multiplier
+        depthwise = (f"nn.Conv{n}d({c}, {mid}, kernel_size={torch_sizes(a.kernel_size)}, "
+                     f"stride={torch_sizes(a.stride)}, "
+                     f"padding={torch_sizes(pad or (0,) * n)}, dilation={torch_sizes(a.dilation)}, groups={c}, "
+                     f"bias=False)")
+        if pad is None:
+            depthwise = f"Padded({torch_pad(a.padding)}, {depthwise})"
+        pointwise = f"nn.Conv{n}d({mid}, {a.out_channels}, kernel_size=1, bias={a.bias})"
+        return TorchCode(f"Separable({depthwise}, {pointwise})",
+                         helpers=(SEPARABLE, *((TORCH_PADDED,) if pad is None else ())))
 
     def out_channels(self, a, ins):
         return a.out_channels

@@ -19,7 +19,7 @@ from fractions import Fraction
 from ..i18n import T
 from . import argtypes as t
 from .argtypes import per_dim
-from .base import Arg, Op, OpError
+from .base import Arg, Op, OpError, TorchCode
 from .registry import register
 from .window import Window
 
@@ -51,6 +51,11 @@ class Upsample(Op):
             Arg("size", t.optional_positive_sizes, None),
             Arg("mode", t.choice(*MODES), "nearest", aliases=("interpolation",)),
             Arg("align_corners", t.optional_boolean, None))
+
+    def torch(self, a, ins, out):
+        given = f"scale_factor={tuple(float(s) for s in a.scale_factor)}" if a.size is None else f"size={a.size}"
+        corners = "" if a.align_corners is None else f", align_corners={a.align_corners}"
+        return TorchCode(f"nn.Upsample({given}, mode={a.mode!r}{corners})")
 
     def accepts(self, shape):
         return len(shape) >= 2
