@@ -1,0 +1,40 @@
+"""`cnncalc export`: a network as source for another framework (PyTorch: a readable nn.Module file)."""
+
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+from ..errors import Option, fail
+from ..i18n import T, _
+from .app import InputShape, ModelArgs, OutputFile, Spec, analysis_for, app, report as print_problems, write_output
+
+
+class Target(str, Enum):
+    pytorch = "pytorch"
+
+
+TargetOpt = Annotated[Target, typer.Option("--to", help=_(
+    "The framework to write: pytorch (an nn.Module file whose state_dict keys are the spec's layer names)."))]
+
+
+@app.command(help=_("Write a network as a PyTorch nn.Module file: one module per layer, named as in the spec, "
+                    "so that a checkpoint's state_dict loads into it."))
+def export(
+    spec: Spec,
+    to: TargetOpt = Target.pytorch,
+    output: OutputFile = None,
+    input: InputShape = None,
+    arg: ModelArgs = None,
+) -> None:
+    """The network as code a student can read, train and load weights into; it imports only torch."""
+    analysis = analysis_for(spec, input, args=arg)
+    if analysis.symbols:
+        raise fail("E004", T("export needs the input size as numbers, not {shape}",
+                             shape="×".join(map(str, analysis.input_shape))), Option("--input"),
+                   T("give the input size as numbers, e.g. 3x224x224"))
+    print_problems(analysis)
+    analysis.raise_for_errors()
+    from ..export.pytorch import to_pytorch
+
+    write_output(to_pytorch(analysis, spec), output, (spec,))
