@@ -87,3 +87,23 @@ def test_weights_stay_on_meta_memory_stays_small():
     grown_kb, layers = int(out[0]), int(out[1])
     assert layers > 400
     assert grown_kb < 120_000, grown_kb  # < half the 240 MB real weights would take
+
+
+def test_functional_calls_are_layers_with_torchs_counts_and_shape(cli, tmp_path, factories):
+    import cnncalc
+    import tv_factories
+
+    res, out = _import(cli, tmp_path, "tv_factories:functional", "--input", "3x16x16")
+    assert res.code == 0, res.err
+    a = cnncalc.summarize(str(out))
+    assert a.ok, a.errors
+    model = tv_factories.functional()
+    assert a.totals.params == sum(p.numel() for p in model.parameters())
+    assert a.output_shape == oracle.output_shape(model, (3, 16, 16))
+    assert a.totals.macs == oracle.macs(tv_factories.functional(), (3, 16, 16))
+
+
+def test_without_torch_it_is_e009(cli, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "torch", None)
+    res, _ = _import(cli, tmp_path, "tv_factories:resnet18")
+    assert res.code != 0 and "E009" in res.err and "pip install" in res.err
