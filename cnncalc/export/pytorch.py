@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import re
 
+from ..errors import fail
+from ..i18n import T
+
 PLACE = '''def place(root, dotted, module):
     """Put a module (or a parameter) at a dotted name (`layer1.0.conv1`), making the containers on the way."""
     *path, leaf = dotted.split(".")
@@ -39,9 +42,17 @@ def class_name(name: str) -> str:
     return text if text[:1].isalpha() else f"Net{text}"
 
 
+def _code(layer):
+    try:
+        return layer.torch_code()
+    except NotImplementedError:  # an op added without its torch(): say so at the layer, not with a traceback
+        raise fail("E007", T("layer {name} ({type}) cannot be written as PyTorch yet", name=layer.name,
+                             type=layer.type), layer.pos, T("export another model, or replace this layer")) from None
+
+
 def to_pytorch(analysis, spec: str) -> str:
     """The source of a module file for this (error-free, concrete) analysis."""
-    codes = [(layer, layer.torch_code()) for layer in analysis.layers]
+    codes = [(layer, _code(layer)) for layer in analysis.layers]
     helpers = dict.fromkeys(h for _, code in codes for h in code.helpers)
     shape = "×".join(map(str, analysis.input_shape))
     t = analysis.totals

@@ -28,8 +28,13 @@ from .window import is_concrete
 
 
 NO_STEP_COUNT = '''def no_step_count(norm):
-    """Batch norm without the num_batches_tracked buffer: its state_dict is the arrays cnncalc counts."""
+    """Batch norm without the num_batches_tracked buffer: its state_dict is the arrays cnncalc counts.
+
+    A checkpoint's step counter (torchvision's) is dropped on loading, and none is asked for.
+    """
     norm.num_batches_tracked = None
+    norm.register_load_state_dict_pre_hook(
+        lambda module, state, prefix, *rest: state.pop(prefix + "num_batches_tracked", None))
     return norm
 '''
 

@@ -1,0 +1,128 @@
+"""`cnncalc export --to pytorch`: the written module is the network cnncalc analysed.
+
+For every bundled model, built on torch's meta device (no memory, no arithmetic): its state_dict is exactly
+the weights cnncalc declares (keys and shapes), its parameters and buffers add up to cnncalc's count, the
+trainable ones to the trainable count, and a forward pass gives the spec's output shape. For a few small
+models, the same weights loaded into the torch module and into cnncalc's NumPy forward give the same output
+(float64), so the generated forward wires the layers as the analysis does.
+"""
+
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from cnncalc.layer import state_dict_key
+from cnncalc.pipeline import summarize
+from cnncalc.zoo import bundled_names
+
+torch = pytest.importorskip("torch")
+
+
+def build(name, shape=None):
+    from cnncalc.analysis import analyze
+    from cnncalc.export.pytorch import to_pytorch
+    from cnncalc.pipeline import load
+
+    analysis = analyze(load(name), shape) if shape else summarize(name)
+    source = to_pytorch(analysis, name)
+    namespace = {"__name__": "generated"}
+    exec(compile(source, f"<{name}.py>", "exec"), namespace)
+    cls = namespace[re.findall(r"^class (\w+)\(nn\.Module\)", source, re.M)[-1]]
+    return analysis, source, cls
+
+
+def declared(analysis) -> dict:
+    return {state_dict_key(r.name, w): tuple(arr.shape) for r in analysis.layers for w, arr in r.weights().items()}
+
+
+def test_every_op_writes_pytorch():
+    from cnncalc.ops import REGISTRY
+    from cnncalc.ops.base import Op
+
+    missing = sorted({op.name for op in REGISTRY.values() if type(op).torch is Op.torch})
+    assert missing == []
+
+
+@pytest.mark.parametrize("name", bundled_names())
+def test_bundled_model_on_meta(name):
+    analysis, source, cls = build(name)
+    assert source.splitlines()[0].startswith(f'"""{analysis.name}: written by `cnncalc export`')
+    imports = {line.split()[1] for line in source.splitlines() if line.startswith(("import ", "from "))}
+    assert imports == {"torch"}
+    with torch.device("meta"):
+        model = cls().eval()
+        state = model.state_dict()
+        assert {k: tuple(v.shape) for k, v in state.items()} == declared(analysis)
+        total = sum(p.numel() for p in model.parameters()) + sum(b.numel() for b in model.buffers())
+        assert total == analysis.totals.params
+        assert sum(p.numel() for p in model.parameters() if p.requires_grad) == analysis.totals.trainable_params
+        y = model(torch.empty(2, *analysis.input_shape))
+    assert tuple(y.shape) == (2, *analysis.output_shape)
+
+
+def random_weights(analysis, rng) -> dict:
+    """cnncalc's seeded weights with every constant-initialised array (norm scales, running statistics,
+    biases) made random too, positive so that variances stay valid."""
+    from cnncalc.backend.runner import init_weights
+
+    weights = init_weights(analysis, seed=3, dtype="float64")
+    return {layer: {k: a if a.std() > 0 else rng.uniform(0.5, 1.5, a.shape) for k, a in arrays.items()}
+            for layer, arrays in weights.items()}
+
+
+SMALL = [("lenet5", None), ("lenet5_1998", None), ("keras_example", None), ("resnet18", (3, 64, 64)),
+         ("mobilenet_v2", (3, 64, 64)), ("googlenet_torchvision", (3, 96, 96)), ("shufflenet_v2_x0_5", (3, 64, 64)),
+         ("convnext_tiny", (3, 64, 64)), ("efficientnet_b0", (3, 64, 64)), ("squeezenet1_1", (3, 64, 64))]
+
+
+@pytest.mark.parametrize("name,shape", SMALL, ids=[n for n, _ in SMALL])
+def test_same_output_as_numpy_forward(name, shape):
+    from cnncalc.backend.runner import run
+
+    analysis, _, cls = build(name, shape)
+    rng = np.random.default_rng(0)
+    weights = random_weights(analysis, rng)
+    x = rng.standard_normal((2, *analysis.input_shape))
+    expected = run(analysis, x, weights, dtype="float64").output
+    model = cls().double().eval()
+    state = {state_dict_key(layer, k): torch.from_numpy(np.ascontiguousarray(a))
+             for layer, arrays in weights.items() for k, a in arrays.items()}
+    model.load_state_dict(state, strict=True)
+    with torch.no_grad():
+        got = model(torch.from_numpy(x)).numpy()
+    assert got.shape == expected.shape
+    np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-9 * max(1.0, float(np.abs(expected).max())))
+
+
+def test_cli_writes_a_runnable_file(cli, tmp_path):
+    out = tmp_path / "model.py"
+    res = cli("export", "resnet18", "--to", "pytorch", "--input", "3x64x64", "-o", str(out))
+    assert res.code == 0, res.err
+    text = out.read_text()
+    assert "Input 3×64×64" in text and "11,689,512 trainable" in text  # torchvision's resnet18 parameter count
+    run = subprocess.run([sys.executable, str(out)], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert "11,699,112 parameters; output (1, 1000)" in run.stdout
+
+
+def test_cli_refuses_a_spec_with_an_error(cli, tmp_path):
+    spec = tmp_path / "bad.yaml"
+    spec.write_text("name: bad\ninput: [3, 8, 8]\nlayers:\n  - {type: conv2d, out_channels: 4, kernel_size: 11}\n")
+    res = cli("export", str(spec), "-o", str(tmp_path / "m.py"))
+    assert res.code == 1
+    assert re.search(r"bad\.yaml:4:\d+", res.err), res.err
+    assert not (tmp_path / "m.py").exists()
+
+
+def test_cli_refuses_a_symbolic_input(cli):
+    res = cli("export", "lenet5", "--input", "1xHxW")
+    assert res.code != 0 and "E004" in res.err and "Traceback" not in res.err
+
+
+def test_cli_import_loads_no_torch():
+    code = "import sys, cnncalc.cli; print(sorted(m for m in ('torch', 'onnx', 'safetensors') if m in sys.modules))"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert run.stdout.strip() == "[]", run.stderr
