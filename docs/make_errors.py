@@ -31,6 +31,8 @@ H = "name: example\ninput: [3, 32, 32]\nlayers:\n"
 #   kind "draw": a spec drawn with `cnncalc draw spec.yaml --view graph`
 #   kind "onnx": model.onnx = input 3×8×8 -> Conv -> a node of this op_type (built with onnx.helper), or,
 #                when the text is a bytes literal, those bytes; run with `cnncalc summarize model.onnx`
+#   kind "safetensors": w.safetensors = zero float32 tensors {name: shape} (written as plain bytes) checked
+#                against spec.yaml = the tiny spec with `cnncalc validate spec.yaml --weights w.safetensors`
 EXAMPLES = {
     "E007": ("onnx", "LpNormalization", "export the model without that node, or with layers `cnncalc ops` lists"),
     "E008": ("onnx", "b'PK\\x03\\x04 this is a zip archive, not an ONNX protobuf'",
@@ -84,6 +86,9 @@ EXAMPLES = {
     "E205": ("spec", H + "  - {type: linear, out_features: 10}\n", "add a flatten (or a global pool) first"),
     "E206": ("spec", H + "  - {type: flatten}\n  - {type: conv2d, out_channels: 8, kernel_size: 3}\n",
              "convolutions and pools need inputs with spatial dimensions (C×L, C×H×W or C×D×H×W)"),
+    "E208": ("safetensors", "{'conv2d_1.weight': (16, 3, 3, 3), 'conv2d_1.bias': (16,), 'fc.weight': (10, 8)}",
+             "make the design match the checkpoint (here out_channels: 16 and no fc layer), or use the checkpoint "
+             "the design was trained as"),
     "E207": ("spec", H + "  - {type: conv2d, out_channels: 8, kernel_size: 3, groups: 2}\n",
              "choose groups dividing both in and out channels"),
     "E301": ("spec", H + "  - {type: relu, repeat: 1000000000}\n", "use fewer layers, or --max-layers"),
@@ -136,6 +141,20 @@ def write_onnx(path: Path, text: str) -> None:
     onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), str(path))
 
 
+def write_safetensors(path: Path, shapes: dict) -> None:
+    """Zero float32 tensors in the .safetensors layout (8-byte header length, JSON header, data), no package."""
+    import json
+    import math
+
+    header, offset = {}, 0
+    for name, shape in shapes.items():
+        n = 4 * math.prod(shape)
+        header[name] = {"dtype": "F32", "shape": list(shape), "data_offsets": [offset, offset + n]}
+        offset += n
+    raw = json.dumps(header).encode()
+    path.write_bytes(len(raw).to_bytes(8, "little") + raw + bytes(offset))
+
+
 def prepare(code: str, folder: Path) -> list:
     """Write the example's spec.yaml into `folder`; the cnncalc arguments that show the code."""
     kind, text, _ = EXAMPLES[code]
@@ -143,6 +162,10 @@ def prepare(code: str, folder: Path) -> list:
     if kind == "onnx":
         write_onnx(folder / "model.onnx", text)
         return ["summarize", "model.onnx"]
+    if kind == "safetensors":
+        write_safetensors(folder / "w.safetensors", eval(text))  # a {name: shape} literal from the table above
+        spec.write_text(TINY, encoding="utf-8")
+        return ["validate", "spec.yaml", "--weights", "w.safetensors"]
     if kind == "bytes":
         spec.write_bytes(eval(text))  # a bytes literal from the table above
         return ["validate", "spec.yaml"]
@@ -198,6 +221,11 @@ def render() -> str:
                         f"model.onnx is input 3×8×8 → Conv → {text} (built with onnx.helper).")
                 parts.append(what + "\n")
                 parts.append("```console\n$ cnncalc summarize model.onnx\n" + out + f"\n[exit code {rc}]\n```\n")
+            elif kind == "safetensors":
+                parts.append("```yaml\n# spec.yaml\n" + TINY.rstrip() + "\n```\n")
+                parts.append(f"w.safetensors holds zero float32 tensors of these shapes: `{text}`.\n")
+                parts.append("```console\n$ cnncalc validate spec.yaml --weights w.safetensors\n" + out +
+                             f"\n[exit code {rc}]\n```\n")
             elif kind == "bytes":
                 parts.append(f"spec.yaml holds the bytes `{text}`.\n")
                 parts.append("```console\n$ cnncalc validate spec.yaml\n" + out + f"\n[exit code {rc}]\n```\n")

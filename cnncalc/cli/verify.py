@@ -160,7 +160,7 @@ def validate_weights(spec: str, analysis, weights: Path, fmt) -> None:
         out = console(stderr=not ok)
         line = (T("weights match: {n:,} tensors, {params:,} params ({file})", n=match.tensors, params=match.params,
                   file=str(weights)) if ok else
-                T("weights do not match: {bad} mismatched tensor(s), {n:,} tensors match ({file})",
+                T("weights do not match: {bad} mismatched tensor(s), {n:,} matching ({file})",
                   bad=len(match.diagnostics), n=match.tensors, file=str(weights)))
         print_lines([reports.validate_line(spec, analysis), line], out)
     if not ok:
