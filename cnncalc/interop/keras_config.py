@@ -38,7 +38,7 @@ def _text(path: Path, shown: str) -> str:
         try:
             size = path.stat().st_size
             if size > MAX_JSON_BYTES:
-                raise _bad(shown, T("it is {size} bytes, more than the {limit} cnncalc reads", size=size,
+                raise _bad(shown, T("it is {size:,} bytes, more than the {limit:,} cnncalc reads", size=size,
                                     limit=MAX_JSON_BYTES))
             return path.read_bytes().decode("utf-8")
         except OSError as e:
@@ -53,12 +53,12 @@ def _text(path: Path, shown: str) -> str:
             except KeyError:
                 raise _bad(shown, T("the archive holds no config.json")) from None
             if info.file_size > MAX_JSON_BYTES:
-                raise _bad(shown, T("its config.json is {size} bytes, more than the {limit} cnncalc reads",
+                raise _bad(shown, T("its config.json is {size:,} bytes, more than the {limit:,} cnncalc reads",
                                     size=info.file_size, limit=MAX_JSON_BYTES))
             with zf.open(info) as member:
                 data = member.read(MAX_JSON_BYTES + 1)
             if len(data) > MAX_JSON_BYTES:
-                raise _bad(shown, T("its config.json is more than the {limit} bytes cnncalc reads",
+                raise _bad(shown, T("its config.json is more than the {limit:,} bytes cnncalc reads",
                                     limit=MAX_JSON_BYTES))
             return data.decode("utf-8")
     except OSError as e:

@@ -115,8 +115,8 @@ def translate(cls: str, config: dict) -> tuple:
                 continue  # a feature left off (quantization_config: null, renorm: false, lora_rank: null)
             raise Unsupported(T("the setting {key}: {value} is not supported", key=key, value=value),
                               T("see `cnncalc ops` for the arguments cnncalc knows"))
-        if value is None:
-            continue
+        if value is None or (key == "padding" and value == "valid"):
+            continue  # Keras's "valid" is no padding, cnncalc's default
         if key == "epsilon":
             value = _float(value)
         elif isinstance(value, str):
