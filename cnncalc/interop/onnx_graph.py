@@ -18,6 +18,7 @@ from ..errors import Option, fail
 from ..graph import DEFAULT_MAX_LAYERS
 from ..i18n import T
 from ..ops.foreign import onnx as table
+from ..ops.foreign import onnx_fold
 from .model import Imported, ImportedLayer
 
 MAX_BYTES = 2 * 1024 ** 3  # protobuf's own limit for one message
@@ -85,12 +86,16 @@ def read(path: Path, shown: str) -> Imported:
     from onnx import numpy_helper
 
     values: dict[str, table.Value] = {}
+    arrays: dict = {}  # name -> NumPy array of a small constant (folded sizes)
     for init in graph.initializer:
         shape = tuple(int(d) for d in init.dims)
         n = 1
         for d in shape:
             n *= d
-        small = tuple(numpy_helper.to_array(init).reshape(-1).tolist()) if n <= SMALL else None
+        small = None
+        if n <= SMALL:
+            arrays[init.name] = numpy_helper.to_array(init)
+            small = tuple(arrays[init.name].reshape(-1).tolist())
         values[init.name] = table.Value("const", shape, small)
     inputs = [i for i in graph.input if i.name not in values]
     if len(inputs) != 1:
@@ -102,10 +107,11 @@ def read(path: Path, shown: str) -> Imported:
                    Option(shown), T("export with a fixed input size, e.g. torch.zeros(1, 3, 224, 224)"))
     produced = {inputs[0].name: "input"}  # activation value -> the layer that produces it
     values[inputs[0].name] = table.Value("act", dims)
-    ranks = {inputs[0].name: len(dims)}
+    known = {inputs[0].name: dims}  # value -> dims, from shape inference (Shape nodes, Softmax's rank)
+    inputs[0].type.tensor_type.shape.dim[0].dim_value = 1  # a dynamic batch: infer the sizes of one image
     try:
-        inferred = onnx.shape_inference.infer_shapes(model, strict_mode=False).graph.value_info
-        ranks.update({v.name: len(_dims(v) or ()) or None for v in inferred})
+        inferred = onnx.shape_inference.infer_shapes(model, strict_mode=False, data_prop=True).graph.value_info
+        known.update({v.name: _dims(v) for v in inferred})
     except Exception:  # ranks only refine Softmax; a model shape inference cannot follow is still read
         pass
 
@@ -117,6 +123,7 @@ def read(path: Path, shown: str) -> Imported:
     paths = [_module_path(s) for s in scopes]
 
     layers: list[ImportedLayer] = []
+    pending: dict = {}  # value -> (groups, source value, first node, next step) of a channel shuffle under way
     used: set[str] = set()
     skip_next: set[int] = set()
     for i, node in enumerate(graph.node):
@@ -125,10 +132,42 @@ def read(path: Path, shown: str) -> Imported:
         place = Option(f"{shown}:node {i}")
         label = node.name or node.op_type
         ins = [values.get(name, table.Value("derived")) if name else None for name in node.input]
+        attrs = _attrs(onnx, node)
+        target = ins[1].value if len(ins) > 1 and ins[1] is not None else None
+        stage = pending.get(node.input[0]) if node.input else None
+        if stage is not None:  # the middle or end of a channel shuffle
+            groups, source, start, step = stage
+            if not onnx_fold.shuffle_step(node.op_type, attrs, target, step):
+                j = start
+                raise fail("E007", T("'{name}' (Reshape): only a Reshape that flattens, or a channel shuffle, "
+                                     "is supported", name=graph.node[j].name), Option(f"{shown}:node {j}"),
+                           T("use torch.flatten(x, 1) before the classifier"))
+            if step == 1:
+                pending[node.output[0]] = (groups, source, start, 2)
+                continue
+            op, args = onnx_fold.shuffle_layer(groups)
+            name = _unique(_sanitise(paths[start] or f"shuffle_{start}"), used)
+            layers.append(ImportedLayer(name, op, args, (produced[source],),
+                                        f"node {start}: {graph.node[start].name} (Reshape, Transpose, Reshape)"))
+            produced[node.output[0]] = name
+            values[node.output[0]] = table.Value("act")
+            continue
+        if node.input and node.input[0] in produced and onnx_fold.shuffle_step(node.op_type, attrs, target, 0):
+            pending[node.output[0]] = (onnx_fold.shuffle_step(node.op_type, attrs, target, 0), node.input[0], i, 1)
+            continue
+        if node.op_type in onnx_fold.SIZE_OPS or (node.op_type in table.FOLDABLE and not any(
+                v is not None and v.kind == "act" for v in ins)):
+            arr = _constant(node, numpy_helper) if not node.input else onnx_fold.fold(
+                node.op_type, attrs, [arrays.get(n) if n else None for n in node.input], known.get(node.input[0]))
+            if arr is not None and arr.size <= SMALL:
+                for out in node.output:
+                    arrays[out] = arr
+                    values[out] = table.Value("const", tuple(arr.shape), tuple(arr.reshape(-1).tolist()))
+                continue
         try:
-            kind, op, args = table.translate(node.op_type, _attrs(onnx, node), ins,
+            kind, op, args = table.translate(node.op_type, attrs, ins,
                                              outputs=len([o for o in node.output if o]),
-                                             rank=ranks.get(node.input[0]) if node.input else None)
+                                             rank=len(known.get(node.input[0]) or ()) or None if node.input else None)
         except table.Unsupported as e:
             raise fail("E007", T("'{name}' ({op}): {why}", name=label, op=node.op_type, why=e.why),
                        place, e.hint) from None
@@ -144,8 +183,7 @@ def read(path: Path, shown: str) -> Imported:
                 parts = [v.length if v.value is None else len(v.value) for v in ins if v is not None]
                 length = sum(parts) if all(p is not None for p in parts) else None
             for out in node.output:
-                values[out] = table.Value("derived", length=length) if node.op_type != "Constant" else \
-                    _constant(onnx, numpy_helper, node)
+                values[out] = table.Value("derived", length=length)
             continue
         acts = [name for name in node.input if name and values.get(name, table.Value("derived")).kind == "act"]
         if kind == "alias":
@@ -174,13 +212,12 @@ def read(path: Path, shown: str) -> Imported:
                     layers=tuple(layers), source=str(T("ONNX model {file} read by cnncalc import", file=path.name)))
 
 
-def _constant(onnx, numpy_helper, node):
+def _constant(node, numpy_helper):
+    """A Constant node's value (its `value` tensor), or None."""
     for a in node.attribute:
         if a.name == "value":
-            arr = numpy_helper.to_array(a.t)
-            small = tuple(arr.reshape(-1).tolist()) if arr.size <= SMALL else None
-            return table.Value("const", tuple(arr.shape), small)
-    return table.Value("derived")
+            return numpy_helper.to_array(a.t)
+    return None
 
 
 def _layer_name(node, path: str, paths: list[str], i: int) -> str:

@@ -135,6 +135,21 @@ def _softmax(attrs, ins, rank=None):
     return "layer", "softmax", {}
 
 
+def _reduce(kind):
+    """ReduceMean/ReduceMax over every spatial axis (x.mean([2, 3])) is a global pooling."""
+    def reduce(attrs, ins, rank=None):
+        axes = attrs.get("axes")
+        if axes is None and len(ins) > 1 and ins[1] is not None:
+            axes = _need_const(ins[1], "axes")
+        spatial = rank is not None and axes is not None and \
+            sorted(int(a) % rank for a in axes) == list(range(2, rank))
+        if not spatial:
+            raise Unsupported(T("a reduction over axes {value} is not supported", value=axes),
+                              T("reduce over every spatial axis (a global pooling)"))
+        return "layer", kind, {"keepdims": bool(int(attrs.get("keepdims", 1)))}
+    return reduce
+
+
 def _gemm(attrs, ins):
     if int(attrs.get("transA", 0)):
         raise Unsupported(T("transA is not supported"), T("export the layer as x·Wᵀ + b (torch.nn.Linear)"))
@@ -188,6 +203,7 @@ TABLE = {
     "Selu": _simple("selu"), "Softmax": _softmax, "Mish": _simple("mish"), "PRelu": _prelu,
     "Softplus": _simple("softplus"), "Softsign": _simple("softsign"),
     "Gelu": lambda attrs, ins: ("layer", "gelu", {"approximate": attrs.get("approximate", "none")}),
+    "ReduceMean": _reduce("global_avgpool"), "ReduceMax": _reduce("global_maxpool"),
     "Gemm": _gemm, "MatMul": _matmul,
     "Add": _merge("add"), "Mul": _merge("multiply"), "Sum": _merge("add"), "Concat": _concat,
     "Flatten": _flatten, "Reshape": _reshape, "Resize": _resize, "Upsample": _resize,
@@ -211,6 +227,6 @@ def translate(op_type: str, attrs: dict, ins: list, outputs: int = 1, rank: int 
     rule = TABLE[op_type]
     if op_type in ("MaxPool", "AveragePool"):
         return rule(attrs, ins, outputs)
-    if op_type == "Softmax":
+    if op_type in ("Softmax", "ReduceMean", "ReduceMax"):
         return rule(attrs, ins, rank)
     return rule(attrs, ins)
