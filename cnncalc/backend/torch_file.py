@@ -60,7 +60,7 @@ def state(path: str) -> dict:
             obj = torch.load(path, map_location="cpu", weights_only=True)  # the legacy (non-zip) format
     except Exception as exc:  # noqa: BLE001 - UnpicklingError, RuntimeError, EOFError, zip errors
         raise fail("E006", T("{path} is not a PyTorch state_dict torch can load safely: {reason}", path=path,
-                             reason=_reason(exc)), pos, SAVE) from None
+                             reason=_why(exc)), pos, SAVE) from None
     if isinstance(obj, dict):
         for inner in ("state_dict", "model"):
             if isinstance(obj.get(inner), dict):
@@ -80,6 +80,21 @@ def state(path: str) -> dict:
     if obj and not out:
         raise fail("E006", T("{path} holds no tensors keyed by name", path=path), pos, SAVE)
     return out
+
+
+def _why(exc: BaseException) -> str:
+    """torch's reason in a line, without its advice to load with weights_only=False (which runs the pickle's code)."""
+    text = str(exc)
+    for line in text.splitlines():
+        if "WeightsUnpickler error:" in line:
+            detail = line.split("WeightsUnpickler error:", 1)[1].strip().split(". ")[0]
+            if not detail or "not a valid" in detail or "Unsupported operand" in detail:
+                return T("it is not a file written by torch.save")
+            return T("its pickle holds more than tensors ({detail}); cnncalc never runs a checkpoint's code",
+                     detail=detail)
+    if "weights_only" in text or "zipfile" in text or "mmap" in text:
+        return T("it is not a file written by torch.save")
+    return _reason(exc).split(". ")[0]  # torch's first sentence; the rest is advice
 
 
 def shapes(path: str) -> dict:

@@ -139,7 +139,11 @@ def test_pickle_with_code_is_refused(cli, tmp_path):
     torch.save({"conv1.weight": Evil()}, tmp_path / "evil.pth")
     res = cli("verify", str(tmp_path / "spec.yaml"), "--weights", str(tmp_path / "evil.pth"))
     assert res.code == 2 and "error[E006]" in res.err and "Traceback" not in res.err
+    assert "its pickle holds more than tensors" in res.err and "weights_only` set to `False`" not in res.err
     assert not marker.exists()
+    (tmp_path / "junk.pt").write_bytes(b"not a checkpoint")
+    res = cli("validate", str(tmp_path / "spec.yaml"), "--weights", str(tmp_path / "junk.pt"))
+    assert res.code == 2 and "it is not a file written by torch.save" in res.err
 
 
 def test_missing_torch_is_e009(cli, tmp_path, monkeypatch):
