@@ -160,3 +160,18 @@ def test_summarize_imports_no_checkpoint_packages():
             "print(sorted(m for m in ('torch', 'safetensors', 'onnx') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_memory_charged_before_any_tensor_is_copied(cli, files, monkeypatch):
+    """The plan (headers, or torch's memory-mapped tensors) is refused by --max-memory before load_members runs."""
+    tmp, _, _ = files
+    from cnncalc.backend import safetensors_file, torch_file
+
+    def never(*a, **k):
+        raise AssertionError("data read before the memory check")
+
+    monkeypatch.setattr(safetensors_file, "load_members", never)
+    monkeypatch.setattr(torch_file, "load_members", never)
+    for name in ("w.safetensors", "w.pth"):
+        res = cli("verify", str(tmp / "spec.yaml"), "--weights", str(tmp / name), "--max-memory", "1MiB")
+        assert res.code != 0 and "error[E304]" in res.err, res.err
