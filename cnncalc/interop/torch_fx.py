@@ -171,9 +171,7 @@ def _walk(gm, torch) -> list:
                 produced[node] = produced[acts[0]]
             continue
         name = _unique(path or node.name, used)
-        inputs = tuple(dict.fromkeys(produced[a] for a in acts))
-        if op and len(acts) > 1:
-            inputs = tuple(produced[a] for a in acts)
+        inputs = tuple(produced[a] for a in acts)
         origin = f"{node.op} {node.target if isinstance(node.target, str) else node.target.__name__}"
         layers.append(ImportedLayer(name, op, args, inputs, origin if not path else ""))
         produced[node] = name
