@@ -21,8 +21,8 @@ IGNORED_SUFFIXES = ("_initializer", "_regularizer", "_constraint")
 IGNORED = {"name", "trainable", "dtype", "activity_regularizer", "seed", "noise_shape", "synchronized",
            "momentum", "renorm_momentum",
            "renorm_clipping", "lora_alpha", "axis", "data_format", "center", "scale", "registered_name", "module"}
-ALIAS_CLASSES = {"Dropout", "SpatialDropout2D", "GaussianNoise", "GaussianDropout", "AlphaDropout",
-                 "ActivityRegularization", "Identity"}
+# Layers that are the identity at inference and have no cnncalc op (Dropout and its kin are the dropout op).
+ALIAS_CLASSES = {"GaussianNoise", "GaussianDropout", "ActivityRegularization", "Identity"}
 
 
 class Unsupported(Exception):
