@@ -61,6 +61,8 @@ def _attrs(onnx, node) -> dict:
     out = {}
     for a in node.attribute:
         v = onnx.helper.get_attribute_value(a)
+        if isinstance(v, onnx.TensorProto):  # ConstantOfShape's fill value
+            v = onnx.numpy_helper.to_array(v) if a.t.ByteSize() <= 1024 else None
         out[a.name] = v.decode() if isinstance(v, bytes) else v
     return out
 
@@ -158,7 +160,8 @@ def read(path: Path, shown: str) -> Imported:
         if node.op_type in onnx_fold.SIZE_OPS or (node.op_type in table.FOLDABLE and not any(
                 v is not None and v.kind == "act" for v in ins)):
             arr = _constant(node, numpy_helper) if not node.input else onnx_fold.fold(
-                node.op_type, attrs, [arrays.get(n) if n else None for n in node.input], known.get(node.input[0]))
+                node.op_type, attrs, [arrays.get(n) if n else None for n in node.input],
+                arrays[node.input[0]].shape if node.input[0] in arrays else known.get(node.input[0]))
             if arr is not None and arr.size <= SMALL:
                 for out in node.output:
                     arrays[out] = arr

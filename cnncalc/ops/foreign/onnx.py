@@ -21,7 +21,8 @@ __all__ = ["Unsupported", "Value", "merges_bias", "translate"]
 
 
 FOLDABLE = {"Constant", "Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Cast", "Slice", "Mul", "Add", "Div",
-            "Sub", "ConstantOfShape", "Identity", "Range", "ReduceProd", "Equal", "Where", "Expand"}
+            "Sub", "ConstantOfShape", "Identity", "Range", "ReduceProd", "Equal", "Where", "Expand", "Reshape",
+            "Transpose"}
 ALIASES = {"Dropout", "Identity"}
 
 
@@ -217,7 +218,7 @@ def translate(op_type: str, attrs: dict, ins: list, outputs: int = 1, rank: int 
     ins: a Value per input (None for an omitted optional input); rank: the first input's rank, if known.
     """
     acts = [v for v in ins if v is not None and v.kind == "act"]
-    if op_type in FOLDABLE and not acts:
+    if not acts and ins:  # computed from constants only: a constant (a size, pads), never a layer
         return "fold", None, {}
     if op_type in ALIASES:
         return "alias", None, {}

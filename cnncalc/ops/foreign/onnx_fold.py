@@ -20,7 +20,8 @@ def fold(op_type: str, attrs: dict, ins: list, input_dims: tuple | None):
 
 def _fold(op, attrs, ins, dims):
     if op == "Shape":
-        dims = (1, *dims[1:]) if dims else dims  # a dynamic batch is one image, as cnncalc counts
+        if dims and dims[0] is None:  # a dynamic batch is one image, as cnncalc counts
+            dims = (1, *dims[1:])
         if dims is None or any(d is None for d in dims):
             return None
         return np.array(dims, dtype=np.int64)
@@ -46,6 +47,22 @@ def _fold(op, attrs, ins, dims):
         if np.issubdtype(ins[0].dtype, np.integer) and np.issubdtype(ins[1].dtype, np.integer):
             return ins[0] // ins[1]  # ONNX integer Div truncates; sizes are non-negative
         return ins[0] / ins[1]
+    if op == "ConstantOfShape":
+        fill = attrs.get("value")
+        fill = np.asarray(fill).reshape(-1)[0] if fill is not None else np.float32(0)
+        return np.full([int(d) for d in ins[0]], fill, dtype=np.asarray(fill).dtype) if ins[0].size <= 64 else None
+    if op == "Reshape":
+        return ins[0].reshape([int(d) if d != 0 else ins[0].shape[k] for k, d in enumerate(ins[1])])
+    if op == "Transpose":
+        return np.transpose(ins[0], attrs.get("perm"))
+    if op == "Slice":
+        starts, ends = ins[1], ins[2]
+        axes = ins[3] if len(ins) > 3 else range(len(starts))
+        steps = ins[4] if len(ins) > 4 else [1] * len(starts)
+        index = [slice(None)] * ins[0].ndim
+        for a, b, e, st in zip(axes, starts, ends, steps):
+            index[int(a)] = slice(int(b), int(e), int(st))
+        return ins[0][tuple(index)]
     if op == "ReduceProd":
         return np.prod(ins[0], keepdims=False)
     return None
