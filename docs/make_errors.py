@@ -105,6 +105,7 @@ EXAMPLES = {
                      "layers:\n  - {type: conv2d, name: stem, out_channels: 4, kernel_size: 1}\n"
                      "  - {block: unit, skip: stem, repeat: 250}\n",
              "draw blocks as nodes (--depth 1) or as volumes (--view volume)"),
+    "E009": ("absent", "onnx", "install the extra the message names: pip install 'cnncalc[onnx]'"),
     "W101": ("spec", "name: example\ninput: [1, 10, 10]\nlayers:\n"
                      "  - {type: conv2d, out_channels: 8, kernel_size: 3, stride: 2}\n",
              "pick an input size, padding or stride for which (I − F + 2P) is a multiple of S"),
@@ -162,6 +163,9 @@ def prepare(code: str, folder: Path) -> list:
     if kind == "onnx":
         write_onnx(folder / "model.onnx", text)
         return ["summarize", "model.onnx"]
+    if kind == "absent":  # run with the package `text` made unimportable (hidden(), below)
+        (folder / "model.onnx").write_bytes(b"")
+        return ["summarize", "model.onnx"]
     if kind == "safetensors":
         write_safetensors(folder / "w.safetensors", eval(text))  # a {name: shape} literal from the table above
         spec.write_text(TINY, encoding="utf-8")
@@ -180,7 +184,10 @@ def run_example(code: str, folder: Path) -> tuple:
     """(exit code, output text) of cnncalc on the example of `code`."""
     argv = prepare(code, folder)
     env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
-    p = subprocess.run([sys.executable, "-m", "cnncalc", *argv], cwd=folder, capture_output=True, text=True, env=env)
+    kind, text, _ = EXAMPLES[code]
+    start = ["-c", f"import sys; sys.modules[{text!r}] = None; from cnncalc.cli import main; main()"] \
+        if kind == "absent" else ["-m", "cnncalc"]  # sys.modules[name] = None: `import name` fails as if not installed
+    p = subprocess.run([sys.executable, *start, *argv], cwd=folder, capture_output=True, text=True, env=env)
     out = "\n".join(line.rstrip() for line in (p.stderr + p.stdout).strip().splitlines())
     return p.returncode, out
 
@@ -226,6 +233,9 @@ def render() -> str:
                 parts.append(f"w.safetensors holds zero float32 tensors of these shapes: `{text}`.\n")
                 parts.append("```console\n$ cnncalc validate spec.yaml --weights w.safetensors\n" + out +
                              f"\n[exit code {rc}]\n```\n")
+            elif kind == "absent":
+                parts.append(f"In an environment without the `{text}` package:\n")
+                parts.append("```console\n$ cnncalc summarize model.onnx\n" + out + f"\n[exit code {rc}]\n```\n")
             elif kind == "bytes":
                 parts.append(f"spec.yaml holds the bytes `{text}`.\n")
                 parts.append("```console\n$ cnncalc validate spec.yaml\n" + out + f"\n[exit code {rc}]\n```\n")
