@@ -76,30 +76,47 @@ class Writer:
     def assign(self, rel: str, source: str) -> str:
         if rel.isidentifier():
             return f"        self.{rel} = {source}"
+        if "." not in rel:
+            return f"        self.add_module({rel!r}, {source})"
         self.uses_place = True
         return f"        place(self, {rel!r}, {source})"
 
-    def sequential(self, block: Block):
-        """nn.Sequential source when the block's children are 0, 1, … each reading the one before; else None."""
+    def chain(self, block: Block):
+        """The block's units when they are named 0, 1, … and each reads the one before (else None)."""
         units = self.tree.units(block.prefix, block.members)
         if [u.rel for u in units] != [str(k) for k in range(len(units))]:
             return None
-        items, previous = [], block.source
+        previous = block.source
         for u in units:
             if isinstance(u, Leaf):
                 code = self.codes[u.layer.name]
                 if not code.module or code.parameter or code.call != "{m}({0})" or list(u.layer.inputs) != [previous]:
                     return None
-                items.append(code.module)
                 previous = u.layer.name
             else:
                 if u.source != previous:
                     return None
-                items.append(self.block_class(u) + "()")
                 previous = u.members[-1].name
-        if len(items) > 2 and len(set(items)) == 1 and items[0].endswith("()"):
-            return f"nn.Sequential(*[{items[0]} for _ in range({len(items)})])"
-        return "nn.Sequential(\n" + "".join(f"            {item},\n" for item in items) + "        )"
+        return units
+
+    def sequential(self, block: Block):
+        """nn.Sequential source for a chain (runs of one block class as a list comprehension); else None."""
+        units = self.chain(block)
+        if units is None:
+            return None
+        items = [self.codes[u.layer.name].module if isinstance(u, Leaf) else self.sequential(u) or
+                 f"{self.block_class(u)}()" for u in units]
+        runs: list = []  # [item, count]
+        for item in items:
+            if runs and runs[-1][0] == item and item.endswith("()") and "\n" not in item:
+                runs[-1][1] += 1
+            else:
+                runs.append([item, 1])
+        parts = [f"*[{item} for _ in range({n})]" if n > 2 else ",\n".join([item] * n) for item, n in runs]
+        if len(parts) == 1 and parts[0].startswith("*"):
+            return f"nn.Sequential({parts[0]})"
+        body = ",\n".join(parts).replace("\n", "\n            ")
+        return f"nn.Sequential(\n            {body},\n        )"
 
     def block_class(self, block: Block) -> str:
         init, forward = self.body(block.prefix, block.members, block.source)

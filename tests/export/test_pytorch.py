@@ -149,3 +149,17 @@ def test_torchvision_checkpoint_loads_and_gives_torchvision_output(spec, tv_name
     x = torch.randn(2, 3, 64, 64, dtype=torch.float64)
     with torch.no_grad():
         torch.testing.assert_close(model(x), reference(x), rtol=1e-9, atol=1e-9)
+
+
+def test_blocks_are_classes_and_repeats_are_sequential():
+    """ResNet-50 as torchvision builds it: layer3 an nn.Sequential of 6 bottlenecks, the first (with its
+    downsample) of its own class, the 5 others one class written once."""
+    _, source, cls = build("resnet50")
+    with torch.device("meta"):
+        model = cls()
+    stage = model.layer3
+    assert isinstance(stage, torch.nn.Sequential) and len(stage) == 6
+    kinds = [type(block).__name__ for block in stage]
+    assert len(set(kinds[1:])) == 1 and kinds[0] != kinds[1]
+    assert source.count(f"class {kinds[1]}(") == 1
+    assert isinstance(stage[0].downsample, torch.nn.Sequential) and len(stage[0].downsample) == 2
