@@ -74,8 +74,8 @@ def random_weights(analysis, rng) -> dict:
 
 
 SMALL = [("lenet5", None), ("lenet5_1998", None), ("keras_example", None), ("resnet18", (3, 64, 64)),
-         ("mobilenet_v2", (3, 64, 64)), ("googlenet_torchvision", (3, 96, 96)), ("shufflenet_v2_x0_5", (3, 64, 64)),
-         ("convnext_tiny", (3, 32, 32)), ("efficientnet_b0", (3, 64, 64)), ("squeezenet1_1", (3, 64, 64))]
+         ("mobilenet_v2", (3, 32, 32)), ("googlenet_torchvision", (3, 96, 96)), ("shufflenet_v2_x0_5", (3, 32, 32)),
+         ("convnext_tiny", (3, 32, 32)), ("efficientnet_b0", (3, 32, 32)), ("squeezenet1_1", (3, 64, 64))]
 
 
 @pytest.mark.parametrize("name,shape", SMALL, ids=[n for n, _ in SMALL])
@@ -143,10 +143,10 @@ def test_torchvision_checkpoint_loads_and_gives_torchvision_output(spec, tv_name
     for name, buffer in reference.named_buffers():  # running statistics away from 0 and 1
         if name.endswith(("running_mean", "running_var")):
             buffer.uniform_(0.5, 1.5)
-    _, _, cls = build(spec, (3, 64, 64))
+    _, _, cls = build(spec, (3, 32, 32))
     model = cls().double().eval()
     model.load_state_dict(reference.state_dict(), strict=True)
-    x = torch.randn(2, 3, 64, 64, dtype=torch.float64)
+    x = torch.randn(2, 3, 32, 32, dtype=torch.float64)
     with torch.no_grad():
         torch.testing.assert_close(model(x), reference(x), rtol=1e-9, atol=1e-9)
 
