@@ -163,3 +163,24 @@ def test_blocks_are_classes_and_repeats_are_sequential():
     assert len(set(kinds[1:])) == 1 and kinds[0] != kinds[1]
     assert source.count(f"class {kinds[1]}(") == 1
     assert isinstance(stage[0].downsample, torch.nn.Sequential) and len(stage[0].downsample) == 2
+
+
+def test_asymmetric_same_padding_matches_numpy(tmp_path):
+    """Keras' 'same' with even kernels pads more at the end: the export pads first (Padded), as cnncalc does."""
+    from cnncalc.backend.runner import run
+
+    spec = tmp_path / "pad.yaml"
+    spec.write_text("name: pad\ninput: [3, 9, 9]\nlayers:\n"
+                    "  - {type: conv2d, name: c, out_channels: 4, kernel_size: 4, padding: same}\n"
+                    "  - {type: separable_conv2d, name: s, out_channels: 5, kernel_size: 2, padding: same}\n")
+    analysis, source, cls = build(str(spec))
+    assert "Padded((1, 2, 1, 2)" in source  # 'same' for k = 4: 1 before, 2 after
+    rng = np.random.default_rng(0)
+    weights = random_weights(analysis, rng)
+    x = rng.standard_normal((2, 3, 9, 9))
+    model = cls().double().eval()
+    model.load_state_dict({state_dict_key(layer, k): torch.from_numpy(np.ascontiguousarray(a))
+                           for layer, arrays in weights.items() for k, a in arrays.items()}, strict=True)
+    with torch.no_grad():
+        got = model(torch.from_numpy(x)).numpy()
+    np.testing.assert_allclose(got, run(analysis, x, weights, dtype="float64").output, rtol=1e-9, atol=1e-12)
