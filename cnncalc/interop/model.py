@@ -35,6 +35,16 @@ class Imported(NamedTuple):
     description: str = ""
 
 
+def unique_name(name: str, used: set) -> str:
+    """`name`, or `name_2`, `name_3`, … when taken (and never `input`, the model input's name); marks it used."""
+    out, k = name, 1
+    while out in used or out == "input":
+        k += 1
+        out = f"{name}_{k}"
+    used.add(out)
+    return out
+
+
 def _flow(value) -> str:
     """A value written inline in YAML flow style ([1, 2], {a: 1}, 'same')."""
     text = yaml.safe_dump(value, default_flow_style=True, width=10_000, sort_keys=False).strip()

@@ -19,7 +19,7 @@ from ..graph import DEFAULT_MAX_LAYERS
 from ..i18n import T
 from ..ops.foreign import onnx as table
 from ..ops.foreign import onnx_fold
-from .model import Imported, ImportedLayer
+from .model import Imported, ImportedLayer, unique_name
 
 MAX_BYTES = 2 * 1024 ** 3  # protobuf's own limit for one message
 SMALL = 64  # constants up to this many values are read (shapes, pads, scales, clip bounds)
@@ -148,7 +148,7 @@ def read(path: Path, shown: str) -> Imported:
                 pending[node.output[0]] = (groups, source, start, 2)
                 continue
             op, args = onnx_fold.shuffle_layer(groups)
-            name = _unique(_sanitise(paths[start] or f"shuffle_{start}"), used)
+            name = unique_name(_sanitise(paths[start] or f"shuffle_{start}"), used)
             layers.append(ImportedLayer(name, op, args, (produced[source],),
                                         f"node {start}: {graph.node[start].name} (Reshape, Transpose, Reshape)"))
             produced[node.output[0]] = name
@@ -206,7 +206,7 @@ def read(path: Path, shown: str) -> Imported:
                 skip_next.add(i + 1)
         weight = next((n for n in node.input[1:] if n.endswith(".weight") and n in values), None)
         name = weight[: -len(".weight")] if weight else _layer_name(node, paths[i], paths, i)
-        name = _unique(_sanitise(name), used)
+        name = unique_name(_sanitise(name), used)
         layers.append(ImportedLayer(name, op, args, tuple(produced[a] for a in acts),
                                     f"node {i}: {origin_name} ({node.op_type})"))
         produced[out_name] = name
@@ -232,12 +232,3 @@ def _layer_name(node, path: str, paths: list[str], i: int) -> str:
     if path and leaf:
         return path
     return f"{path}.{last}" if path else last
-
-
-def _unique(name: str, used: set[str]) -> str:
-    out, k = name, 1
-    while out in used or out == "input":
-        k += 1
-        out = f"{name}_{k}"
-    used.add(out)
-    return out

@@ -20,7 +20,7 @@ from ..errors import Option, fail
 from ..graph import DEFAULT_MAX_LAYERS
 from ..i18n import T
 from ..ops.foreign import torch as table
-from .model import Imported, ImportedLayer
+from .model import Imported, ImportedLayer, unique_name
 
 DEFAULT_INPUT = (3, 224, 224)
 PLACE = Option("--torch")
@@ -170,7 +170,7 @@ def _walk(gm, torch) -> list:
             if acts:
                 produced[node] = produced[acts[0]]
             continue
-        name = _unique(path or node.name, used)
+        name = unique_name(path or node.name, used)
         inputs = tuple(produced[a] for a in acts)
         origin = f"{node.op} {node.target if isinstance(node.target, str) else node.target.__name__}"
         layers.append(ImportedLayer(name, op, args, inputs, origin if not path else ""))
@@ -180,12 +180,3 @@ def _walk(gm, torch) -> list:
 
 def _sanitise(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.]+", "_", name).strip("_.") or "model"
-
-
-def _unique(name: str, used: set[str]) -> str:
-    out, k = name, 1
-    while out in used or out == "input":
-        k += 1
-        out = f"{name}_{k}"
-    used.add(out)
-    return out
