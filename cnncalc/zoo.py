@@ -84,10 +84,13 @@ def bundled_names() -> list[str]:
     return sorted(names)
 
 
+FOREIGN_SUFFIXES = (".onnx", ".keras", ".json")  # interop/sources.py READERS: a model file, never a bundled name
+
+
 def resolve(ref: str) -> tuple:
     """A path or a bundled name -> (file, name shown in messages, variant or None)."""
     p = Path(ref)
-    if p.suffix in (".yaml", ".yml") or p.exists() or "/" in ref or "\\" in ref:
+    if p.suffix in (".yaml", ".yml", *FOREIGN_SUFFIXES) or p.exists() or "/" in ref or "\\" in ref:
         if not p.exists():
             raise fail("E001", T("no such file: {file}", file=ref), Pos(ref, 1, 1),
                        did_you_mean(p.stem, bundled_names()) if p.suffix else None)

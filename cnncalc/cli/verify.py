@@ -23,7 +23,8 @@ def verify(
     seed: Annotated[int, typer.Option("--seed", help=_(
         "Seed of the He-initialised weights and the random input."))] = 0,
     weights: Annotated[Optional[Path], typer.Option("--weights", help=_(
-        "Real weights keyed <layer>.<array> (PyTorch state_dict names): .safetensors, .pth/.pt (needs torch) or .npz."))] = None,
+        "Real weights keyed <layer>.<array> (PyTorch state_dict names): .safetensors, .pth/.pt (needs torch) "
+        "or .npz."))] = None,
     max_memory: Annotated[str, typer.Option("--max-memory", help=_(
         "Refuse to run when the estimated peak memory of the process (interpreter included) is above "
         "this."))] = "2GiB",

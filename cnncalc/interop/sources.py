@@ -12,7 +12,7 @@ from pathlib import Path
 from .model import Imported, to_yaml
 
 # suffix -> module of cnncalc.interop with `read(path: Path, shown: str) -> Imported`
-READERS = {".onnx": "onnx_graph", ".keras": "keras_config", ".json": "keras_config"}
+READERS = {".onnx": "onnx_graph", ".keras": "keras_config", ".json": "keras_config"}  # zoo.FOREIGN_SUFFIXES too
 
 
 def is_foreign(path) -> bool:

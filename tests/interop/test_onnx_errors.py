@@ -77,3 +77,17 @@ def test_node_budget_is_charged_before_reading(cli, tmp_path, monkeypatch):
     monkeypatch.setattr(onnx_graph, "DEFAULT_MAX_LAYERS", 1)
     res = cli("summarize", str(tmp_path / "m.onnx"))
     assert res.code == 2 and "E008" in res.err and "2 nodes" in res.err
+
+
+def test_a_missing_model_file_is_named_as_a_file(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    res = cli("summarize", "nothere.onnx")
+    assert res.code == 2
+    assert res.err.startswith("nothere.onnx:1:1: error[E001]: no such file: nothere.onnx")
+
+
+def test_the_suffixes_read_as_model_files_are_the_readers():
+    from cnncalc.interop.sources import READERS
+    from cnncalc.zoo import FOREIGN_SUFFIXES
+
+    assert set(FOREIGN_SUFFIXES) == set(READERS)
