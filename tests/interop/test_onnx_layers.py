@@ -42,3 +42,11 @@ def test_small_model_counts_equal_torch(tmp_path):
     assert a.output_shape == tuple(out.shape[1:])
     assert a.totals.trainable_params == sum(p.numel() for p in model.parameters())
     assert a.totals.macs == counter.get_total_flops() // 2
+    # ONNX's AveragePool defaults to count_include_pad 0, PyTorch's to True: the attribute is carried over
+    from pathlib import Path
+
+    from cnncalc.interop.sources import spec_text
+
+    pools = [line for line in spec_text(Path(path), "small.onnx").splitlines() if "ceil_mode: true" in line
+             and "count_include_pad" in line]
+    assert len(pools) == 1 and "count_include_pad: false" in pools[0]

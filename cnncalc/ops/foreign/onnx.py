@@ -100,9 +100,10 @@ def _pool(kind):
         args = _window(attrs, attrs["kernel_shape"])
         if int(attrs.get("ceil_mode", 0)):
             args["ceil_mode"] = True
-        if kind == "avgpool" and args.pop("dilation", 1) != 1:
-            raise Unsupported(T("dilations are not supported"), T("an average pool has no dilation"))
-            args["count_include_pad"] = bool(int(attrs.get("count_include_pad", 0)))
+        if kind == "avgpool":
+            if args.pop("dilation", 1) != 1:
+                raise Unsupported(T("dilations are not supported"), T("an average pool has no dilation"))
+            args["count_include_pad"] = bool(int(attrs.get("count_include_pad", 0)))  # ONNX's default is 0
         return "layer", kind, args
     return pool
 
