@@ -44,12 +44,9 @@ def all_figures(analysis) -> list:
 
 def short(f: ToolFigure) -> str:
     """'4.09 G' as the tool would print it; torchvision's GFLOPS to its 3 decimals."""
-    if f.tool == "torchvision":
-        return f"{f.count / 1e9:.3f}"
-    for scale, letter in ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "K")):
-        if f.count >= scale:
-            return f"{f.count / scale:.2f} {letter}"
-    return str(f.count)
+    from .render.fmt import si
+
+    return f"{f.count / 1e9:.3f}" if f.tool == "torchvision" else si(f.count)
 
 
 def as_json(analysis) -> dict:
