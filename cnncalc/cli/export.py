@@ -7,7 +7,8 @@ import typer
 
 from ..errors import Option, fail
 from ..i18n import T, _
-from .app import InputShape, ModelArgs, OutputFile, Spec, analysis_for, app, report as print_problems, write_output
+from .app import (InputShape, Layout, LayoutOpt, ModelArgs, OutputFile, Spec, analysis_for, app,
+                  report as print_problems, write_output)
 
 
 class Target(str, Enum):
@@ -25,10 +26,11 @@ def export(
     to: TargetOpt = Target.pytorch,
     output: OutputFile = None,
     input: InputShape = None,
+    layout: LayoutOpt = Layout.chw,
     arg: ModelArgs = None,
 ) -> None:
     """The network as code a student can read, train and load weights into; it imports only torch."""
-    analysis = analysis_for(spec, input, args=arg)
+    analysis = analysis_for(spec, input, layout.value, args=arg)
     if analysis.symbols:
         raise fail("E004", T("export needs the input size as numbers, not {shape}",
                              shape="×".join(map(str, analysis.input_shape))), Option("--input"),

@@ -7,7 +7,7 @@ import typer
 
 from ..errors import Option, fail
 from ..i18n import T, _
-from .app import InputShape, OutputFile, app, write_output
+from .app import InputShape, Layout, LayoutOpt, OutputFile, app, write_output
 
 
 @app.command("import", help=_("Read a model from another tool (an .onnx file, a Keras .keras or to_json() file, or a "
@@ -19,6 +19,7 @@ def import_model(
         "A PyTorch model factory, package.module:function (called with no arguments), traced by torch.fx on "
         "meta tensors."))] = None,
     input: InputShape = None,
+    layout: LayoutOpt = Layout.chw,
     output: OutputFile = None,
 ) -> None:
     """Designs live in other tools too: the spec written here is what summarize analyses for that file."""
@@ -32,7 +33,7 @@ def import_model(
     if torch_ref is not None:
         from ..shapes import parse_shape
 
-        shape = parse_shape(input, Option("--input"), code="E004") if input else None
+        shape = parse_shape(input, Option("--input"), layout=layout.value, code="E004") if input else None
         imported = sources.read_torch(torch_ref, shape)
         protected = ()
     else:

@@ -184,3 +184,13 @@ def test_asymmetric_same_padding_matches_numpy(tmp_path):
     with torch.no_grad():
         got = model(torch.from_numpy(x)).numpy()
     np.testing.assert_allclose(got, run(analysis, x, weights, dtype="float64").output, rtol=1e-9, atol=1e-12)
+
+
+def test_a_channels_last_input_is_read_with_layout_hwc(cli, tmp_path):
+    # the channels-last hint names --layout hwc, so export has it as summarize does
+    out = tmp_path / "alexnet.py"
+    res = cli("export", "alexnet", "--input", "227x227x3", "--layout", "hwc", "-o", str(out))
+    assert res.code == 0, res.err
+    assert "Input 3×227×227" in out.read_text(encoding="utf-8")
+    res = cli("export", "alexnet", "--input", "227x227x3")
+    assert res.code == 1 and "--layout hwc" in res.err
