@@ -338,21 +338,39 @@ def weights_plan(path: str, needed: dict) -> WeightsPlan:
                     raise fail("E006", T("{path} holds two arrays named '{key}' ({first}, {second})", path=path,
                                          key=key, first=by_key[key].filename, second=info.filename), pos, SAVE_WEIGHTS)
                 by_key[key] = info
-            members, missing = {}, []
-            for key, shape in needed.items():
+            headers = {}
+
+            def shape_of(key):
                 info = by_key.get(key)
                 if info is None:
-                    missing.append(key)
-                    continue
+                    return None
                 where = T("{path}, member '{member}'", path=path, member=info.filename)
                 with _member(zf, info, where, pos) as stream:
-                    h = read_header(stream, where, pos, info.file_size, _MEMBER_HINT)
-                if h.shape != tuple(shape):
-                    raise fail("E006", T("{path}: '{key}' has shape {shape}, the layer needs {needed}", path=path,
-                                         key=key, shape=h.shape, needed=tuple(shape)), pos,
-                               T("check the spec against the weights"))
-                members[key] = (info.filename, h)
+                    headers[key] = read_header(stream, where, pos, info.file_size, _MEMBER_HINT)
+                return headers[key].shape
+
+            present, missing = match_arrays(path, needed, shape_of)
+            members = {key: (by_key[key].filename, headers[key]) for key in present}
     return WeightsPlan(path, members, missing, sorted(set(by_key) - set(members)))
+
+
+def match_arrays(path: str, needed: dict, shape_of) -> tuple:
+    """(present, missing) keys of the network's arrays ({key: shape}) in a weights file of any format.
+
+    shape_of(key): the file's shape for key, or None when it has none. A present array of another
+    shape is E006 (verify runs the spec as written; validate --weights lists every such tensor)."""
+    present, missing = [], []
+    for key, shape in needed.items():
+        got = shape_of(key)
+        if got is None:
+            missing.append(key)
+        elif tuple(got) != tuple(shape):
+            raise fail("E006", T("{path}: '{key}' has shape {shape}, the layer needs {needed}", path=path, key=key,
+                                 shape=tuple(got), needed=tuple(shape)), Pos(path, 1, 1),
+                       T("check the spec against the weights"))
+        else:
+            present.append(key)
+    return present, missing
 
 
 _MEMBER_HINT = T("the archive is damaged or was not written by numpy.savez; {save}", save=SAVE_WEIGHTS)

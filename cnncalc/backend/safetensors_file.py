@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from ..errors import Pos, fail
 from ..i18n import T
-from .npyfile import Header, _as_is, _open, _read_data, _reason, count_nonfinite
+from .npyfile import Header, _as_is, _open, _read_data, _reason, count_nonfinite, match_arrays
 
 HEADER_MAX = 100 * 1024 * 1024  # the safetensors package's own limit on the JSON header
 SAVE = T("save the state_dict with safetensors.torch.save_file(model.state_dict(), 'w.safetensors')")
@@ -110,18 +110,8 @@ def shapes(path: str) -> dict:
 def weights_plan(path: str, needed: dict) -> SafetensorsPlan:
     """The header checked against the network's arrays ({key: shape}); E006 on a wrong shape."""
     found = scan(path)
-    pos = Pos(path, 1, 1)
-    members, missing = {}, []
-    for key, shape in needed.items():
-        t = found.get(key)
-        if t is None:
-            missing.append(key)
-            continue
-        if t.header.shape != tuple(shape):
-            raise fail("E006", T("{path}: '{key}' has shape {shape}, the layer needs {needed}", path=path, key=key,
-                                 shape=t.header.shape, needed=tuple(shape)), pos,
-                       T("check the spec against the weights"))
-        members[key] = (key, t.header)
+    present, missing = match_arrays(path, needed, lambda key: found[key].header.shape if key in found else None)
+    members = {key: (key, found[key].header) for key in present}
     bf16 = frozenset(k for k in members if found[k].bf16)
     return SafetensorsPlan(path, members, missing, sorted(set(found) - set(members)), bf16)
 

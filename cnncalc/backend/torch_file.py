@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from ..errors import Pos, fail
 from ..i18n import T
-from .npyfile import _open, _reason, count_nonfinite
+from .npyfile import _open, _reason, count_nonfinite, match_arrays
 
 SAVE = T("save the weights with torch.save(model.state_dict(), 'w.pth')")
 
@@ -104,18 +104,9 @@ def shapes(path: str) -> dict:
 
 def weights_plan(path: str, needed: dict) -> TorchPlan:
     tensors = state(path)
-    pos = Pos(path, 1, 1)
-    members, missing = {}, []
-    for key, shape in needed.items():
-        t = tensors.get(key)
-        if t is None:
-            missing.append(key)
-            continue
-        got = tuple(int(d) for d in t.shape)
-        if got != tuple(shape):
-            raise fail("E006", T("{path}: '{key}' has shape {shape}, the layer needs {needed}", path=path, key=key,
-                                 shape=got, needed=tuple(shape)), pos, T("check the spec against the weights"))
-        members[key] = (key, got)
+    present, missing = match_arrays(path, needed, lambda key: tuple(int(d) for d in tensors[key].shape)
+                                    if key in tensors else None)
+    members = {key: (key, tuple(int(d) for d in tensors[key].shape)) for key in present}
     used = {k: tensors[k] for k in members}
     return TorchPlan(path, members, missing, sorted(set(tensors) - set(members)), used,
                      {k: t.numel() * t.element_size() for k, t in used.items()})

@@ -175,3 +175,19 @@ def test_memory_charged_before_any_tensor_is_copied(cli, files, monkeypatch):
     for name in ("w.safetensors", "w.pth"):
         res = cli("verify", str(tmp / "spec.yaml"), "--weights", str(tmp / name), "--max-memory", "1MiB")
         assert res.code != 0 and "error[E304]" in res.err, res.err
+
+
+@pytest.mark.parametrize("suffix", ["safetensors", "pth"])
+def test_verify_refuses_a_tensor_of_another_shape(cli, files, suffix):
+    # verify runs the spec as written: a checkpoint tensor of another shape is E006 naming it (validate lists all)
+    tmp, m, torch = files
+    sd = dict(m.state_dict())
+    sd["fc.weight"] = torch.zeros(3, 3)
+    path = tmp / f"wrong.{suffix}"
+    if suffix == "pth":
+        torch.save(sd, path)
+    else:
+        pytest.importorskip("safetensors.torch").save_file(sd, str(path))
+    res = cli("verify", str(tmp / "spec.yaml"), "--weights", str(path))
+    assert res.code == 2
+    assert f"error[E006]: {path}: 'fc.weight' has shape (3, 3), the layer needs" in res.err
