@@ -1,8 +1,10 @@
-"""Layers the torchvision models do not use, exported by torch.onnx from a small torch model and read
+"""Layers the torchvision models do not use, exported by torch.onnx from small torch models and read
 back: parameters, MACs (PyTorch's FlopCounterMode / 2) and the output shape equal torch's.
 
-(torch.onnx writes nn.LocalResponseNorm as a Pad/AveragePool subgraph, not an LRN node, and the
-Shape nodes after it lose their sizes in onnx's shape inference: it is not read yet.)"""
+The second model holds what torch.onnx writes as a subgraph or around Transpose nodes rather than as
+one node (cnncalc/ops/foreign/onnx_patterns.py, onnx_layout.py): LocalResponseNorm, GELU's erf form,
+LayerNorm and Linear over channels moved last, a learned per-channel scale, a channel shuffle written
+with unflatten, and a spatial crop by slicing."""
 
 from __future__ import annotations
 
@@ -50,3 +52,76 @@ def test_small_model_counts_equal_torch(tmp_path):
     pools = [line for line in spec_text(Path(path), "small.onnx").splitlines() if "ceil_mode: true" in line
              and "count_include_pad" in line]
     assert len(pools) == 1 and "count_include_pad: false" in pools[0]
+
+
+class Subgraphs(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3)
+        self.lrn = nn.LocalResponseNorm(3, alpha=2e-4, beta=0.7, k=1.5)
+        self.norm = nn.LayerNorm(8, eps=1e-6)
+        self.up = nn.Linear(8, 16)
+        self.act = nn.GELU()
+        self.scale = nn.Parameter(torch.full((16, 1, 1), 0.5))
+        self.head = nn.Linear(16 * 10 * 4, 5)
+
+    def forward(self, x):
+        x = self.lrn(self.conv(x))  # 8×14×14
+        x = self.up(self.norm(x.permute(0, 2, 3, 1))).permute(0, 3, 1, 2)  # 16×14×14
+        x = self.act(x) * self.scale
+        x = x.unflatten(1, (4, -1)).transpose(1, 2).flatten(1, 2)  # channel shuffle, 4 groups
+        x = x[:, :, 2:12, 5:9]  # 16×10×4
+        return self.head(x.flatten(1))
+
+
+def test_subgraph_layers_read_as_one_layer_each(tmp_path):
+    import cnncalc
+    from torch.utils.flop_counter import FlopCounterMode
+
+    from cnncalc.conventions import figure
+
+    model, x = Subgraphs().eval(), torch.zeros(1, 3, 16, 16)
+    path = tmp_path / "subgraphs.onnx"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(model, x, str(path), dynamo=False, opset_version=17, do_constant_folding=False,
+                          training=torch.onnx.TrainingMode.PRESERVE)
+    with torch.no_grad(), FlopCounterMode(display=False) as counter:
+        out = model(x)
+    a = cnncalc.summarize(str(path))
+    assert a.ok, a.errors
+    assert a.output_shape == tuple(out.shape[1:])
+    assert a.totals.params == sum(p.numel() for p in model.parameters())
+    assert figure(a, "flopcounter").count == counter.get_total_flops()
+    by_type = {layer.type: layer for layer in a.layers}
+    lrn = by_type["local_response_norm"].args
+    assert (lrn.size, lrn.alpha, lrn.beta, lrn.k) == (3, 2e-4, 0.7, 1.5)
+    assert by_type["channel_shuffle"].args.groups == 4
+    assert by_type["gelu"].args.approximate == "none"
+    assert by_type["crop2d"].output_shape == (16, 10, 4)
+    assert {r.name for r in a.layers} >= {"conv", "norm", "up", "scale", "head"}
+    # the spec's layer names are the state_dict's: every parameter is found under its PyTorch name
+    from cnncalc.layer import state_dict_key
+
+    ours = {state_dict_key(r.name, w): tuple(arr.shape) for r in a.layers for w, arr in r.weights().items()}
+    assert ours == {k: tuple(v.shape) for k, v in model.state_dict().items()}
+
+
+class Transposed(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3)
+        self.pool = nn.MaxPool2d(2)
+
+    def forward(self, x):
+        return self.pool(self.conv(x).permute(0, 2, 3, 1))  # pools over W and C: no cnncalc layer does that
+
+
+def test_a_channels_last_tensor_into_a_spatial_layer_is_e007(cli, tmp_path):
+    path = tmp_path / "transposed.onnx"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(Transposed().eval(), torch.zeros(1, 3, 12, 12), str(path), dynamo=False, opset_version=17)
+    res = cli("summarize", str(path))
+    assert res.code == 2
+    assert "E007" in res.err and "MaxPool" in res.err and "transposed (axes 0, 2, 3, 1)" in res.err

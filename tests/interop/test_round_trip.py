@@ -21,26 +21,11 @@ pytest.importorskip("onnx")
 
 pytestmark = pytest.mark.torch_agreement
 
-# Where the round trip does not hold yet: the ONNX reader refuses (E007) a node the export writes.
-_LRN = "torch.onnx writes nn.LocalResponseNorm as a Reshape/Pad/AvgPool subgraph, not an LRN node; the reader " \
-       "does not rebuild it"
-_SHUFFLE = "the exported channel shuffle/split is not the Reshape-Transpose-Reshape pattern torchvision's gives"
-BROKEN = {
-    "alexnet": _LRN, "zfnet": _LRN, "googlenet": _LRN,
-    **{f"convnext_{v}": "ConvNeXt's channels-last layer norm is exported with Transpose nodes, which the reader "
-                        "refuses" for v in ("tiny", "small", "base")},
-    "lenet5_1998": "the subsampling coefficient is a Mul by a weight tensor, which the reader refuses",
-    **{f"shufflenet_v2_x{w}": _SHUFFLE for w in ("0_5", "1_0", "1_5", "2_0")},
-    "unet": "the skip connections' centre crop is a spatial Slice, which the reader refuses (only channel ranges)",
-}
-
-
 def _weights(analysis) -> dict:
     return {state_dict_key(r.name, w): tuple(arr.shape) for r in analysis.layers for w, arr in r.weights().items()}
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(reason=BROKEN[n], strict=True))
-                                  if n in BROKEN else n for n in bundled_names()])
+@pytest.mark.parametrize("name", bundled_names())
 def test_round_trip(name, tmp_path):
     from cnncalc.export.pytorch import to_pytorch
 

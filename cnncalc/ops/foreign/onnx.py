@@ -14,14 +14,15 @@ Conv W is (M, C/group, k…), ConvTranspose W is (C, M/group, k…), Gemm B is (
 from __future__ import annotations
 
 from ...i18n import T
-from .onnx_common import Unsupported, Value, _need_const, _one
+from . import onnx_layout
+from .onnx_common import Unsupported, Value, _eps, _need_const, _one
 from .onnx_shape import _concat, _flatten, _merge, _pad, _reshape, _resize, _slice, merges_bias
 
-__all__ = ["Unsupported", "Value", "merges_bias", "translate"]
+__all__ = ["Unsupported", "Value", "check_layout", "merges_bias", "translate"]
 
 
 FOLDABLE = {"Constant", "Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Cast", "Slice", "Mul", "Add", "Div",
-            "Sub", "ConstantOfShape", "Identity", "Range", "ReduceProd", "Equal", "Where", "Expand", "Reshape",
+            "Sub", "Mod", "ConstantOfShape", "Identity", "Range", "ReduceProd", "Equal", "Where", "Expand", "Reshape",
             "Transpose"}
 ALIASES = {"Dropout", "Identity"}
 
@@ -108,10 +109,6 @@ def _pool(kind):
     return pool
 
 
-def _eps(attrs, default=1e-5):
-    return float(f"{float(attrs.get('epsilon', default)):.6g}")
-
-
 def _clip(attrs, ins):
     low = _need_const(ins[1], "min")[0] if len(ins) > 1 and ins[1] is not None else attrs.get("min")
     high = _need_const(ins[2], "max")[0] if len(ins) > 2 and ins[2] is not None else attrs.get("max")
@@ -162,14 +159,6 @@ def _gemm(attrs, ins):
     return "layer", "linear", {"out_features": int(out), "bias": len(ins) > 2 and ins[2] is not None}
 
 
-def _matmul(attrs, ins):
-    b = ins[1].shape
-    if ins[0].kind != "act" or ins[1].kind != "const" or not b or len(b) != 2:
-        raise Unsupported(T("only an activation times a 2-D weight is supported"),
-                          T("export the layer as torch.nn.Linear"))
-    return "layer", "linear", {"out_features": int(b[1]), "bias": False}
-
-
 def _simple(kind, **fixed):
     return lambda attrs, ins: ("layer", kind, dict(fixed))
 
@@ -206,18 +195,32 @@ TABLE = {
     "Softplus": _simple("softplus"), "Softsign": _simple("softsign"),
     "Gelu": lambda attrs, ins: ("layer", "gelu", {"approximate": attrs.get("approximate", "none")}),
     "ReduceMean": _reduce("global_avgpool"), "ReduceMax": _reduce("global_maxpool"),
-    "Gemm": _gemm, "MatMul": _matmul,
+    "Gemm": _gemm, "MatMul": onnx_layout.matmul, "Transpose": onnx_layout.transpose,
+    "LayerNormalization": onnx_layout.layer_norm,
     "Add": _merge("add"), "Mul": _merge("multiply"), "Sum": _merge("add"), "Concat": _concat,
     "Flatten": _flatten, "Reshape": _reshape, "Resize": _resize, "Upsample": _resize,
     "Pad": _pad, "Slice": _slice,
 }
 
 
-def translate(op_type: str, attrs: dict, ins: list, outputs: int = 1, rank: int | None = None):
-    """One node -> ("layer", op type, args) | ("alias", None, {}) | ("fold", None, {}), or raises Unsupported.
+check_layout = onnx_layout.check  # a layer from a subgraph rule reads its input's layout as a node's would
 
-    ins: a Value per input (None for an omitted optional input); rank: the first input's rank, if known.
+
+def translate(op_type: str, attrs: dict, ins: list, outputs: int = 1, dims: tuple | None = None):
+    """One node -> ("layer", op type, args) | ("alias", None, {}) | ("fold", None, {}) | ("layout", None,
+    {"perm": axes}), or raises Unsupported.
+
+    ins: a Value per input (None for an omitted optional input); dims: the first input's size (batch first),
+    if known.
     """
+    answer = _translate(op_type, attrs, ins, outputs, dims)
+    if answer[0] == "layer":
+        check_layout(answer[1], ins)
+    return answer
+
+
+def _translate(op_type, attrs, ins, outputs, dims):
+    rank = len(dims) if dims else None
     acts = [v for v in ins if v is not None and v.kind == "act"]
     if not acts and ins:  # computed from constants only: a constant (a size, pads), never a layer
         return "fold", None, {}
@@ -231,4 +234,6 @@ def translate(op_type: str, attrs: dict, ins: list, outputs: int = 1, rank: int 
         return rule(attrs, ins, outputs)
     if op_type in ("Softmax", "ReduceMean", "ReduceMax"):
         return rule(attrs, ins, rank)
+    if op_type in ("LayerNormalization", "MatMul", "Slice"):
+        return rule(attrs, ins, dims)
     return rule(attrs, ins)

@@ -14,6 +14,8 @@ class Value(NamedTuple):
     shape: tuple | None = None
     value: tuple | None = None  # flat values of a small constant
     length: int | None = None  # of a derived 1-D shape vector, when known
+    perm: tuple | None = None  # an activation's axes as channels-first ones (0, 2, 3, 1: N×H×W×C); None: N×C×…
+    param: bool = False  # a constant that is a model's weight (an initializer), not a number in the graph
 
 
 class Unsupported(Exception):
@@ -33,3 +35,7 @@ def _need_const(value: Value, what: str) -> tuple:
         raise Unsupported(T("{what} is not a constant", what=what),
                           T("export with constant {what} (a fixed input size)", what=what))
     return value.value
+
+
+def _eps(attrs, default=1e-5):
+    return float(f"{float(attrs.get('epsilon', default)):.6g}")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+LIMIT = 4096  # the most values a folded constant may hold
+
 
 def fold(op_type: str, attrs: dict, ins: list, input_dims: tuple | None):
     """The output value (a NumPy array) of a constant node, or None. ins: arrays or None per input."""
@@ -43,6 +45,8 @@ def _fold(op, attrs, ins, dims):
         return ins[0]
     if op in ("Add", "Sub", "Mul"):
         return {"Add": np.add, "Sub": np.subtract, "Mul": np.multiply}[op](ins[0], ins[1])
+    if op == "Mod":  # torch.onnx's dim wrapping ((d + 1) % rank); fmod=0 is Python's sign rule
+        return np.fmod(ins[0], ins[1]) if int(attrs.get("fmod", 0)) else np.mod(ins[0], ins[1])
     if op == "Div":
         if np.issubdtype(ins[0].dtype, np.integer) and np.issubdtype(ins[1].dtype, np.integer):
             return ins[0] // ins[1]  # ONNX integer Div truncates; sizes are non-negative
@@ -65,22 +69,27 @@ def _fold(op, attrs, ins, dims):
         return ins[0][tuple(index)]
     if op == "ReduceProd":
         return np.prod(ins[0], keepdims=False)
+    if op == "Equal":
+        return np.equal(ins[0], ins[1])
+    if op == "Where":
+        return np.where(ins[0], ins[1], ins[2])
+    if op == "Expand":  # torch.onnx's broadcast of an index list (LeNet-5's C3 connections)
+        shape = np.broadcast_shapes(ins[0].shape, tuple(int(d) for d in ins[1]))
+        return np.broadcast_to(ins[0], shape).copy() if int(np.prod(shape)) <= LIMIT else None
+    return None
+
+
+def const_shape(op_type: str, attrs: dict, shapes: list) -> tuple | None:
+    """The shape of a constant too large to evaluate that a node only transposes or casts (nn.Linear's
+    weight as torch.onnx writes x @ Wᵀ), or None."""
+    if not shapes or shapes[0] is None:
+        return None
+    if op_type in ("Identity", "Cast"):
+        return tuple(shapes[0])
+    if op_type == "Transpose":
+        perm = attrs.get("perm") or list(range(len(shapes[0])))[::-1]
+        return tuple(shapes[0][int(p)] for p in perm)
     return None
 
 
 SIZE_OPS = {"Shape", "Size"}  # their output is a size, folded even though their input is a layer's
-
-
-def shuffle_step(op_type: str, attrs: dict, target, stage: int):
-    """The channel shuffle of torch.onnx (ShuffleNet): Reshape(N, g, C/g, H, W) -> Transpose(0, 2, 1, 3, 4)
-    -> Reshape(N, C, H, W). stage 0: a Reshape that may start it (returns g or None); stage 1: the
-    Transpose (returns True if it matches); stage 2: the final Reshape (returns True if it matches)."""
-    if stage == 0:
-        return int(target[1]) if op_type == "Reshape" and target is not None and len(target) == 5 else None
-    if stage == 1:
-        return op_type == "Transpose" and list(attrs.get("perm", [])) == [0, 2, 1, 3, 4]
-    return op_type == "Reshape" and target is not None and len(target) == 4
-
-
-def shuffle_layer(groups: int):
-    return "channel_shuffle", {"groups": groups}

@@ -14,11 +14,20 @@ def merges_bias(matmul_out: int, add_inputs: list) -> bool:
 
 def _merge(kind):
     def merge(attrs, ins):
+        if kind == "multiply" and _is_channel_scale(ins):  # ConvNeXt's x * self.layer_scale
+            return "layer", "layer_scale", {}
         if any(v.kind != "act" for v in ins):
             raise Unsupported(T("an operand is a constant tensor"),
                               T("cnncalc merges layer outputs; a constant operand has no cnncalc layer"))
         return "layer", kind, {}
     return merge
+
+
+def _is_channel_scale(ins) -> bool:
+    """An activation times a learned C×1×…×1 weight (a parameter, not a number written in the graph)."""
+    consts = [v for v in ins if v.kind == "const"]
+    return len(ins) == 2 and len(consts) == 1 and consts[0].param and consts[0].shape is not None and \
+        len(consts[0].shape) >= 2 and all(d == 1 for d in consts[0].shape[1:]) and consts[0].shape[0] > 1
 
 
 def _concat(attrs, ins):
@@ -77,6 +86,8 @@ def _pad(attrs, ins):
     if len(ins) > 2 and ins[2] is not None and any(float(v) for v in _need_const(ins[2], "constant_value")):
         raise Unsupported(T("a non-zero pad value is not supported"), T("cnncalc pads with zeros only"))
     pads = [int(p) for p in _need_const(ins[1], "pads")]
+    if not any(pads):  # F.pad(x, (0, 0, 0, 0)): nothing to pad
+        return "alias", None, {}
     rank = len(pads) // 2
     begin, end = pads[:rank], pads[rank:]
     if begin[:2] != [0, 0] or end[:2] != [0, 0] or any(p < 0 for p in pads):
@@ -85,12 +96,23 @@ def _pad(attrs, ins):
     return "layer", "pad", {"padding": [[b, e] for b, e in zip(begin[2:], end[2:])]}
 
 
-def _slice(attrs, ins):
+def _slice(attrs, ins, dims=None):
+    """x[:, a:b] is a channel slice; x[:, :, a:b, c:d] with known sizes a crop (U-Net's copy and crop)."""
     starts, ends = _need_const(ins[1], "starts"), _need_const(ins[2], "ends")
     axes = _need_const(ins[3], "axes") if len(ins) > 3 and ins[3] is not None else tuple(range(len(starts)))
     steps = _need_const(ins[4], "steps") if len(ins) > 4 and ins[4] is not None else (1,) * len(starts)
     if list(axes) == [1] and list(steps) == [1]:
         end = int(ends[0])
         return "layer", "channel_slice", {"start": int(starts[0]), "end": None if end >= 2 ** 31 else end}
-    raise Unsupported(T("a Slice other than a range of channels is not supported"),
-                      T("slice along axis 1 with step 1"))
+    rank = len(dims) if dims else 0
+    axes = [int(a) % rank for a in axes] if rank else []
+    if rank > 2 and all(a >= 2 for a in axes) and set(steps) == {1} and all(d is not None for d in dims[2:]):
+        cropping = [[0, 0] for _ in dims[2:]]
+        for a, b, e in zip(axes, starts, ends):
+            size = dims[a]
+            b, e = (int(b) + size if int(b) < 0 else min(int(b), size)), \
+                (int(e) + size if int(e) < 0 else min(int(e), size))
+            cropping[a - 2] = [b, size - e]
+        return "layer", f"crop{rank - 2}d", {"cropping": cropping}
+    raise Unsupported(T("a Slice other than a range of channels or a spatial crop with step 1 is not supported"),
+                      T("slice along axis 1, or the spatial axes, with step 1"))
