@@ -255,8 +255,8 @@ class _Reader:
                 args["bias"] = True
                 out_name = nxt.output[0]
                 self.skip.add(i + 1)
-        weights = [self.view.origin(n) for n in node.input[1:] if n and self.values.get(n) is not None
-                   and self.values[n].param]
+        weights = [self.view.origin(n) for n in node.input if n and self.values.get(n) is not None
+                   and self.values[n].param]  # any operand: torchvision writes self.layer_scale * x
         weight = next((w for w in weights if w and _PARAMETER.fullmatch(w)), None)
         name = _weight_name(weight) if weight else _layer_name(node, self.paths[i], self.paths, i)
         self._add(name, op, args, acts, out_name, self.values[acts[0]].perm if acts else None,
