@@ -196,6 +196,11 @@ class _Reader:
                 self.values[node.output[0]] = value._replace(perm=args["perm"]) if kind == "layout" else value
             else:
                 self.values[node.output[0]] = self.values.get(source, table.Value("derived"))
+        elif kind == "layers":  # one layer per output (a Split)
+            for k, (piece, piece_args) in enumerate(args["each"]):
+                self._add(_layer_name(node, self.paths[i], self.paths, i) + f"_{k}", piece, piece_args,
+                          [node.input[0]], node.output[k], self.values[node.input[0]].perm,
+                          f"node {i}: {node.name or node.op_type} ({node.op_type}, output {k})")
         else:
             self._layer(i, node, ins, op, args)
 

@@ -125,3 +125,56 @@ def test_a_channels_last_tensor_into_a_spatial_layer_is_e007(cli, tmp_path):
     res = cli("summarize", str(path))
     assert res.code == 2
     assert "E007" in res.err and "MaxPool" in res.err and "transposed (axes 0, 2, 3, 1)" in res.err
+
+
+class Branches(nn.Module):
+    """torch.split into two branches, merged again: ONNX's Split node, one output per branch."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 10, 3)
+        self.a = nn.Conv2d(4, 5, 1)
+        self.b = nn.Conv2d(6, 5, 1)
+
+    def forward(self, x):
+        p, q = torch.split(self.conv(x), [4, 6], dim=1)
+        return self.a(p) + self.b(q)
+
+
+def test_split_is_a_layer_per_output(tmp_path):
+    import cnncalc
+    from torch.utils.flop_counter import FlopCounterMode
+
+    model, x = Branches().eval(), torch.zeros(1, 3, 8, 8)
+    path = tmp_path / "split.onnx"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(model, x, str(path), dynamo=False, opset_version=17)
+    with torch.no_grad(), FlopCounterMode(display=False) as counter:
+        out = model(x)
+    a = cnncalc.summarize(str(path))
+    assert a.ok, a.errors
+    assert a.output_shape == tuple(out.shape[1:])
+    assert a.totals.params == sum(p.numel() for p in model.parameters())
+    assert a.totals.macs == counter.get_total_flops() // 2
+    assert [r.output_shape for r in a.layers if r.type == "split"] == [(4, 6, 6), (6, 6, 6)]
+
+
+def test_split_by_num_outputs_takes_ceil_sized_pieces(tmp_path):
+    """Opset 18's Split(num_outputs=3) of 7 channels: pieces of 3, 3 and 1 (the ONNX operator's rule)."""
+    onnx = pytest.importorskip("onnx")
+    import numpy as np
+    from onnx import TensorProto, helper, numpy_helper
+
+    import cnncalc
+
+    w = numpy_helper.from_array(np.zeros((7, 3, 1, 1), dtype=np.float32), "conv.weight")
+    nodes = [helper.make_node("Conv", ["x", "conv.weight"], ["c"], name="/conv/Conv", kernel_shape=[1, 1]),
+             helper.make_node("Split", ["c"], ["p", "q", "r"], name="/split", axis=1, num_outputs=3)]
+    graph = helper.make_graph(nodes, "split3", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 4, 4])],
+                              [helper.make_tensor_value_info(v, TensorProto.FLOAT, None) for v in "pqr"], [w])
+    path = tmp_path / "split3.onnx"
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)]), str(path))
+    a = cnncalc.summarize(str(path))
+    assert a.ok, a.errors
+    assert [r.output_shape[0] for r in a.layers if r.type == "split"] == [3, 3, 1]

@@ -16,7 +16,7 @@ from __future__ import annotations
 from ...i18n import T
 from . import onnx_layout
 from .onnx_common import Unsupported, Value, _eps, _need_const, _one
-from .onnx_shape import _concat, _flatten, _merge, _pad, _reshape, _resize, _slice, merges_bias
+from .onnx_shape import _concat, _flatten, _merge, _pad, _reshape, _resize, _slice, _split, merges_bias
 
 __all__ = ["Unsupported", "Value", "check_layout", "merges_bias", "translate"]
 
@@ -199,7 +199,7 @@ TABLE = {
     "LayerNormalization": onnx_layout.layer_norm,
     "Add": _merge("add"), "Mul": _merge("multiply"), "Sum": _merge("add"), "Concat": _concat,
     "Flatten": _flatten, "Reshape": _reshape, "Resize": _resize, "Upsample": _resize,
-    "Pad": _pad, "Slice": _slice,
+    "Pad": _pad, "Slice": _slice, "Split": _split,
 }
 
 
@@ -207,8 +207,8 @@ check_layout = onnx_layout.check  # a layer from a subgraph rule reads its input
 
 
 def translate(op_type: str, attrs: dict, ins: list, outputs: int = 1, dims: tuple | None = None):
-    """One node -> ("layer", op type, args) | ("alias", None, {}) | ("fold", None, {}) | ("layout", None,
-    {"perm": axes}), or raises Unsupported.
+    """One node -> ("layer", op type, args) | ("layers", None, {"each": [(op type, args) per output]}) |
+    ("alias", None, {}) | ("fold", None, {}) | ("layout", None, {"perm": axes}), or raises Unsupported.
 
     ins: a Value per input (None for an omitted optional input); dims: the first input's size (batch first),
     if known.
@@ -216,6 +216,8 @@ def translate(op_type: str, attrs: dict, ins: list, outputs: int = 1, dims: tupl
     answer = _translate(op_type, attrs, ins, outputs, dims)
     if answer[0] == "layer":
         check_layout(answer[1], ins)
+    for op, _ in answer[2].get("each", []) if answer[0] == "layers" else []:
+        check_layout(op, ins)
     return answer
 
 
@@ -236,4 +238,6 @@ def _translate(op_type, attrs, ins, outputs, dims):
         return rule(attrs, ins, rank)
     if op_type in ("LayerNormalization", "MatMul", "Slice"):
         return rule(attrs, ins, dims)
+    if op_type == "Split":
+        return rule(attrs, ins, dims, outputs)
     return rule(attrs, ins)

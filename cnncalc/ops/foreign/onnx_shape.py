@@ -116,3 +116,23 @@ def _slice(attrs, ins, dims=None):
         return "layer", f"crop{rank - 2}d", {"cropping": cropping}
     raise Unsupported(T("a Slice other than a range of channels or a spatial crop with step 1 is not supported"),
                       T("slice along axis 1, or the spatial axes, with step 1"))
+
+
+def _split(attrs, ins, dims=None, outputs=1):
+    """Split along the channels (torch.split / torch.chunk as the dynamo exporter writes them): one cnncalc
+    split layer per output, each taking its piece."""
+    if int(attrs.get("axis", 0)) % (len(dims) if dims else 4) != 1:
+        raise Unsupported(T("Split along axis {value} is not supported", value=attrs.get("axis", 0)),
+                          T("cnncalc splits along channels (axis 1)"))
+    if len(ins) > 1 and ins[1] is not None:
+        sizes = [int(v) for v in _need_const(ins[1], "split")]
+    elif attrs.get("split"):
+        sizes = [int(v) for v in attrs["split"]]
+    elif dims and dims[1] is not None:  # num_outputs (opset 18) or the outputs alike: ceil-sized pieces
+        n = int(attrs.get("num_outputs", outputs))
+        piece = -(-int(dims[1]) // n)
+        sizes = [min(piece, int(dims[1]) - k * piece) for k in range(n)]
+    else:
+        raise Unsupported(T("the split sizes are not known"), T("export with a fixed input size"))
+    return "layers", None, {"each": [("split", {"split_size_or_sections": sizes, "index": k})
+                                     for k in range(len(sizes))]}
