@@ -21,6 +21,8 @@ def import_model(
     input: InputShape = None,
     layout: LayoutOpt = Layout.chw,
     output: OutputFile = None,
+    flat: Annotated[bool, typer.Option("--flat", help=_(
+        "One line per layer: no blocks for the modules that repeat."))] = False,
 ) -> None:
     """Designs live in other tools too: the spec written here is what summarize analyses for that file."""
     from ..interop import sources
@@ -45,4 +47,4 @@ def import_model(
                        Option("MODEL"), T("a YAML spec needs no import: use it as it is"))
         imported = sources.read(Path(path), shown)
         protected = (source,)
-    write_output(to_yaml(imported), output, protected)
+    write_output(to_yaml(imported, blocks=not flat), output, protected)

@@ -51,8 +51,11 @@ def _flow(value) -> str:
     return text[:-4].strip() if text.endswith("\n...") else text
 
 
-def to_yaml(model: Imported) -> str:
-    """The model as a readable spec: one flow-style line per layer, its origin as a comment."""
+def to_yaml(model: Imported, blocks: bool = True) -> str:
+    """The model as a readable spec: a block for each module that repeats (interop/spec_blocks.py; none
+    with blocks=False, `cnncalc import --flat`), and one flow-style line per layer, its origin as a comment."""
+    from .spec_blocks import Call, Plan, plan
+
     head = {"name": model.name}
     if model.description:
         head["description"] = model.description
@@ -60,14 +63,34 @@ def to_yaml(model: Imported) -> str:
         head["source"] = model.source
     lines = [f"{key}: {_flow(value)}" for key, value in head.items()]
     lines.append(f"input: {_flow(list(model.input_shape))}")
+    layout = plan(model.layers) if blocks else Plan({}, list(model.layers))
+    if layout.blocks:
+        lines.append("blocks:")
+        for name, block in layout.blocks.items():
+            lines.append(f"  {name}:")
+            if block.params:
+                lines.append(f"    args: {_flow({p: None for p in block.params})}")
+            lines.append("    layers:")
+            for local, type_, args, inputs in block.layers:
+                item = {"type": type_, "name": local, **({"inputs": list(inputs)} if inputs else {}), **args}
+                lines.append(f"      - {_flow(item)}")
     lines.append("layers:")
     previous = "input"
-    for layer in model.layers:
-        item = {"type": layer.type, "name": layer.name}
-        if layer.inputs and list(layer.inputs) != [previous]:
-            item["inputs"] = list(layer.inputs)
-        item.update(layer.args)
-        comment = f"  # {layer.origin}" if layer.origin else ""
+    for entry in layout.items:
+        if isinstance(entry, Call):
+            inst = entry.instance
+            item = {"block": entry.block, "name": inst.prefix, **({"inputs": [inst.source]}
+                                                                 if inst.source != previous else {}), **entry.args}
+            first, last = model.layers[inst.start], model.layers[inst.end - 1]
+            comment = f"  # {first.origin} … {last.origin}" if first.origin else ""
+            lines.append(f"  - {_flow(item)}{comment}")
+            previous = last.name
+            continue
+        item = {"type": entry.type, "name": entry.name}
+        if entry.inputs and list(entry.inputs) != [previous]:
+            item["inputs"] = list(entry.inputs)
+        item.update(entry.args)
+        comment = f"  # {entry.origin}" if entry.origin else ""
         lines.append(f"  - {_flow(item)}{comment}")
-        previous = layer.name
+        previous = entry.name
     return "\n".join(lines) + "\n"

@@ -1,0 +1,81 @@
+"""`cnncalc import` writes a block for each module that repeats (cnncalc/interop/spec_blocks.py).
+
+The spec with blocks and the flat one (`--flat`) must be the same network: every layer's name, type,
+output shape, parameters and MACs. The block structure is checked against the model's own: torchvision's
+resnet18 has 8 BasicBlocks, 3 of them with a downsample shortcut (layer2.0, layer3.0, layer4.0).
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+from cnncalc.interop.model import Imported, ImportedLayer, to_yaml
+from cnncalc.interop.spec_blocks import plan
+
+
+def _layers(analysis):
+    return [(r.name, r.type, r.output_shape, r.params, r.macs) for r in analysis.layers]
+
+
+def test_resnet18_blocks_are_its_basic_blocks(cli, tmp_path):
+    pytest.importorskip("onnx")
+    torch = pytest.importorskip("torch")
+    from tests.oracle import torchvision_oracle as oracle
+
+    import cnncalc
+
+    model = oracle.build("resnet18")
+    src = tmp_path / "resnet18.onnx"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(model, torch.zeros(1, 3, 224, 224), str(src), dynamo=False, opset_version=17,
+                          do_constant_folding=False, training=torch.onnx.TrainingMode.PRESERVE)
+    blocks, flat = tmp_path / "blocks.yaml", tmp_path / "flat.yaml"
+    assert cli("import", str(src), "-o", str(blocks)).code == 0
+    assert cli("import", str(src), "--flat", "-o", str(flat)).code == 0
+    import yaml
+
+    spec = yaml.safe_load(blocks.read_text())
+    calls: dict = {}
+    for item in spec["layers"]:
+        if "block" in item:
+            calls.setdefault(item["block"], set()).add(item["name"])
+    assert sorted(calls.values(), key=len) == [{"layer2.0", "layer3.0", "layer4.0"},
+                                               {"layer1.0", "layer1.1", "layer2.1", "layer3.1", "layer4.1"}]
+    assert "blocks" not in yaml.safe_load(flat.read_text())
+    a, b = cnncalc.summarize(str(blocks)), cnncalc.summarize(str(flat))
+    assert a.ok and b.ok, (a.errors, b.errors)
+    assert _layers(a) == _layers(b)
+    oracle.compare(a, "resnet18")
+
+
+def L(name, type_="relu", inputs=(), **args):
+    return ImportedLayer(name, type_, args, tuple(inputs))
+
+
+def test_a_module_read_from_inside_is_not_a_block():
+    """m2.act is read by `tail`: m2 cannot be a block (only its last layer is its output); m1 alone is left."""
+    layers = (L("m1.conv", "conv", out_channels=4, kernel_size=1), L("m1.act"),
+              L("m2.conv", "conv", out_channels=4, kernel_size=1), L("m2.act"), L("m2.extra"),
+              L("tail", "add", inputs=("m2.act", "m2.extra")))
+    assert plan(layers).blocks == {}
+
+
+def test_instances_that_differ_in_a_value_share_a_block_with_an_argument(tmp_path):
+    import cnncalc
+
+    layers = (L("stem", "conv", out_channels=8, kernel_size=3),
+              *(x for k, c in enumerate((8, 16, 32)) for x in (
+                  L(f"stage.{k}.conv", "conv", out_channels=c, kernel_size=3, padding=1), L(f"stage.{k}.relu"))))
+    model = Imported("toy", (3, 16, 16), layers)
+    found = plan(layers)
+    assert list(found.blocks) == ["stage_block"] and found.blocks["stage_block"].params == ("conv_out_channels",)
+    (tmp_path / "toy.yaml").write_text(to_yaml(model))
+    (tmp_path / "flat.yaml").write_text(to_yaml(model, blocks=False))
+    a, b = cnncalc.summarize(str(tmp_path / "toy.yaml")), cnncalc.summarize(str(tmp_path / "flat.yaml"))
+    assert a.ok, a.errors
+    assert _layers(a) == _layers(b)
+    assert [r.output_shape for r in a.layers if r.type == "conv2d"] == [(8, 14, 14), (8, 14, 14), (16, 14, 14),
+                                                                        (32, 14, 14)]
