@@ -69,10 +69,19 @@ def _attrs(onnx, node) -> dict:
 
 
 def _module_path(scope: list[str]) -> str:
-    """torch.onnx scopes ['layer1', 'layer1.0', 'conv1'] -> 'layer1.0.conv1' (a state_dict prefix)."""
+    """torch.onnx scopes -> a state_dict prefix: ['layer1', 'layer1.0', 'conv1'] -> 'layer1.0.conv1'.
+
+    A scope part is named within its parent's parent at times: ['stage2', 'stage2.0', 'branch1', 'branch1.4']
+    is stage2.0.branch1.4, the part repeating the end of the path so far."""
     path = ""
     for part in scope:
-        path = part if (not path or part.startswith(path + ".")) else f"{path}.{part}"
+        pieces = path.split(".") if path else []
+        for k in range(len(pieces)):
+            if part.startswith(".".join(pieces[k:]) + "."):
+                path = ".".join([*pieces[:k], part])
+                break
+        else:
+            path = f"{path}.{part}" if path else part
     return path
 
 
@@ -113,6 +122,8 @@ class _Reader:
                 small = tuple(self.arrays[init.name].reshape(-1).tolist())
             self.values[init.name] = table.Value("const", shape, small, param=True)
         initializers = {init.name for init in graph.initializer}
+        self.containers = {".".join(name.split(".")[:k]) for name in initializers  # modules holding weights
+                           for k in range(1, name.count(".") + 1)}
         inputs = [i for i in graph.input if i.name not in self.values]
         if len(inputs) != 1:
             raise fail("E007", T("{file} has {n} graph inputs; cnncalc reads a model with one", file=shown,
@@ -158,11 +169,9 @@ class _Reader:
 
     def step(self, i: int) -> None:
         node = self.nodes[i]
-        try:
-            self._read(i, node)
-        finally:
-            if any(o and (not self.known.get(o) or None in self.known[o]) for o in node.output):
-                self.known.update(onnx_sizes.infer(self.onnx, node, self.arrays, self._size, self.opset))
+        self._read(i, node)
+        if any(o and (not self.known.get(o) or None in self.known[o]) for o in node.output):
+            self.known.update(onnx_sizes.infer(self.onnx, node, self.arrays, self._size, self.opset))
 
     def _read(self, i: int, node) -> None:
         if i in self.skip:
@@ -245,8 +254,13 @@ class _Reader:
                                  op=self.nodes[i].op_type, why=e.why), Option(f"{self.shown}:node {i}"),
                        e.hint) from None
         self.skip |= found.nodes
-        name = _weight_name(found.weight) if found.weight else (
-            self.paths[i] or _layer_name(self.nodes[i], self.paths[i], self.paths, i))
+        path = self.paths[i]
+        if found.weight:
+            name = _weight_name(found.weight)
+        elif path and path not in self.containers:  # a module of its own (nn.LocalResponseNorm, nn.GELU)
+            name = path
+        else:  # code in a module's forward (ShuffleNet's shuffle): the module path and the node's name
+            name = _layer_name(self.nodes[i], path, self.paths, i)
         self._add(name, found.op, found.args, (found.source,), found.output, perm,
                   f"node {i}: {self.nodes[i].name or self.nodes[i].op_type} ({found.label})")
 

@@ -91,3 +91,25 @@ def test_the_suffixes_read_as_model_files_are_the_readers():
     from cnncalc.zoo import FOREIGN_SUFFIXES
 
     assert set(FOREIGN_SUFFIXES) == set(READERS)
+
+
+def test_a_connection_table_out_of_range_is_e007_not_a_crash(cli, tmp_path):
+    """LeNet-5's C3 as torch.onnx writes it (a Conv whose weight is ScatterND(zeros, (map, input) pairs,
+    kernels)), with a pair naming output map 9 of 4: no layer is guessed, the Conv is refused by name."""
+    onnx = pytest.importorskip("onnx")
+    import numpy as np
+    from onnx import TensorProto, helper, numpy_helper
+
+    kernels = numpy_helper.from_array(np.zeros((1, 3, 3), dtype=np.float32), "c3.weight")
+    nodes = [helper.make_node("Constant", [], ["zeros"], value=numpy_helper.from_array(
+                 np.zeros((4, 3, 3, 3), dtype=np.float32))),
+             helper.make_node("Constant", [], ["pairs"], value=numpy_helper.from_array(
+                 np.array([[9, 0]], dtype=np.int64))),
+             helper.make_node("ScatterND", ["zeros", "pairs", "c3.weight"], ["w"], name="/c3/ScatterND"),
+             helper.make_node("Conv", ["x", "w"], ["y"], name="/c3/Conv", kernel_shape=[3, 3])]
+    graph = helper.make_graph(nodes, "c3", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 8, 8])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)], [kernels])
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), str(tmp_path / "c3.onnx"))
+    res = cli("summarize", str(tmp_path / "c3.onnx"))
+    assert res.code == 2 and "Traceback" not in res.err
+    assert "node 3" in res.err and "E007" in res.err and "'/c3/Conv' (Conv): the weight is not an initializer" in res.err

@@ -200,6 +200,8 @@ def _partial_conv(view: View, i: int):
     zeros, pairs, weight = view.const(scatter.input[0]), view.const(scatter.input[1]), view.origin(scatter.input[2])
     if zeros is None or pairs is None or weight is None or zeros.any() or pairs.ndim != 2 or pairs.shape[1] != 2:
         return None
+    if zeros.ndim != 4 or not all(0 <= o < zeros.shape[0] and 0 <= c < zeros.shape[1] for o, c in pairs.tolist()):
+        return None
     table = [[] for _ in range(zeros.shape[0])]
     for o, c in pairs.tolist():
         table[int(o)].append(int(c))
@@ -244,9 +246,15 @@ RULES = {"Mul": (_lrn,), "Div": (_gelu,), "Reshape": (_shuffle,), "AveragePool":
 
 
 def match(view: View, i: int) -> Match | None:
-    """The layer a subgraph starting at node i computes, or None (the node is read on its own)."""
+    """The layer a subgraph starting at node i computes, or None (the node is read on its own).
+
+    A subgraph a rule cannot follow (a malformed file: an input missing, a constant of the wrong kind) is no
+    match: the node-by-node walk then refuses its first node, naming it."""
     for rule in RULES.get(view.nodes[i].op_type, ()):
-        found = rule(view, i)
+        try:
+            found = rule(view, i)
+        except (IndexError, KeyError, TypeError, ValueError, AttributeError):
+            found = None
         if found is not None:
             return found
     return None
