@@ -82,7 +82,7 @@ def read_factory(ref: str, input_shape: tuple | None) -> Imported:
                    T("the factory is called with no arguments and must return a torch.nn.Module"))
     model.eval()
     try:
-        gm = torch.fx.symbolic_trace(model)  # _torch() imported torch.fx
+        gm = _trace(model, torch)
     except Exception as e:
         raise fail("E007", T("torch.fx cannot trace {model}: {why}", model=type(model).__name__,
                              why=_first_line(e)), PLACE,
@@ -96,11 +96,43 @@ def read_factory(ref: str, input_shape: tuple | None) -> Imported:
                              shape="x".join(map(str, shape)), why=_first_line(e)), Option("--input"),
                    T("give the input size the model expects, e.g. --input 3x224x224")) from None
     layers = _walk(gm, torch)
-    description = str(T("input {shape} (the default; give --input for another)",
-                        shape="x".join(map(str, shape)))) if input_shape is None else ""
+    notes = [str(T("input {shape} (the default; give --input for another)", shape="x".join(map(str, shape))))
+             ] if input_shape is None else []
+    unused, count = _unused(model, gm)
+    if unused:
+        notes.append(str(T("not in the traced forward, so not in this spec: {modules} ({n:,} parameters)",
+                           modules=", ".join(unused), n=count)))
+    description = "; ".join(notes)
     return Imported(name=_sanitise(ref.partition(":")[2].split(".")[-1]), input_shape=shape, layers=tuple(layers),
                     source=str(T("PyTorch {ref} traced by torch.fx in cnncalc import", ref=ref)),
                     description=description)
+
+
+def _trace(model, torch):
+    """torch.fx's trace, with the modules table.is_leaf names kept whole (LayerNorm2d, StochasticDepth)."""
+
+    class Tracer(torch.fx.Tracer):
+        def is_leaf_module(self, m, qualified_name):
+            return super().is_leaf_module(m, qualified_name) or table.is_leaf(m)
+
+    return torch.fx.GraphModule(model, Tracer().trace(model), type(model).__name__)
+
+
+def _unused(model, gm) -> tuple:
+    """The outermost modules whose parameters and buffers the traced forward never touches (GoogLeNet's
+    aux1 and aux2, used in training only), and their parameter count: said in the spec, not dropped silently."""
+    touched = [n.target for n in gm.graph.nodes if n.op in ("call_module", "get_attr")]
+    tensors = dict(model.named_parameters())
+    tensors.update((k, v) for k, v in model.named_buffers() if not k.endswith("num_batches_tracked"))
+    owners: dict = {}
+    for key, tensor in tensors.items():
+        if any(key == t or key.startswith(t + ".") for t in touched):
+            continue
+        parts = key.split(".")
+        owner = next(p for p in (".".join(parts[:k]) for k in range(1, len(parts) + 1))
+                     if not any(t == p or t.startswith(p + ".") for t in touched))
+        owners[owner] = owners.get(owner, 0) + (tensor.numel() if key in dict(model.named_parameters()) else 0)
+    return list(owners), sum(owners.values())
 
 
 def _first_line(e: Exception) -> str:
@@ -131,6 +163,8 @@ def _walk(gm, torch) -> list:
         raise fail("E008", T("the traced model has {n} nodes, more than the {limit} cnncalc reads", n=len(nodes),
                              limit=DEFAULT_MAX_LAYERS), PLACE)
     produced: dict = {}  # fx node -> the cnncalc layer (or "input") whose output it is
+    states: dict = {}  # fx node -> its tensor's state (table.Read.state: channels-last, mid-pattern)
+    params: dict = {}  # get_attr node -> (qualified name, shape)
     layers: list[ImportedLayer] = []
     used: set[str] = set()
     for node in nodes:
@@ -138,44 +172,54 @@ def _walk(gm, torch) -> list:
             if produced:
                 raise fail("E007", T("the model takes more than one input ({name})", name=node.name), PLACE,
                            T("cnncalc reads a model with one input tensor"))
-            produced[node] = "input"
+            produced[node], states[node] = "input", None
             continue
-        if node.op == "output":
+        if node.op == "get_attr":  # a parameter used outside a module: its use decides (table._parameter)
+            params[node] = (node.target, _shape(node))
             continue
         acts = [n for n in _nodes_in((node.args, node.kwargs)) if n in produced]
-        in_shapes = [_shape(n) for n in acts if _shape(n) is not None]
-        out_shape = _shape(node)
         path = node.target if node.op == "call_module" else ""
         try:
-            if node.op == "call_module":
-                kind, op, args = table.module(gm.get_submodule(node.target), out_shape)
-            elif node.op in ("call_function", "call_method"):
-                if not acts:
-                    kind, op, args = "fold", None, {}
-                else:
-                    kind, op, args = table.function(node.target, list(node.args), dict(node.kwargs), len(acts),
-                                                    in_shapes, out_shape)
-            else:  # get_attr: a parameter used outside a module
-                raise table.Unsupported(T("a tensor attribute used outside its module is not supported"),
-                                        T("wrap the computation in a module cnncalc knows"))
+            if node.op == "output":
+                if any(states[a] is not None for a in acts):
+                    raise table.Unsupported(T("the model's output is a tensor mid-way through a permute, "
+                                              "split or shuffle"), T("cnncalc reads a channels-first output"))
+                continue
+            read = _read(gm, node, acts, states, params)
         except table.Unsupported as e:
             target = node.target if isinstance(node.target, str) else getattr(node.target, "__name__", node.target)
             where = type(gm.get_submodule(path)).__name__ if path else str(target)
             raise fail("E007", T("fx node {node} ({target}{module}): {why}", node=node.name, target=where,
                                  module=f" at {path}" if path else "", why=e.why), Option(f"--torch:{node.name}"),
                        e.hint) from None
-        if kind == "fold":
+        if read.kind == "fold":
             continue
-        if kind == "alias":
+        if read.kind == "alias":
             if acts:
                 produced[node] = produced[acts[0]]
+                states[node] = states[acts[0]] if read.state == table.KEEP else read.state
             continue
-        name = unique_name(path or node.name, used)
+        name = unique_name(read.name or path or node.name, used)
         inputs = tuple(produced[a] for a in acts)
         origin = f"{node.op} {node.target if isinstance(node.target, str) else node.target.__name__}"
-        layers.append(ImportedLayer(name, op, args, inputs, origin if not path else ""))
-        produced[node] = name
+        layers.append(ImportedLayer(name, read.op, read.args, inputs, origin if not path else ""))
+        produced[node], states[node] = name, read.state
     return layers
+
+
+def _read(gm, node, acts: list, states: dict, params: dict):
+    """The table's reading of one call node (a table.Read)."""
+    in_shapes = [_shape(n) for n in acts if _shape(n) is not None]
+    if node.op == "call_module":
+        return table.module(gm.get_submodule(node.target), in_shapes, [states[a] for a in acts])
+    used = [params[n] for n in _nodes_in((node.args, node.kwargs)) if n in params]
+    if not acts:
+        if used:
+            raise table.Unsupported(T("a tensor attribute used outside its module is not supported"),
+                                    T("wrap the computation in a module cnncalc knows"))
+        return table.Read("fold")
+    return table.function(node.target, list(node.args), dict(node.kwargs), in_shapes, _shape(node),
+                          [states[a] for a in acts], used)
 
 
 def _sanitise(name: str) -> str:

@@ -7,16 +7,28 @@ are read from the module's attributes of the same names. Functions and tensor me
 (operator.add, torch.cat, torch.flatten, x.view, F.relu, x.mean([2, 3]), ...) are mapped
 here by name, with the output shape fx recorded deciding the cases where a call's meaning
 depends on its arguments (a view that flattens, a mean that is a global pool).
-`translate` answers ("layer", op type, args), ("alias", None, {}) or ("fold", None, {}),
-or raises Unsupported: no node is ever dropped silently.
+`module` and `function` answer a Read (a layer, an alias of their input, a fold of Python
+values, or a tensor mid-way through a pattern) or raise Unsupported: no node is dropped silently.
+
+Some torchvision code is not one call per cnncalc layer, so a tensor carries a state from
+node to node (Read.state):
+  - CHANNELS_LAST after permute(0, 2, 3, 1) (ConvNeXt's CNBlock): LayerNorm, Linear (then
+    pointwise_linear) and activations apply to its channels, until permute(0, 3, 1, 2);
+  - ("pieces", op, args) after x.chunk/x.split, whose getitem k is one chunk/split layer;
+  - ("grouped", g) after a view N×C×H×W -> N×g×(C/g)×H×W, ("shuffled", g) after its
+    transpose(1, 2), and the view back to N×C×H×W is channel_shuffle (ShuffleNetV2).
+A parameter the model uses outside a module (ConvNeXt's `layer_scale * x`) is a layer_scale
+layer named by the parameter's qualified name, which is its state_dict key.
 """
 
 from __future__ import annotations
 
 import inspect
 import operator
+from typing import NamedTuple
 
 from ...i18n import T
+from ..activations import Elementwise
 from ..registry import find_op
 
 # Modules that are the identity when a model is evaluated (torchvision's StochasticDepth).
@@ -30,6 +42,33 @@ MUL = {operator.mul, operator.imul, "mul", "mul_", "__mul__"}
 CAT = {"cat", "concat", "concatenate"}
 FLATTEN = {"flatten", "view", "reshape"}
 MEAN = {"mean"}
+PIECES = {"chunk": "chunk", "split": "split"}  # method/function -> the op of one of its pieces
+TO_LAST, TO_FIRST = (0, 2, 3, 1), (0, 3, 1, 2)
+CHANNELS_LAST = "channels-last"
+KEEP = "keep"  # Read.state of an alias: its input's state
+
+
+class Read(NamedTuple):
+    kind: str  # "layer", "alias" (the input itself), "fold" (Python values only)
+    op: str | None = None
+    args: dict = {}
+    state: object = None  # the output's: None, CHANNELS_LAST, or a pattern's tuple (module docstring)
+    name: str | None = None  # the layer's name when it is not the node's module path
+
+
+def pending(state) -> bool:
+    """A tensor mid-way through a pattern: only the pattern's next call may use it."""
+    return isinstance(state, tuple)
+
+
+def is_leaf(module) -> bool:
+    """Trace as one node: a subclass of a torch.nn layer under a class name cnncalc knows
+    (torchvision's LayerNorm2d is nn.LayerNorm on the channels), or an identity at evaluation."""
+    cls = type(module)
+    if cls.__name__ in ALIAS_MODULES:
+        return True
+    return find_op(cls.__name__) is not None and any(
+        base.__module__.startswith("torch.nn.") and base.__name__ != "Module" for base in cls.__mro__[1:])
 
 
 class Unsupported(Exception):
@@ -79,16 +118,38 @@ def _from_module(op, module) -> dict:
     return args
 
 
-def module(module, out_shape) -> tuple:
+def module(module, in_shapes: list, states: list) -> Read:
     """A call_module node: its module's class is an op alias, or the identity at evaluation."""
     cls = type(module).__name__
     if cls in ALIAS_MODULES:
-        return "alias", None, {}
+        return Read("alias", state=KEEP)
     op = find_op(cls)
     if op is None:
         raise Unsupported(T("cnncalc has no layer for the module class {cls}", cls=cls),
                           T("see `cnncalc ops` for the layers cnncalc knows"))
-    return "layer", cls, _from_module(op, module)
+    if any(pending(s) for s in states):
+        raise _mid_pattern()
+    args = _from_module(op, module)
+    if CHANNELS_LAST in states:
+        return _channels_last(cls, op, args, in_shapes[0])
+    if cls == "LayerNorm" and in_shapes and len(in_shapes[0]) > 2:  # torch normalises the last dimension
+        raise Unsupported(T("nn.LayerNorm normalises the last dimension of a {shape} tensor; cnncalc's "
+                            "layer_norm normalises its channels", shape="x".join(map(str, in_shapes[0]))),
+                          T("permute to channels-last before it (as ConvNeXt does), or use a LayerNorm2d"))
+    return Read("layer", cls, args)
+
+
+def _channels_last(cls: str, op, args: dict, shape: tuple) -> Read:
+    """A module between permute(0, 2, 3, 1) and permute(0, 3, 1, 2): on the channels, or refused."""
+    if op.name == "layer_norm" and args.get("normalized_shape", shape[-1]) == shape[-1]:
+        return Read("layer", cls, args, CHANNELS_LAST)
+    if op.name == "linear":  # nn.Linear on the last dimension: the same linear map at every position
+        return Read("layer", "pointwise_linear", args, CHANNELS_LAST)
+    if isinstance(op, Elementwise) and op.name != "softmax":
+        return Read("layer", cls, args, CHANNELS_LAST)
+    raise Unsupported(T("a {cls} on a channels-last tensor (after a permute) is not supported", cls=cls),
+                      T("cnncalc reads LayerNorm, Linear and activations between permute(0, 2, 3, 1) and "
+                        "permute(0, 3, 1, 2)"))
 
 
 def _name(target) -> str:
@@ -114,36 +175,121 @@ def _bound(target, args, kwargs) -> dict:
     return out
 
 
-def function(target, args: list, kwargs: dict, acts: int, in_shapes: list, out_shape) -> tuple:
-    """A call_function or call_method node; in_shapes: the shapes of its tensor inputs; out_shape: fx's."""
+def function(target, args: list, kwargs: dict, in_shapes: list, out_shape, states: list, params: list) -> Read:
+    """A call_function or call_method node. in_shapes/states: its tensor inputs'; out_shape: fx's
+    (None for a tuple); params: (qualified name, shape) of the parameters among its arguments."""
     name = _name(target)
+    if params:
+        return _parameter(target, name, args, in_shapes, states, params)
+    state = states[0] if states else None
+    if any(pending(s) for s in states[1:]):
+        raise _mid_pattern()
+    if state == CHANNELS_LAST or name == "permute":
+        return _permuted(target, name, args, kwargs, in_shapes, out_shape, states)
+    if pending(state) or name in PIECES or name == "transpose":
+        return _pattern(name, args, kwargs, in_shapes, out_shape, state)
+    return _plain_function(target, name, args, kwargs, len(states), in_shapes, out_shape)
+
+
+def _parameter(target, name, args, in_shapes, states, params) -> Read:
+    """`parameter * x` with a C×1×1 parameter: ConvNeXt's layer_scale, named by the parameter."""
+    (qualified, shape), x = params[0], in_shapes[0] if len(in_shapes) == 1 else ()
+    if (target in MUL or name in MUL) and len(args) == 2 and len(params) == 1 and states == [None] \
+            and len(x) >= 2 and shape is not None and tuple(shape) == (x[1], *(1,) * (len(x) - 2)):
+        return Read("layer", "layer_scale", {}, name=qualified)
+    raise Unsupported(T("a tensor attribute used outside its module is not supported"),
+                      T("cnncalc reads a C×1×1 parameter times a tensor (a layer scale); wrap other uses in a "
+                        "module cnncalc knows"))
+
+
+def _permuted(target, name, args, kwargs, in_shapes, out_shape, states) -> Read:
+    """permute to channels-last and back, and the elementwise calls between them."""
+    state = states[0]
+    if name == "permute":
+        dims = args[1] if len(args) == 2 and isinstance(args[1], (list, tuple)) else args[1:] or kwargs.get("dims", ())
+        dims = tuple(int(d) % 4 for d in dims) if in_shapes and len(in_shapes[0]) == 4 else ()
+        if state is None and dims == TO_LAST:
+            return Read("alias", state=CHANNELS_LAST)
+        if state == CHANNELS_LAST and dims == TO_FIRST:
+            return Read("alias", state=None)
+        raise Unsupported(T("permute {dims} is not supported", dims=list(args[1:])),
+                          T("cnncalc reads permute(0, 2, 3, 1) to channels-last and permute(0, 3, 1, 2) back"))
+    kind, op, out, _, _ = _plain_function(target, name, args, kwargs, len(states), in_shapes, out_shape)
+    known = find_op(op) if op else None
+    if all(s == CHANNELS_LAST for s in states) and (kind == "alias" or op in ("add", "multiply")
+                                                    or isinstance(known, Elementwise)):
+        return Read(kind, op, out, CHANNELS_LAST if kind == "layer" else KEEP)
+    raise Unsupported(T("{name} of a channels-last tensor (after a permute) is not supported", name=name),
+                      T("cnncalc reads LayerNorm, Linear and activations between permute(0, 2, 3, 1) and "
+                        "permute(0, 3, 1, 2)"))
+
+
+def _pattern(name, args, kwargs, in_shapes, out_shape, state) -> Read:
+    """chunk/split and getitem; view, transpose(1, 2), view: a channel shuffle (module docstring)."""
+    shape = in_shapes[0] if in_shapes else ()
+    if name in PIECES and not pending(state):
+        size = args[1] if len(args) > 1 else kwargs.get("chunks", kwargs.get("split_size",
+                                                                               kwargs.get("split_size_or_sections")))
+        dim = args[2] if len(args) > 2 else kwargs.get("dim", 0)
+        if len(shape) >= 2 and dim in (1, 1 - len(shape)) and size is not None:
+            key = "chunks" if name == "chunk" else "split_size_or_sections"
+            return Read("alias", state=("pieces", PIECES[name], {key: _plain(size)}))
+        raise Unsupported(T("{name} along dimension {value} is not supported", name=name, value=dim),
+                          T("cnncalc splits along channels (dimension 1)"))
+    if name == "getitem" and pending(state) and state[0] == "pieces" and isinstance(args[1], int):
+        return Read("layer", state[1], {**state[2], "index": args[1]})
+    if name == "transpose" and pending(state) and state[0] == "grouped" and \
+            sorted(int(d) % 5 for d in args[1:3]) == [1, 2]:
+        return Read("alias", state=("shuffled", state[1]))
+    if name in FLATTEN and pending(state) and state[0] == "shuffled" and out_shape is not None and \
+            len(out_shape) == 4 and tuple(out_shape) == (shape[0], shape[1] * shape[2], *shape[3:]):
+        return Read("layer", "channel_shuffle", {"groups": state[1]})
+    if name in ALIAS_METHODS and pending(state):
+        return Read("alias", state=KEEP)
+    if pending(state):
+        raise _mid_pattern()
+    raise Unsupported(T("{name} of this tensor is not supported", name=name), _mid_pattern().hint)
+
+
+def _mid_pattern() -> Unsupported:
+    return Unsupported(T("a tensor mid-way through a split or a channel shuffle is used otherwise"),
+                       T("cnncalc reads x.chunk/x.split along channels with [k], and a channel shuffle "
+                         "(view, transpose(1, 2), view)"))
+
+
+def _plain_function(target, name, args: list, kwargs: dict, acts: int, in_shapes: list, out_shape) -> Read:
+    """A call of channels-first tensors."""
     if name in FOLD_METHODS or (out_shape is None and name != "cat"):
-        return "fold", None, {}
+        return Read("fold")
     if name in ALIAS_METHODS or name in ("dropout", "dropout2d", "identity"):
-        return "alias", None, {}
+        return Read("alias")
+    x = in_shapes[0] if in_shapes else ()
+    if name in FLATTEN and len(out_shape) == 5 and len(x) == 4 and out_shape[0] == x[0] \
+            and tuple(out_shape[3:]) == tuple(x[2:]) and out_shape[1] * out_shape[2] == x[1]:
+        return Read("alias", state=("grouped", out_shape[1]))  # the first view of a channel shuffle
     if target in ADD or name in ADD or target in MUL or name in MUL:
         if acts != 2 or len(args) != 2:
             raise Unsupported(T("{name} of a tensor and a constant is not supported", name=name),
                               T("cnncalc merges layer outputs; a constant operand has no cnncalc layer"))
-        return "layer", "add" if (target in ADD or name in ADD) else "multiply", {}
+        return Read("layer", "add" if (target in ADD or name in ADD) else "multiply", {})
     if name in CAT:
         dim = args[1] if len(args) > 1 else kwargs.get("dim", kwargs.get("axis", 0))
         tensors = args[0] if args else kwargs.get("tensors")
         if len(tensors) == 1:
-            return "alias", None, {}
+            return Read("alias")
         if dim not in (1, -len(out_shape) + 1):
             raise Unsupported(T("concatenating along dimension {value} is not supported", value=dim),
                               T("cnncalc concatenates along channels (dimension 1)"))
-        return "layer", "concat", {}
+        return Read("layer", "concat", {})
     if name in FLATTEN:
         if len(out_shape) == 2 and in_shapes and out_shape[0] == in_shapes[0][0]:
-            return "layer", "flatten", {}
+            return Read("layer", "flatten", {})
         raise Unsupported(T("only a {name} that flattens to (batch, features) is supported", name=name),
                           T("use torch.flatten(x, 1) before the classifier"))
     if name in MEAN:
         shape = in_shapes[0] if in_shapes else ()
         if len(shape) == 4 and tuple(out_shape[:2]) == tuple(shape[:2]) and all(d == 1 for d in out_shape[2:]):
-            return "layer", "global_avgpool", {"keepdims": len(out_shape) == 4}
+            return Read("layer", "global_avgpool", {"keepdims": len(out_shape) == 4})
         raise Unsupported(T("only a mean over the spatial dimensions is supported"),
                           T("use x.mean([2, 3]) or nn.AdaptiveAvgPool2d(1)"))
     op = find_op(name.rstrip("_"))
@@ -160,4 +306,4 @@ def function(target, args: list, kwargs: dict, acts: int, in_shapes: list, out_s
             raise Unsupported(T("the argument {arg} of {name} is not supported", arg=key, name=name),
                               T("use the module form (torch.nn.{name})", name=name))
         out[key] = _plain(value)
-    return "layer", name.rstrip("_"), out
+    return Read("layer", name.rstrip("_"), out)
