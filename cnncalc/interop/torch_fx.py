@@ -121,17 +121,17 @@ def _trace(model, torch):
 def _unused(model, gm) -> tuple:
     """The outermost modules whose parameters and buffers the traced forward never touches (GoogLeNet's
     aux1 and aux2, used in training only), and their parameter count: said in the spec, not dropped silently."""
-    touched = [n.target for n in gm.graph.nodes if n.op in ("call_module", "get_attr")]
-    tensors = dict(model.named_parameters())
-    tensors.update((k, v) for k, v in model.named_buffers() if not k.endswith("num_batches_tracked"))
+    touched = {n.target for n in gm.graph.nodes if n.op in ("call_module", "get_attr")}
+    inside = {".".join(t.split(".")[:k]) for t in touched for k in range(1, t.count(".") + 2)}  # touched or above
+    parameters = dict(model.named_parameters())
+    tensors = {**parameters, **{k: v for k, v in model.named_buffers() if not k.endswith("num_batches_tracked")}}
     owners: dict = {}
     for key, tensor in tensors.items():
-        if any(key == t or key.startswith(t + ".") for t in touched):
+        prefixes = [".".join(key.split(".")[:k]) for k in range(1, key.count(".") + 2)]
+        if any(p in touched for p in prefixes):
             continue
-        parts = key.split(".")
-        owner = next(p for p in (".".join(parts[:k]) for k in range(1, len(parts) + 1))
-                     if not any(t == p or t.startswith(p + ".") for t in touched))
-        owners[owner] = owners.get(owner, 0) + (tensor.numel() if key in dict(model.named_parameters()) else 0)
+        owner = next(p for p in prefixes if p not in inside)
+        owners[owner] = owners.get(owner, 0) + (tensor.numel() if key in parameters else 0)
     return list(owners), sum(owners.values())
 
 
