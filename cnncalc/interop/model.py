@@ -54,7 +54,7 @@ def _flow(value) -> str:
 def to_yaml(model: Imported, blocks: bool = True) -> str:
     """The model as a readable spec: a block for each module that repeats (interop/spec_blocks.py; none
     with blocks=False, `cnncalc import --flat`), and one flow-style line per layer, its origin as a comment."""
-    from .spec_blocks import Call, Plan, plan
+    from .spec_blocks import Call, Plan, call_name, plan
 
     head = {"name": model.name}
     if model.description:
@@ -78,10 +78,11 @@ def to_yaml(model: Imported, blocks: bool = True) -> str:
     previous = "input"
     for entry in layout.items:
         if isinstance(entry, Call):
-            inst = entry.instance
-            item = {"block": entry.block, "name": inst.prefix, **({"inputs": [inst.source]}
-                                                                 if inst.source != previous else {}), **entry.args}
-            first, last = model.layers[inst.start], model.layers[inst.end - 1]
+            inst, final = entry.instance, entry.last or entry.instance
+            item = {"block": entry.block, "name": call_name(entry),
+                    **({"repeat": entry.repeat} if entry.repeat > 1 else {}),
+                    **({"inputs": [inst.source]} if inst.source != previous else {}), **entry.args}
+            first, last = model.layers[inst.start], model.layers[final.end - 1]
             comment = f"  # {first.origin} … {last.origin}" if first.origin else ""
             lines.append(f"  - {_flow(item)}{comment}")
             previous = last.name

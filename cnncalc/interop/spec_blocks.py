@@ -31,8 +31,19 @@ class Block(NamedTuple):
 
 class Call(NamedTuple):
     block: str
-    instance: Instance
+    instance: Instance  # the first copy
     args: dict  # block argument -> value
+    repeat: int = 1  # copies named prefix.k, prefix.k+1, …, each reading the one before
+    last: Instance | None = None  # the last copy
+
+
+def call_name(call: Call) -> str:
+    """The call's `name:` in the spec: the instance's prefix, or for copies `layer3` (layer3.0, layer3.1, …)
+    or `layer3.${i + 1}` (layer3.1, layer3.2, …)."""
+    if call.repeat == 1:
+        return call.instance.prefix
+    parent, first = call.instance.prefix.rsplit(".", 1)
+    return parent if first == "0" else f"{parent}.${{i + {first}}}"
 
 
 class Plan(NamedTuple):
@@ -75,7 +86,31 @@ def plan(layers) -> Plan:
         else:
             items.append(layers[k])
             k += 1
-    return Plan(blocks, items)
+    return Plan(blocks, _repeats(items, {layer.name for layer in layers}, layers))
+
+
+def _repeats(items: list, names: set, layers) -> list:
+    """Consecutive calls of one block with the same arguments, numbered k, k+1, … and each reading the one
+    before, as one call with `repeat:` (ResNet-50's layer3.1 … layer3.5)."""
+    out: list = []
+    for item in items:
+        before = out[-1] if out and isinstance(out[-1], Call) else None
+        if isinstance(item, Call) and before is not None and _continues(before, item, layers):
+            merged = before._replace(repeat=before.repeat + 1, last=item.instance)
+            if call_name(merged) not in names:  # a repeat's plain name (layer1) is a name of its own
+                out[-1] = merged
+                continue
+        out.append(item)
+    return out
+
+
+def _continues(before: Call, item: Call, layers) -> bool:
+    last = before.last or before.instance
+    parent, _, number = last.prefix.rpartition(".")
+    parent2, _, number2 = item.instance.prefix.rpartition(".")
+    return (item.block == before.block and item.args == before.args and parent == parent2 and parent != ""
+            and number.isdigit() and number2 == str(int(number) + 1)
+            and item.instance.source == layers[last.end - 1].name)
 
 
 def _parametrised(shape: tuple, values: list) -> tuple:

@@ -1,4 +1,5 @@
-"""`cnncalc import` writes a block for each module that repeats (cnncalc/interop/spec_blocks.py).
+"""`cnncalc import` writes a block for each module that repeats (cnncalc/interop/spec_blocks.py), and one
+call with `repeat:` for a chain of alike copies.
 
 The spec with blocks and the flat one (`--flat`) must be the same network: every layer's name, type,
 output shape, parameters and MACs. The block structure is checked against the model's own: torchvision's
@@ -41,9 +42,10 @@ def test_resnet18_blocks_are_its_basic_blocks(cli, tmp_path):
     calls: dict = {}
     for item in spec["layers"]:
         if "block" in item:
-            calls.setdefault(item["block"], set()).add(item["name"])
-    assert sorted(calls.values(), key=len) == [{"layer2.0", "layer3.0", "layer4.0"},
-                                               {"layer1.0", "layer1.1", "layer2.1", "layer3.1", "layer4.1"}]
+            calls.setdefault(item["block"], set()).add((item["name"], item.get("repeat", 1)))
+    # layer1.0 and layer1.1 are alike and chained: one call, repeated (named layer1.0, layer1.1)
+    assert sorted(calls.values(), key=len) == [{("layer2.0", 1), ("layer3.0", 1), ("layer4.0", 1)},
+                                               {("layer1", 2), ("layer2.1", 1), ("layer3.1", 1), ("layer4.1", 1)}]
     assert "blocks" not in yaml.safe_load(flat.read_text())
     a, b = cnncalc.summarize(str(blocks)), cnncalc.summarize(str(flat))
     assert a.ok and b.ok, (a.errors, b.errors)
@@ -79,3 +81,29 @@ def test_instances_that_differ_in_a_value_share_a_block_with_an_argument(tmp_pat
     assert _layers(a) == _layers(b)
     assert [r.output_shape for r in a.layers if r.type == "conv2d"] == [(8, 14, 14), (8, 14, 14), (16, 14, 14),
                                                                         (32, 14, 14)]
+
+
+def test_a_chain_of_alike_copies_is_one_repeated_call(tmp_path):
+    """stage.1 … stage.3 are alike and each reads the one before: `{block: …, name: 'stage.${i + 1}',
+    repeat: 3}` (stage.0 differs: its conv is 1×1)."""
+    import yaml
+
+    import cnncalc
+
+    def unit(k, size):
+        return (L(f"stage.{k}.conv", "conv", out_channels=16, kernel_size=size, padding=size // 2),
+                L(f"stage.{k}.relu"))
+
+    layers = (L("stem", "conv", out_channels=8, kernel_size=3),
+              *unit(0, 1), *(x for k in (1, 2, 3) for x in unit(k, 3)), L("pool", "global_avgpool"))
+    model = Imported("chain", (3, 16, 16), layers)
+    text = to_yaml(model)
+    calls = [item for item in yaml.safe_load(text)["layers"] if "block" in item]
+    assert [(c["name"], c.get("repeat", 1)) for c in calls] == [("stage.0", 1), ("stage.${i + 1}", 3)]
+    (tmp_path / "chain.yaml").write_text(text)
+    (tmp_path / "flat.yaml").write_text(to_yaml(model, blocks=False))
+    a, b = cnncalc.summarize(str(tmp_path / "chain.yaml")), cnncalc.summarize(str(tmp_path / "flat.yaml"))
+    assert a.ok, a.errors
+    assert _layers(a) == _layers(b)
+    assert [r.name for r in a.layers if r.type == "conv2d"] == ["stem", "stage.0.conv", "stage.1.conv",
+                                                               "stage.2.conv", "stage.3.conv"]
