@@ -66,6 +66,19 @@ def _import(cli, tmp_path, ref, *extra):
     return res, out
 
 
+def test_zoo_is_every_bundled_model_whose_source_is_a_torchvision_model():
+    """A bundled model added with a torchvision source is imported here too (the _v1 ResNets only borrow
+    torchvision's layer names: "layer names as in torchvision.models.resnet50")."""
+    import re
+
+    from cnncalc.pipeline import load
+    from cnncalc.zoo import bundled_names
+
+    sources = {n: load(n).source or "" for n in bundled_names()}
+    named = {n: re.search(r"(?<!as in )torchvision\.models\.(\w+)", s) for n, s in sources.items()}
+    assert {n: m.group(1) for n, m in named.items() if m} == ZOO
+
+
 _IMPORTED: dict = {}
 
 
