@@ -33,6 +33,7 @@ class Imported(NamedTuple):
     layers: tuple  # of ImportedLayer
     source: str = ""  # "torch.onnx export read by cnncalc import", shown as the spec's `source:`
     description: str = ""
+    modules: tuple = ()  # (module path, class name) where the reader knows them: blocks are named after them
 
 
 def unique_name(name: str, used: set) -> str:
@@ -63,7 +64,7 @@ def to_yaml(model: Imported, blocks: bool = True) -> str:
         head["source"] = model.source
     lines = [f"{key}: {_flow(value)}" for key, value in head.items()]
     lines.append(f"input: {_flow(list(model.input_shape))}")
-    layout = plan(model.layers) if blocks else Plan({}, list(model.layers))
+    layout = plan(model.layers, dict(model.modules)) if blocks else Plan({}, list(model.layers))
     if layout.blocks:
         lines.append("blocks:")
         for name, block in layout.blocks.items():

@@ -12,6 +12,7 @@ depth at which repeated instances cover the most layers.
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 
@@ -60,7 +61,7 @@ def wiring(layers) -> list[tuple]:
     return out
 
 
-def plan(layers) -> Plan:
+def plan(layers, modules: dict | None = None) -> Plan:
     """The spec's block definitions and items, or every layer flat when nothing repeats."""
     inputs = wiring(layers)
     best: list[Instance] = []
@@ -74,7 +75,7 @@ def plan(layers) -> Plan:
         groups.setdefault(inst.layers, []).append(inst)
     blocks, calls, taken = {}, {}, {layer.name for layer in layers}
     for shape, members in groups.items():
-        name = _block_name([m.prefix for m in members], set(blocks) | taken)
+        name = _block_name([m.prefix for m in members], set(blocks) | taken, modules or {})
         blocks[name], args = _parametrised(shape, [m.values for m in members])
         for member, values in zip(members, args):
             calls[member.start] = Call(name, member, values)
@@ -219,9 +220,14 @@ def thawed(value):
     return value
 
 
-def _block_name(prefixes: list, taken: set) -> str:
-    """`layer3.1`, `layer3.2` -> `layer3_block` (the module holding the instances); `layer1.1`, `layer2.1`
-    -> `layer_block`; made unique."""
+def _block_name(prefixes: list, taken: set, modules: dict) -> str:
+    """The instances' module class when the reader knows it (`BasicBlock` -> `basic_block`); else after the
+    module holding them: `layer3.1`, `layer3.2` -> `layer3_block`; `layer1.1`, `layer2.1` -> `layer_block`.
+    Made unique."""
+    classes = {modules.get(p) for p in prefixes}
+    if len(classes) == 1 and None not in classes:
+        snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", classes.pop()).lower()
+        return _unique(_identifier(snake, set()), taken)
     parents = [p.rsplit(".", 1)[0] if "." in p else p for p in prefixes]
     common = parents[0]
     for p in parents[1:]:
@@ -229,7 +235,10 @@ def _block_name(prefixes: list, taken: set) -> str:
             common = common[:-1]
     if len(set(parents)) > 1:
         common = common.rstrip("0123456789._")
-    base = _identifier((common or "repeated") + "_block", set())
+    return _unique(_identifier((common or "repeated") + "_block", set()), taken)
+
+
+def _unique(base: str, taken: set) -> str:
     name, k = base, 1
     while name in taken:
         k += 1

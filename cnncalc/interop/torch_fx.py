@@ -105,7 +105,8 @@ def read_factory(ref: str, input_shape: tuple | None) -> Imported:
     description = "; ".join(notes)
     return Imported(name=_sanitise(ref.partition(":")[2].split(".")[-1]), input_shape=shape, layers=tuple(layers),
                     source=str(T("PyTorch {ref} traced by torch.fx in cnncalc import", ref=ref)),
-                    description=description)
+                    description=description,
+                    modules=tuple((path, type(m).__name__) for path, m in model.named_modules() if path))
 
 
 def _trace(model, torch):
@@ -199,7 +200,7 @@ def _walk(gm, torch) -> list:
                 produced[node] = produced[acts[0]]
                 states[node] = states[acts[0]] if read.state == table.KEEP else read.state
             continue
-        name = unique_name(read.name or path or node.name, used)
+        name = unique_name(read.name or path or _scoped(node), used)
         inputs = tuple(produced[a] for a in acts)
         origin = f"{node.op} {node.target if isinstance(node.target, str) else node.target.__name__}"
         layers.append(ImportedLayer(name, read.op, read.args, inputs, origin if not path else ""))
@@ -220,6 +221,16 @@ def _read(gm, node, acts: list, states: dict, params: dict):
         return table.Read("fold")
     return table.function(node.target, list(node.args), dict(node.kwargs), in_shapes, _shape(node),
                           [states[a] for a in acts], used)
+
+
+def _scoped(node) -> str:
+    """A call outside a module, named under the module whose forward makes it (fx's `add_3` in layer2.1's
+    forward is `layer2.1.add`): the layers of each BasicBlock then read alike, and repeat as one block."""
+    stack = node.meta.get("nn_module_stack") or {}
+    base = re.sub(r"_\d+$", "", node.name)
+    inner = next(reversed(stack.values()), None) if stack else None
+    path = inner[0] if isinstance(inner, tuple) and inner and isinstance(inner[0], str) else ""
+    return f"{path}.{base}" if path else node.name
 
 
 def _sanitise(name: str) -> str:

@@ -107,3 +107,27 @@ def test_a_chain_of_alike_copies_is_one_repeated_call(tmp_path):
     assert _layers(a) == _layers(b)
     assert [r.name for r in a.layers if r.type == "conv2d"] == ["stem", "stage.0.conv", "stage.1.conv",
                                                                "stage.2.conv", "stage.3.conv"]
+
+
+def test_torch_import_names_blocks_after_their_module_class(tmp_path, monkeypatch):
+    """Through torch.fx the module classes are known: torchvision's resnet18 is BasicBlocks; the residual
+    add, a call in BasicBlock.forward, is named under its block (layer2.1.add, not fx's add_3)."""
+    pytest.importorskip("torch")
+    pytest.importorskip("torchvision")
+    from pathlib import Path
+
+    import yaml
+
+    import cnncalc
+    from cnncalc.interop.sources import read_torch
+
+    monkeypatch.syspath_prepend(str(Path(__file__).parent / "fixtures"))
+    imported = read_torch("tv_factories:resnet18", None)
+    assert "layer2.1.add" in {layer.name for layer in imported.layers}
+    spec = yaml.safe_load(to_yaml(imported))
+    assert set(spec["blocks"]) == {"basic_block", "basic_block_2"}
+    (tmp_path / "r18.yaml").write_text(to_yaml(imported))
+    (tmp_path / "flat.yaml").write_text(to_yaml(imported, blocks=False))
+    a, b = cnncalc.summarize(str(tmp_path / "r18.yaml")), cnncalc.summarize(str(tmp_path / "flat.yaml"))
+    assert a.ok, a.errors
+    assert _layers(a) == _layers(b)
