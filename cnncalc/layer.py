@@ -57,6 +57,10 @@ class Layer(NamedTuple):
         """ops.base.TorchCode: how `cnncalc export --to pytorch` writes this layer."""
         return self.op.torch(self.args, self._ins(), self.output_shape)
 
+    def keras_code(self):
+        """ops.kerascode.KerasCode: how `cnncalc export --to keras` writes this layer."""
+        return self.op.keras(self.args, self._ins(), self.output_shape)
+
     def worked(self) -> Worked:
         """The layer's formulas with its numbers substituted (ops.base.Formula)."""
         return self.op.worked(self.args, self._ins(), self.output_shape)

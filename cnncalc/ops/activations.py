@@ -22,7 +22,13 @@ import math
 from ..i18n import T
 from . import argtypes as t
 from .base import Arg, Op, OpError, TorchCode, Weight
+from .kerascode import KerasCode, KerasWeight, NoKeras
 from .registry import register
+
+
+def _activation(name: str):
+    """Keras' Activation layer for a function keras.activations has as PyTorch defines it."""
+    return KerasCode(f'layers.Activation("{name}", name={{name}})({{0}})')
 
 
 class Elementwise(Op):
@@ -55,6 +61,9 @@ class ReLU(Elementwise):
     def torch(self, a, ins, out):
         return TorchCode('nn.ReLU()')
 
+    def keras(self, a, ins, out):
+        return _activation('relu')
+
     def forward(self, a, xs, w):
         return _np().maximum(xs[0], xs[0].dtype.type(0))
 
@@ -67,6 +76,9 @@ class ReLU6(Elementwise):
 
     def torch(self, a, ins, out):
         return TorchCode('nn.ReLU6()')
+
+    def keras(self, a, ins, out):
+        return KerasCode('layers.ReLU(max_value=6.0, name={name})({0})')
 
     def forward(self, a, xs, w):
         x = xs[0]
@@ -83,6 +95,9 @@ class Hardtanh(Elementwise):
     def torch(self, a, ins, out):
         return TorchCode(f"nn.Hardtanh({a.min_val!r}, {a.max_val!r})")
 
+    def keras(self, a, ins, out):
+        return KerasCode(f'ops.clip({{0}}, {a.min_val!r}, {a.max_val!r})')
+
     def forward(self, a, xs, w):
         x = xs[0]
         return _np().clip(x, x.dtype.type(a.min_val), x.dtype.type(a.max_val))
@@ -98,6 +113,9 @@ class LeakyReLU(Elementwise):
     def torch(self, a, ins, out):
         return TorchCode(f"nn.LeakyReLU({a.negative_slope!r})")
 
+    def keras(self, a, ins, out):
+        return KerasCode(f'layers.LeakyReLU(negative_slope={a.negative_slope!r}, name={{name}})({{0}})')
+
     def forward(self, a, xs, w):
         x = xs[0]
         return _np().where(x > 0, x, x * x.dtype.type(a.negative_slope))
@@ -112,6 +130,13 @@ class PReLU(Elementwise):
 
     def torch(self, a, ins, out):
         return TorchCode(f"nn.PReLU({a.num_parameters}, init={a.init!r})")
+
+    def keras(self, a, ins, out):
+        rank = len(ins[0])
+        shared = list(range(1 if a.num_parameters == 1 else 2, rank + 1)) or None
+        shape = (a.num_parameters,) if rank == 1 else (a.num_parameters, *(1,) * (rank - 1))
+        return KerasCode(f"layers.PReLU(alpha_initializer=keras.initializers.Constant({float(a.init)!r}), "
+                         f"shared_axes={shared}, name={{name}})({{0}})", weights=(KerasWeight("weight", None, shape),))
 
     def infer(self, a, ins, ctx):
         c = ins[0][0]
@@ -141,6 +166,9 @@ class ELU(Elementwise):
     def torch(self, a, ins, out):
         return TorchCode(f"nn.ELU({a.alpha!r})")
 
+    def keras(self, a, ins, out):
+        return KerasCode(f'layers.ELU(alpha={a.alpha!r}, name={{name}})({{0}})')
+
     def forward(self, a, xs, w):
         x = xs[0]
         return _np().where(x > 0, x, x.dtype.type(a.alpha) * _exp_neg(x))
@@ -156,6 +184,9 @@ class SELU(Elementwise):
     def torch(self, a, ins, out):
         return TorchCode('nn.SELU()')
 
+    def keras(self, a, ins, out):
+        return _activation('selu')
+
     def forward(self, a, xs, w):
         x = xs[0]
         return x.dtype.type(self.SCALE) * _np().where(x > 0, x, x.dtype.type(self.ALPHA) * _exp_neg(x))
@@ -170,6 +201,9 @@ class CELU(Elementwise):
 
     def torch(self, a, ins, out):
         return TorchCode(f"nn.CELU({a.alpha!r})")
+
+    def keras(self, a, ins, out):
+        return KerasCode(f'ops.celu({{0}}, alpha={a.alpha!r})')
 
     def forward(self, a, xs, w):
         x = xs[0]
@@ -187,6 +221,11 @@ class Softplus(Elementwise):
     def torch(self, a, ins, out):
         return TorchCode(f"nn.Softplus({a.beta!r}, {a.threshold!r})")
 
+    def keras(self, a, ins, out):
+        if a.beta != 1:
+            raise NoKeras(T("Keras' softplus has no beta: use beta: 1"))
+        return _activation("softplus")  # PyTorch's threshold only avoids overflow
+
     def forward(self, a, xs, w):
         np = _np()
         x = xs[0]
@@ -202,6 +241,9 @@ class Softsign(Elementwise):
 
     def torch(self, a, ins, out):
         return TorchCode('nn.Softsign()')
+
+    def keras(self, a, ins, out):
+        return _activation('softsign')
 
     def forward(self, a, xs, w):
         x = xs[0]
@@ -224,6 +266,9 @@ class Sigmoid(Elementwise):
     def torch(self, a, ins, out):
         return TorchCode('nn.Sigmoid()')
 
+    def keras(self, a, ins, out):
+        return _activation('sigmoid')
+
     def forward(self, a, xs, w):
         return _sigmoid(xs[0])
 
@@ -236,6 +281,9 @@ class Hardsigmoid(Elementwise):
 
     def torch(self, a, ins, out):
         return TorchCode('nn.Hardsigmoid()')
+
+    def keras(self, a, ins, out):
+        return _activation('hard_sigmoid')  # relu6(x + 3)/6, as PyTorch's
 
     def forward(self, a, xs, w):
         x = xs[0]
@@ -251,6 +299,9 @@ class SiLU(Elementwise):
     def torch(self, a, ins, out):
         return TorchCode('nn.SiLU()')
 
+    def keras(self, a, ins, out):
+        return _activation('silu')
+
     def forward(self, a, xs, w):
         return xs[0] * _sigmoid(xs[0])
 
@@ -263,6 +314,9 @@ class Hardswish(Elementwise):
 
     def torch(self, a, ins, out):
         return TorchCode('nn.Hardswish()')
+
+    def keras(self, a, ins, out):
+        return _activation('hard_swish')
 
     def forward(self, a, xs, w):
         x = xs[0]
@@ -277,6 +331,9 @@ class Mish(Elementwise):
 
     def torch(self, a, ins, out):
         return TorchCode('nn.Mish()')
+
+    def keras(self, a, ins, out):
+        return _activation('mish')
 
     def forward(self, a, xs, w):
         np = _np()
@@ -293,6 +350,9 @@ class Tanh(Elementwise):
     def torch(self, a, ins, out):
         return TorchCode('nn.Tanh()')
 
+    def keras(self, a, ins, out):
+        return _activation('tanh')
+
     def forward(self, a, xs, w):
         return _np().tanh(xs[0])
 
@@ -306,6 +366,11 @@ class GELU(Elementwise):
 
     def torch(self, a, ins, out):
         return TorchCode(f"nn.GELU(approximate={a.approximate!r})")
+
+    def keras(self, a, ins, out):
+        if a.approximate == "tanh":
+            return KerasCode("ops.gelu({0}, approximate=True)")
+        return _activation("gelu")  # keras.activations.gelu is the exact erf form by default
 
     def forward(self, a, xs, w):
         np = _np()
@@ -328,6 +393,9 @@ class Softmax(Elementwise):
     def torch(self, a, ins, out):
         return TorchCode("nn.Softmax(dim=1)")
 
+    def keras(self, a, ins, out):
+        return KerasCode('layers.Softmax(axis=1, name={name})({0})')
+
     def forward(self, a, xs, w):
         x = xs[0]
         e = _np().exp(x - x.max(axis=1, keepdims=True))  # max-shifted: no overflow
@@ -342,6 +410,9 @@ class _Identity(Elementwise):
 
     def torch(self, a, ins, out):
         return TorchCode('nn.Identity()')
+
+    def keras(self, a, ins, out):
+        return KerasCode('layers.Identity(name={name})({0})')
 
     def forward(self, a, xs, w):
         return xs[0]
@@ -358,6 +429,9 @@ class Dropout(_Identity):
     def torch(self, a, ins, out):
         return TorchCode(f"nn.Dropout({a.p!r})")
 
+    def keras(self, a, ins, out):
+        return KerasCode(f'layers.Dropout({a.p!r}, name={{name}})({{0}})')
+
 
 @register
 class StochasticDepth(_Identity):
@@ -368,6 +442,9 @@ class StochasticDepth(_Identity):
 
     def torch(self, a, ins, out):
         return TorchCode("nn.Identity()")  # the identity at inference, as cnncalc computes it
+
+    def keras(self, a, ins, out):
+        return KerasCode('layers.Identity(name={name})({0})')  # the identity at inference
 
 
 @register

@@ -13,6 +13,7 @@ from __future__ import annotations
 from . import argtypes as t
 from .argtypes import per_dim
 from .base import Arg, Op, torch_sizes, TorchCode
+from .kerascode import KerasCode
 from .registry import register_ranks
 from .window import Window, is_concrete
 
@@ -67,6 +68,9 @@ class AdaptiveAvgPool(_Adaptive):
     def torch(self, a, ins, out):
         return TorchCode(f"nn.AdaptiveAvgPool{len(ins[0]) - 1}d({torch_sizes(a.output_size)})")
 
+    def keras(self, a, ins, out):
+        return _keras_adaptive(a, ins, "Average")
+
     def forward(self, a, xs, w):
         import numpy as np
 
@@ -79,10 +83,22 @@ class AdaptiveMaxPool(_Adaptive):
     def torch(self, a, ins, out):
         return TorchCode(f"nn.AdaptiveMaxPool{len(ins[0]) - 1}d({torch_sizes(a.output_size)})")
 
+    def keras(self, a, ins, out):
+        return _keras_adaptive(a, ins, "Max")
+
     def forward(self, a, xs, w):
         import numpy as np
 
         return self._pool(xs[0], a, np.max, False)
+
+
+def _keras_adaptive(a, ins, kind: str):
+    """To 1×1: Keras' global pool keeping the dims (the usual spelling); else its adaptive pool (PyTorch's bins)."""
+    n = len(ins[0]) - 1
+    if all(o == 1 for o in a.output_size):
+        return KerasCode(f"layers.Global{kind}Pooling{n}D(data_format=CF, keepdims=True, name={{name}})({{0}})")
+    return KerasCode(f"layers.Adaptive{kind}Pooling{n}D({torch_sizes(a.output_size)}, data_format=CF, "
+                     "name={name})({0})")
 
 
 class _Global(Op):
@@ -106,6 +122,10 @@ class GlobalAvgPool(_Global):
         dims = tuple(range(2, len(ins[0]) + 1))
         return TorchCode(call=f"{{0}}.mean(dim={dims}, keepdim={a.keepdims})")
 
+    def keras(self, a, ins, out):
+        return KerasCode(f"layers.GlobalAveragePooling{len(ins[0]) - 1}D(data_format=CF, keepdims={a.keepdims}, "
+                         "name={name})({0})")
+
     def forward(self, a, xs, w):
         return xs[0].mean(axis=self._axes(xs[0]), keepdims=a.keepdims)
 
@@ -116,6 +136,10 @@ class GlobalMaxPool(_Global):
     def torch(self, a, ins, out):
         dims = tuple(range(2, len(ins[0]) + 1))
         return TorchCode(call=f"torch.amax({{0}}, dim={dims}, keepdim={a.keepdims})")
+
+    def keras(self, a, ins, out):
+        return KerasCode(f"layers.GlobalMaxPooling{len(ins[0]) - 1}D(data_format=CF, keepdims={a.keepdims}, "
+                         "name={name})({0})")
 
     def forward(self, a, xs, w):
         return xs[0].max(axis=self._axes(xs[0]), keepdims=a.keepdims)

@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import Any, Callable, ClassVar, NamedTuple
 
 from ..i18n import Msg, T, tr
+from .kerascode import KerasCode
 
 REQUIRED = object()
 OUTPUT = T("output")  # the name of a worked formula giving the output shape
@@ -271,6 +272,11 @@ class Op:
 
     def torch(self, a: Args, ins: list, out: tuple) -> TorchCode:
         """PyTorch source for this layer (TorchCode); its module's state_dict is exactly `weights`."""
+        raise NotImplementedError(self.name)
+
+    def keras(self, a: Args, ins: list, out: tuple) -> KerasCode:
+        """Keras 3 source for this layer (KerasCode), channels first; its weights count as `weights` do.
+        Raises NoKeras (with a hint) for a setting Keras cannot follow, NotImplementedError if none is written."""
         raise NotImplementedError(self.name)
 
     def scratch(self, a: Args, ins: list, out: tuple) -> int:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from ..i18n import T
 from . import argtypes as t
 from .base import Arg, Op, OpError, TorchCode
+from .kerascode import KerasCode
 from .registry import register
 from .window import DIM_NAMES, Window, is_concrete
 
@@ -43,6 +44,10 @@ class _Piece(Op):
     def torch(self, a, ins, out):
         start, end = self.span(a, ins[0][0])
         return TorchCode(call=f"{{0}}[:, {start}:{end}]")
+
+    def keras(self, a, ins, out):
+        start, end = self.span(a, ins[0][0])
+        return KerasCode(f"{{0}}[:, {start}:{end}]")
 
     def span(self, a, c: int) -> tuple:
         raise NotImplementedError
@@ -119,6 +124,11 @@ class ChannelShuffle(Op):
     def torch(self, a, ins, out):
         g = a.groups
         return TorchCode(call=f"{{0}}.unflatten(1, ({g}, -1)).transpose(1, 2).flatten(1, 2)")
+
+    def keras(self, a, ins, out):
+        c, g, sizes = ins[0][0], a.groups, tuple(ins[0][1:])
+        return KerasCode(f"ops.reshape(ops.swapaxes(ops.reshape({{0}}, (-1, {g}, {c // g}, *{sizes})), 1, 2), "
+                         f"(-1, {c}, *{sizes}))")
 
     def infer(self, a, ins, ctx):
         c = ins[0][0]

@@ -20,6 +20,7 @@ from . import argtypes as t
 from .argtypes import per_dim
 from .base import (Arg, Formula, numel, Op, OpError, product, symmetric_padding, torch_pad, torch_sizes, TORCH_PADDED,
                    TorchCode, Weight, Worked)
+from .kerascode import keras_kernel, keras_options, keras_padding, keras_zero_pad, KerasCode, KerasWeight, NoKeras
 from .registry import register_ranks
 from .window import DIM_NAMES, SIZE_LABELS, Window, grouped_dims, is_concrete, transposed_out_size
 from .windowed import WindowOp, bind_window
@@ -85,6 +86,16 @@ class Conv(WindowOp):
         if pad is None:  # asymmetric ('same' with an even kernel, Keras): pad first, in the same module
             return TorchCode(f"Padded({torch_pad(a.padding)}, {src})", helpers=(TORCH_PADDED,))
         return TorchCode(src)
+
+    def keras(self, a, ins, out):
+        n = len(a.kernel_size)
+        padding = keras_padding(a.padding, ins[0][1:], a.kernel_size, a.stride, a.dilation)
+        groups = {"groups": a.groups} if a.groups != 1 else {}
+        opts = keras_options(a.stride, padding or "valid", a.dilation, a.bias, **groups)
+        call = (f"layers.Conv{n}D({a.out_channels}, {torch_sizes(a.kernel_size)}{opts}, data_format=CF, "
+                "name={name})({0})")
+        weights = (KerasWeight("weight", keras_kernel(n)), *((KerasWeight("bias"),) if a.bias else ()))
+        return KerasCode(call, "" if padding else keras_zero_pad(a.padding), weights=weights)
 
     def out_channels(self, a, ins):
         return a.out_channels
@@ -158,6 +169,24 @@ class ConvTranspose(Op):
                          f"stride={torch_sizes(a.stride)}, padding={torch_sizes(a.padding)}, "
                          f"output_padding={torch_sizes(a.output_padding)}, groups={a.groups}, bias={a.bias}, "
                          f"dilation={torch_sizes(a.dilation)})")
+
+    def keras(self, a, ins, out):
+        n = len(a.kernel_size)
+        if a.groups != 1:
+            raise NoKeras(T("Keras' ConvNDTranspose has no groups: use groups: 1"))
+        # Keras' default output_padding (None) adds max(k − s, 0) at the end, PyTorch's k − s: written when they differ
+        given = (any(a.output_padding) or any(k < s for k, s in zip(a.kernel_size, a.stride))
+                 or any(d != 1 for d in a.dilation))
+        extra = {"output_padding": tuple(a.output_padding)} if given else {}
+        opts = keras_options(a.stride, "valid", a.dilation, a.bias, **extra)
+        call = (f"layers.Conv{n}DTranspose({a.out_channels}, {torch_sizes(a.kernel_size)}{opts}, data_format=CF, "
+                "name={name})({0})")
+        if any(a.padding):  # PyTorch's padding crops the full output, p at both ends
+            if n == 1:
+                raise NoKeras(T("Keras' Cropping1D is channels last: give this layer padding 0 and crop after it"))
+            call = f"layers.Cropping{n}D({tuple((p, p) for p in a.padding)}, data_format=CF)({call})"
+        weights = (KerasWeight("weight", keras_kernel(n)), *((KerasWeight("bias"),) if a.bias else ()))
+        return KerasCode(call, weights=weights)
 
     def bind(self, a, ins):
         n = len(ins[0]) - 1

@@ -20,6 +20,7 @@ from __future__ import annotations
 from ..i18n import T
 from . import argtypes as t
 from .base import Arg, numel, Op, OpError, TorchCode, Weight
+from .kerascode import KerasCode, KerasWeight
 from .registry import register
 from .window import is_concrete
 
@@ -44,6 +45,29 @@ def _apply(y, w, c: int):
     return y
 
 
+KERAS_LAYER_SCALE = '''class LayerScale(keras.layers.Layer):
+    """A learned scale per channel (ConvNeXt's layer scale), shaped C×1×… as torchvision's. Keras has no such layer."""
+
+    def __init__(self, init_values, **kwargs):
+        super().__init__(**kwargs)
+        self.init_values = init_values
+
+    def build(self, input_shape):
+        shape = (input_shape[1],) + (1,) * (len(input_shape) - 2)
+        self.gamma = self.add_weight(shape=shape, initializer=keras.initializers.Constant(self.init_values))
+
+    def call(self, x):
+        return x * self.gamma
+
+    def get_config(self):
+        return {**super().get_config(), "init_values": self.init_values}
+'''
+
+
+def _keras_affine(affine: bool, bias: bool = True) -> tuple:
+    return (KerasWeight("weight"), *((KerasWeight("bias"),) if bias else ())) if affine else ()
+
+
 @register
 class LayerNorm(Op):
     name = "layer_norm"
@@ -61,6 +85,16 @@ class LayerNorm(Op):
         if len(ins[0]) == 1:
             return TorchCode(src)
         return TorchCode(src, "{m}({0}.movedim(1, -1)).movedim(-1, 1)")  # over the channels at every position
+
+    def keras(self, a, ins, out):
+        affine, center = a.elementwise_affine, a.elementwise_affine and a.bias
+        opts = f"epsilon={a.eps!r}" + ("" if center else ", center=False") + ("" if affine else ", scale=False")
+        if len(ins[0]) == 1:
+            return KerasCode(f"layers.LayerNormalization({opts}, name={{name}})({{0}})",
+                             weights=_keras_affine(affine, a.bias))
+        # over the channels, moved last: Keras 3's torch backend calls F.layer_norm for axis=1 as if it were last
+        return KerasCode(f"ops.moveaxis(layers.LayerNormalization({opts}, name={{name}})(ops.moveaxis({{0}}, 1, -1)), "
+                         "-1, 1)", weights=_keras_affine(affine, a.bias))
 
     def infer(self, a, ins, ctx):
         c = ins[0][0]
@@ -96,6 +130,11 @@ class GroupNorm(Op):
 
     def torch(self, a, ins, out):
         return TorchCode(f"nn.GroupNorm({a.num_groups}, {ins[0][0]}, eps={a.eps!r}, affine={a.affine})")
+
+    def keras(self, a, ins, out):
+        affine = "" if a.affine else ", center=False, scale=False"
+        return KerasCode(f"layers.GroupNormalization({a.num_groups}, axis=1, epsilon={a.eps!r}{affine}, "
+                         "name={name})({0})", weights=_keras_affine(a.affine))
 
     def infer(self, a, ins, ctx):
         c = ins[0][0]
@@ -140,6 +179,10 @@ class LayerScale(Op):
     def torch(self, a, ins, out):
         shape = (ins[0][0], *(1,) * (len(ins[0]) - 1))
         return TorchCode(f"nn.Parameter(torch.full({shape}, {float(a.init_values)!r}))", "{0} * {m}", parameter=True)
+
+    def keras(self, a, ins, out):
+        return KerasCode(f"LayerScale({float(a.init_values)!r}, name={{name}})({{0}})", helpers=(KERAS_LAYER_SCALE,),
+                         weights=(KerasWeight(""),))
 
     def infer(self, a, ins, ctx):
         return ins[0]

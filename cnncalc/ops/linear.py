@@ -19,6 +19,7 @@ from __future__ import annotations
 from ..i18n import T
 from . import argtypes as t
 from .base import Arg, Formula, numel, Op, OpError, OUTPUT, TorchCode, Weight, Worked
+from .kerascode import keras_kernel, keras_options, KerasCode, KerasWeight
 from .registry import register
 from .window import Window, is_concrete
 
@@ -36,6 +37,10 @@ class Linear(Op):
 
     def torch(self, a, ins, out):
         return TorchCode(f"nn.Linear({ins[0][0]}, {a.out_features}, bias={a.bias})")
+
+    def keras(self, a, ins, out):
+        return KerasCode(f"layers.Dense({a.out_features}{keras_options(bias=a.bias)}, name={{name}})({{0}})",
+                         weights=(KerasWeight("weight", (1, 0)), *((KerasWeight("bias"),) if a.bias else ())))
 
     def infer(self, a, ins, ctx):
         shape = ins[0]
@@ -94,6 +99,13 @@ class PointwiseLinear(Linear):
         return TorchCode(f"nn.Linear({ins[0][0]}, {a.out_features}, bias={a.bias})",
                          "{m}({0}.movedim(1, -1)).movedim(-1, 1)")
 
+    def keras(self, a, ins, out):
+        n = len(ins[0]) - 1  # a 1×1 convolution: the same linear map of the channels at every position
+        return KerasCode(f"layers.Conv{n}D({a.out_features}, 1{keras_options(bias=a.bias)}, data_format=CF, "
+                         "name={name})({0})",
+                         weights=(KerasWeight("weight", keras_kernel(n), (a.out_features, ins[0][0], *(1,) * n)),
+                                  *((KerasWeight("bias"),) if a.bias else ())))
+
     def accepts(self, shape):
         return len(shape) >= 2
 
@@ -139,6 +151,9 @@ class Flatten(Op):
 
     def torch(self, a, ins, out):
         return TorchCode(call="torch.flatten({0}, 1)")
+
+    def keras(self, a, ins, out):  # in memory order, as torch.flatten (Flatten(data_format=CF) would reorder)
+        return KerasCode(f"layers.Reshape(({numel(ins[0])},), name={{name}})({{0}})")
 
     def infer(self, a, ins, ctx):
         return (numel(ins[0]),)

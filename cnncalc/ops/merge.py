@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from ..i18n import T
 from .base import Formula, Op, OpError, OUTPUT, TorchCode, Worked
+from .kerascode import KerasCode
 from .registry import register
 from .window import is_concrete
 
@@ -63,6 +64,9 @@ class Add(_Elementwise2):
     def torch(self, a, ins, out):
         return TorchCode(call=" + ".join(f"{{{i}}}" for i in range(len(ins))))
 
+    def keras(self, a, ins, out):
+        return KerasCode("layers.Add(name={name})([{xs}])")
+
     def forward(self, a, xs, w):
         y = xs[0] + xs[1]
         for x in xs[2:]:
@@ -78,6 +82,9 @@ class Multiply(_Elementwise2):
 
     def torch(self, a, ins, out):
         return TorchCode(call=" * ".join(f"{{{i}}}" for i in range(len(ins))))
+
+    def keras(self, a, ins, out):
+        return KerasCode("layers.Multiply(name={name})([{xs}])")
 
     def forward(self, a, xs, w):
         y = xs[0] * xs[1]
@@ -112,6 +119,9 @@ class Concat(Op):
 
     def torch(self, a, ins, out):
         return TorchCode(call="torch.cat([{xs}], 1)")
+
+    def keras(self, a, ins, out):
+        return KerasCode("layers.Concatenate(axis=1, name={name})([{xs}])")
 
     def infer(self, a, ins, ctx):
         _same_rank("concat", ins, ctx)

@@ -23,6 +23,7 @@ from __future__ import annotations
 from ..i18n import T
 from . import argtypes as t
 from .base import Arg, Formula, numel, Op, OpError, TorchCode, Weight, Worked
+from .kerascode import KerasCode, KerasWeight
 from .registry import register, register_family, register_ranks
 from .window import is_concrete
 
@@ -39,6 +40,34 @@ NO_STEP_COUNT = '''def no_step_count(norm):
 '''
 
 
+KERAS_LRN = '''class LocalResponseNorm(keras.layers.Layer):
+    """PyTorch's LocalResponseNorm across the channels (axis 1): x / (k + alpha/size·Σ x²)^beta, the sum over
+    `size` neighbouring channels, zero beyond the ends. Keras has no such layer."""
+
+    def __init__(self, size, alpha, beta, k, **kwargs):
+        super().__init__(**kwargs)
+        self.size, self.alpha, self.beta, self.k = size, alpha, beta, k
+
+    def call(self, x):
+        c, n = x.shape[1], self.size
+        squares = ops.pad(ops.square(x), [[0, 0], [n // 2, (n - 1) // 2]] + [[0, 0]] * (len(x.shape) - 2))
+        total = sum(squares[:, i:i + c] for i in range(n))
+        return x / (self.k + self.alpha / n * total) ** self.beta
+
+    def get_config(self):
+        return {**super().get_config(), "size": self.size, "alpha": self.alpha, "beta": self.beta, "k": self.k}
+'''
+
+
+def keras_batch_norm(a, ins) -> KerasCode:
+    """Keras' BatchNormalization over axis 1; its momentum weighs the old statistics (PyTorch's the new batch)."""
+    stats = (KerasWeight("running_mean"), KerasWeight("running_var"))
+    affine = "" if a.affine else ", center=False, scale=False"
+    return KerasCode(f"layers.BatchNormalization(axis=1, epsilon={a.eps!r}, momentum={round(1 - a.momentum, 12)!r}"
+                     f"{affine}, name={{name}})({{0}})",
+                     weights=((KerasWeight("weight"), KerasWeight("bias"), *stats) if a.affine else stats))
+
+
 class BatchNorm(Op):
     summary = "{n}-D batch normalisation over channels (inference uses running statistics)"
     args = (
@@ -52,6 +81,9 @@ class BatchNorm(Op):
         n = max(len(ins[0]) - 1, 1)
         return TorchCode(f"no_step_count(nn.BatchNorm{n}d({ins[0][0]}, eps={a.eps!r}, momentum={a.momentum!r}, "
                          f"affine={a.affine}))", helpers=(NO_STEP_COUNT,))
+
+    def keras(self, a, ins, out):
+        return keras_batch_norm(a, ins)
 
     def accepts(self, shape):
         return len(shape) == self.spatial + 1 or (self.spatial == 1 and len(shape) == 1)
@@ -123,6 +155,14 @@ class InstanceNorm(Op):
             return TorchCode(f"no_step_count({src})", helpers=(NO_STEP_COUNT,))
         return TorchCode(src)
 
+    def keras(self, a, ins, out):
+        if a.track_running_stats:  # inference normalises with the running statistics, as batch norm does
+            return keras_batch_norm(a, ins)
+        affine = "" if a.affine else ", center=False, scale=False"
+        return KerasCode(f"layers.GroupNormalization({ins[0][0]}, axis=1, epsilon={a.eps!r}{affine}, "
+                         "name={name})({0})",  # one group per channel
+                         weights=(KerasWeight("weight"), KerasWeight("bias")) if a.affine else ())
+
     def infer(self, a, ins, ctx):
         positions = numel(ins[0][1:])
         if not a.track_running_stats and is_concrete(positions) and positions == 1:
@@ -173,6 +213,10 @@ class LocalResponseNorm(Op):
 
     def torch(self, a, ins, out):
         return TorchCode(f"nn.LocalResponseNorm({a.size}, alpha={a.alpha!r}, beta={a.beta!r}, k={a.k!r})")
+
+    def keras(self, a, ins, out):
+        return KerasCode(f"LocalResponseNorm({a.size}, alpha={a.alpha!r}, beta={a.beta!r}, k={a.k!r}, "
+                         "name={name})({0})", helpers=(KERAS_LRN,))
 
     def accepts(self, shape):
         return len(shape) >= 2

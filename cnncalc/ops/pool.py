@@ -15,6 +15,7 @@ from __future__ import annotations
 from ..i18n import T
 from . import argtypes as t
 from .base import Arg, OpError, symmetric_padding, torch_sizes, TorchCode
+from .kerascode import keras_padding, keras_zero_pad, KerasCode, NoKeras
 from .registry import register_ranks
 from .window import DIM_NAMES, is_concrete
 from .windowed import WindowOp
@@ -49,6 +50,19 @@ class _Pool(WindowOp):
                                 half=bound.kernel_size[j] // 2), arg="padding")
         return bound
 
+    def _keras_pads(self, a, ins, out) -> tuple:
+        """(begin, end) per dimension that a 'valid' Keras pool needs for this output: the end grown to the
+        last window ceil_mode keeps."""
+        return tuple((p0, max(p1, (o - 1) * s + k - i - p0)) for i, o, k, s, (p0, p1)
+                     in zip(ins[0][1:], out[1:], a.kernel_size, a.stride, a.padding))
+
+    def _keras(self, a, ins, cls, padding, pre=""):
+        n = len(a.kernel_size)
+        opts = f", strides={torch_sizes(a.stride)}" if a.stride != a.kernel_size else ""  # Keras' default: the pool
+        opts += f', padding="{padding}"' if padding != "valid" else ""
+        return KerasCode(f"layers.{cls}{n}D({torch_sizes(a.kernel_size)}{opts}, data_format=CF, name={{name}})({{0}})",
+                         pre)
+
     def _windows(self, a, x, fill):
         from ..backend import primitives as P
 
@@ -68,6 +82,16 @@ class MaxPool(_Pool):
                          f"padding={torch_sizes(symmetric_padding(a.padding))}, dilation={torch_sizes(a.dilation)}, "
                          f"ceil_mode={a.ceil_mode})")
 
+    def keras(self, a, ins, out):
+        if any(d != 1 for d in a.dilation):
+            raise NoKeras(T("Keras' MaxPooling has no dilation: use dilation: 1"))
+        pads = self._keras_pads(a, ins, out)
+        padding = keras_padding(pads, ins[0][1:], a.kernel_size, a.stride)
+        if padding:
+            return self._keras(a, ins, "MaxPooling", padding)
+        widths = [[0, 0], [0, 0], *map(list, pads)]  # PyTorch pads a max pool with −∞
+        return self._keras(a, ins, "MaxPooling", "valid", f'ops.pad({{0}}, {widths}, constant_values=float("-inf"))')
+
     def forward(self, a, xs, w):
         import numpy as np
 
@@ -86,6 +110,18 @@ class AvgPool(_Pool):
         return TorchCode(f"nn.AvgPool{n}d({torch_sizes(a.kernel_size)}, stride={torch_sizes(a.stride)}, "
                          f"padding={torch_sizes(symmetric_padding(a.padding))}, ceil_mode={a.ceil_mode}, "
                          f"count_include_pad={a.count_include_pad})")
+
+    def keras(self, a, ins, out):
+        pads = self._keras_pads(a, ins, out)
+        if pads != tuple(a.padding):
+            raise NoKeras(T("Keras' AveragePooling has no ceil_mode: use ceil_mode: false, or pad the input first"))
+        padding = keras_padding(pads, ins[0][1:], a.kernel_size, a.stride)
+        if padding == "valid" or (padding == "same" and not a.count_include_pad):  # 'same' averages the real pixels
+            return self._keras(a, ins, "AveragePooling", padding)
+        if a.count_include_pad:  # the zeros count in every window: pad first
+            return self._keras(a, ins, "AveragePooling", "valid", keras_zero_pad(pads))
+        raise NoKeras(T("Keras averages padded windows over their real pixels only with 'same' padding: "
+                        "use count_include_pad: true or padding: same"))
 
     def bind(self, a, ins):
         bound = super().bind(a.replace(dilation=1), ins)

@@ -20,6 +20,7 @@ from ..i18n import T
 from . import argtypes as t
 from .argtypes import pad_pairs, per_dim
 from .base import Arg, Op, OpError, torch_pad, TorchCode
+from .kerascode import keras_zero_pad, KerasCode
 from .registry import register, register_ranks
 from .window import DIM_NAMES, Window, is_concrete
 
@@ -35,6 +36,9 @@ class ZeroPad(Op):
 
     def torch(self, a, ins, out):
         return TorchCode(call=f"nn.functional.pad({{0}}, {torch_pad(a.padding)})")
+
+    def keras(self, a, ins, out):
+        return KerasCode(keras_zero_pad(a.padding))
 
     def bind(self, a, ins):
         if a.padding == "same":
@@ -60,6 +64,14 @@ class Crop(Op):
 
     def torch(self, a, ins, out):
         return TorchCode(call=f"nn.functional.pad({{0}}, {tuple(-p for p in torch_pad(a.cropping))})")
+
+    def keras(self, a, ins, out):
+        n = len(a.cropping)
+        if n == 1:  # Keras' Cropping1D is channels last
+            (b, e), = a.cropping
+            return KerasCode(f"{{0}}[:, :, {b}:{ins[0][1] - e}]")
+        return KerasCode(f"layers.Cropping{n}D({tuple(tuple(p) for p in a.cropping)}, data_format=CF, "
+                         "name={name})({0})")
 
     def bind(self, a, ins):
         if a.cropping == "same":
@@ -98,6 +110,10 @@ class CenterCrop(Op):
     def torch(self, a, ins, out):
         index = ", ".join(f"{b}:{b + o}" for b, o in zip(self.offsets(a, ins[0][1:]), a.size))
         return TorchCode(call=f"{{0}}[:, :, {index}]")
+
+    def keras(self, a, ins, out):
+        index = ", ".join(f"{b}:{b + o}" for b, o in zip(self.offsets(a, ins[0][1:]), a.size))
+        return KerasCode(f"{{0}}[:, :, {index}]")
 
     def accepts(self, shape):
         return len(shape) >= 2

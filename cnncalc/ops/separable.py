@@ -14,9 +14,11 @@ separable_convNd (Keras SeparableConvND; Chollet 2017): the depthwise convolutio
 
 from __future__ import annotations
 
+from ..i18n import T
 from . import argtypes as t
 from .base import (Arg, Formula, numel, product, symmetric_padding, torch_pad, torch_sizes, TORCH_PADDED, TorchCode,
                    Weight, Worked)
+from .kerascode import keras_kernel, keras_options, keras_padding, keras_zero_pad, KerasCode, KerasWeight, NoKeras
 from .registry import REGISTRY, register_ranks
 from .windowed import WindowOp
 
@@ -50,6 +52,22 @@ class DepthwiseConv(WindowOp):
         if pad is None:
             return TorchCode(f"Padded({torch_pad(a.padding)}, {src})", helpers=(TORCH_PADDED,))
         return TorchCode(src)
+
+    def keras(self, a, ins, out):
+        return self._keras(a, ins, "DepthwiseConv", "", (KerasWeight("bias"),) if a.bias else ())
+
+    def _keras(self, a, ins, cls, filters, pointwise):
+        """Keras' DepthwiseConvND / SeparableConvND: the depthwise kernel is (*k, C, dm), PyTorch's (C·dm, 1, *k)."""
+        n, c = len(a.kernel_size), ins[0][0]
+        if n == 3:
+            raise NoKeras(T("Keras has no 3-D {cls}: use a conv3d with groups equal to the input channels", cls=cls))
+        padding = keras_padding(a.padding, ins[0][1:], a.kernel_size, a.stride, a.dilation)
+        multiplier = {"depth_multiplier": a.depth_multiplier} if a.depth_multiplier != 1 else {}
+        opts = keras_options(a.stride, padding or "valid", a.dilation, a.bias, **multiplier)
+        call = f"layers.{cls}{n}D({filters}{torch_sizes(a.kernel_size)}{opts}, data_format=CF, name={{name}})({{0}})"
+        depthwise = KerasWeight(f"{'depthwise.' if filters else ''}weight", (*range(2, n + 2), 0, 1),
+                                (c, a.depth_multiplier, *a.kernel_size))
+        return KerasCode(call, "" if padding else keras_zero_pad(a.padding), weights=(depthwise, *pointwise))
 
     def out_channels(self, a, ins):
         return ins[0][0] * a.depth_multiplier
@@ -96,6 +114,11 @@ class SeparableConv(DepthwiseConv):
         pointwise = f"nn.Conv{n}d({mid}, {a.out_channels}, kernel_size=1, bias={a.bias})"
         return TorchCode(f"Separable({depthwise}, {pointwise})",
                          helpers=(SEPARABLE, *((TORCH_PADDED,) if pad is None else ())))
+
+    def keras(self, a, ins, out):
+        pointwise = (KerasWeight("pointwise.weight", keras_kernel(len(a.kernel_size))),
+                     *((KerasWeight("pointwise.bias"),) if a.bias else ()))
+        return self._keras(a, ins, "SeparableConv", f"{a.out_channels}, ", pointwise)
 
     def out_channels(self, a, ins):
         return a.out_channels

@@ -20,6 +20,7 @@ from ..i18n import T
 from . import argtypes as t
 from .argtypes import per_dim
 from .base import Arg, Op, OpError, TorchCode
+from .kerascode import KerasCode, NoKeras
 from .registry import register
 from .window import Window
 
@@ -56,6 +57,18 @@ class Upsample(Op):
         given = f"scale_factor={tuple(float(s) for s in a.scale_factor)}" if a.size is None else f"size={a.size}"
         corners = "" if a.align_corners is None else f", align_corners={a.align_corners}"
         return TorchCode(f"nn.Upsample({given}, mode={a.mode!r}{corners})")
+
+    def keras(self, a, ins, out):
+        n = len(ins[0]) - 1
+        if a.size is not None or any(Fraction(s).denominator != 1 for s in a.scale_factor):
+            raise NoKeras(T("Keras' UpSampling takes whole factors: give scale_factor as integers"))
+        factors = tuple(int(s) for s in a.scale_factor)
+        if a.mode == "nearest" and n == 1:  # UpSampling1D is channels last
+            return KerasCode(f"ops.repeat({{0}}, {factors[0]}, axis=2)")
+        if a.mode == "nearest" or (n == 2 and a.mode == "bilinear" and not a.align_corners):
+            mode = f", interpolation={a.mode!r}" if n == 2 else ""
+            return KerasCode(f"layers.UpSampling{n}D({factors}, data_format=CF{mode}, name={{name}})({{0}})")
+        raise NoKeras(T("Keras' UpSampling interpolates nearest, or bilinear without align_corners"))
 
     def accepts(self, shape):
         return len(shape) >= 2
