@@ -10,12 +10,14 @@ and raise CnnError for one with errors.
 
 A spec is given as any of: a bundled name ("alexnet"), a path (str or pathlib.Path), YAML text
 (a str with a newline, or starting with `name:` or `{`), a Graph (`cnncalc.load`,
-`cnncalc.load_string`), or what `summarize` returns (a Summary, or any Analysis).
+`cnncalc.load_string`), what `summarize` returns (a Summary, or any Analysis), or a torch.nn.Module
+(traced by torch.fx on fake tensors at input_shape, as `cnncalc import --torch` reads a factory's).
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,6 +116,11 @@ def _analysis(spec, input_shape=None, args: dict | None = None, max_layers: int 
             raise fail("E004", T("args cannot change a model that is already analysed"), Option("args"),
                        T("pass the spec (name, path or text) with args="))
         spec = spec.graph
+    if _is_torch_module(spec):
+        if args is not None:
+            raise fail("E004", T("args are a spec's arguments; a PyTorch module has none"), Option("args"),
+                       T("build the module with the arguments you want"))
+        return analyze(_torch_graph(spec, _shape(input_shape, layout), max_layers), None)
     graph = _graph(spec, args, max_layers)
     shape = _shape(input_shape, layout)
     if shape is not None and any(isinstance(d, str) or not isinstance(d, int) for d in shape):
@@ -121,6 +128,20 @@ def _analysis(spec, input_shape=None, args: dict | None = None, max_layers: int 
 
         return analyze_symbolic(graph, shape)
     return analyze(graph, shape)
+
+
+def _is_torch_module(spec) -> bool:
+    torch = sys.modules.get("torch")  # a module object means torch is imported already: never import it here
+    return torch is not None and isinstance(spec, torch.nn.Module)
+
+
+def _torch_graph(module, shape, max_layers: int) -> Graph:
+    from .interop.sources import module_graph
+
+    try:
+        return module_graph(module, shape, max_layers)
+    except CnnError as e:
+        raise pythonic_error(e, {"--torch": "spec"}) from None
 
 
 # ---------------------------------------------------------------- summarize

@@ -11,7 +11,9 @@ An untraceable model or an unmapped node is E007 naming what could not be read.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import io
 import os
 import re
 import sys
@@ -65,10 +67,7 @@ def _factory(ref: str):
 
 def read_factory(ref: str, input_shape: tuple | None) -> Imported:
     torch = _torch()
-    from torch.fx.passes.shape_prop import ShapeProp
-
     factory = _factory(ref)
-    shape = tuple(int(d) for d in (input_shape or DEFAULT_INPUT))
     try:
         with torch.device("meta"):
             model = factory()
@@ -80,6 +79,20 @@ def read_factory(ref: str, input_shape: tuple | None) -> Imported:
         raise fail("E004", T("--torch {ref} returned {kind}, not a torch.nn.Module", ref=ref,
                              kind=type(model).__name__), PLACE,
                    T("the factory is called with no arguments and must return a torch.nn.Module"))
+    return read_module(model, input_shape, ref.partition(":")[2].split(".")[-1],
+                       str(T("PyTorch {ref} traced by torch.fx in cnncalc import", ref=ref)))
+
+
+def read_module(model, input_shape: tuple | None, name: str, source: str) -> Imported:
+    """A torch.nn.Module (on meta, or with real weights: `cnncalc.summarize(model)`) as an Imported model.
+
+    The trace runs on fake tensors (torch's FakeTensorMode): shapes only, no arithmetic, and the module
+    itself is left as it was (neither moved nor copied: ShapeProp fakes its tensors)."""
+    torch = _torch()
+    from torch.fx.passes.shape_prop import ShapeProp
+
+    shape = tuple(int(d) for d in (input_shape or DEFAULT_INPUT))
+    modes = {m: m.training for m in model.modules()}  # traced in eval mode, then left as it was
     model.eval()
     try:
         gm = _trace(model, torch)
@@ -88,9 +101,16 @@ def read_factory(ref: str, input_shape: tuple | None) -> Imported:
                              why=_first_line(e)), PLACE,
                    T("a model whose control flow depends on tensor values cannot be traced; "
                      "export it to ONNX instead")) from None
-    try:
-        with torch.no_grad():
-            ShapeProp(gm).propagate(torch.empty((1, *shape), device="meta"))
+    finally:
+        for m, training in modes.items():
+            m.training = training
+    from torch._subclasses.fake_tensor import FakeTensorMode
+
+    try:  # ShapeProp prints the traceback of a failing node itself: it is kept from the user's terminal
+        with torch.no_grad(), contextlib.redirect_stderr(io.StringIO()):
+            mode = FakeTensorMode(allow_non_fake_inputs=True)
+            device = next(iter((*model.parameters(), *model.buffers())), torch.empty(0, device="meta")).device
+            ShapeProp(gm, fake_mode=mode).propagate(mode.from_tensor(torch.empty((1, *shape), device=device)))
     except Exception as e:
         raise fail("E007", T("running {model} on an input of {shape} failed: {why}", model=type(model).__name__,
                              shape="x".join(map(str, shape)), why=_first_line(e)), Option("--input"),
@@ -102,10 +122,8 @@ def read_factory(ref: str, input_shape: tuple | None) -> Imported:
     if unused:
         notes.append(str(T("not in the traced forward, so not in this spec: {modules} ({n:,} parameters)",
                            modules=", ".join(unused), n=count)))
-    description = "; ".join(notes)
-    return Imported(name=_sanitise(ref.partition(":")[2].split(".")[-1]), input_shape=shape, layers=tuple(layers),
-                    source=str(T("PyTorch {ref} traced by torch.fx in cnncalc import", ref=ref)),
-                    description=description,
+    return Imported(name=_sanitise(name), input_shape=shape, layers=tuple(layers), source=source,
+                    description="; ".join(notes),
                     modules=tuple((path, type(m).__name__) for path, m in model.named_modules() if path))
 
 
@@ -137,8 +155,14 @@ def _unused(model, gm) -> tuple:
 
 
 def _first_line(e: Exception) -> str:
-    text = str(e).strip().splitlines()
-    return f"{type(e).__name__}: {text[0] if text else ''}"
+    """What went wrong, in a line: ShapeProp wraps the error torch raised (with its traceback in the text)
+    naming the fx node, so the cause's first line is said, at that node."""
+    node = re.search(r"ShapeProp error for: node=%(\w+)", str(e))
+    root = e
+    while root.__cause__ is not None and root.__cause__ is not root:
+        root = root.__cause__
+    text = str(root).strip().splitlines()
+    return f"{type(root).__name__}: {text[0] if text else ''}" + (f" (at {node.group(1)})" if node else "")
 
 
 def _shape(node):
