@@ -222,3 +222,11 @@ def test_calls_outside_the_patterns_are_e007_naming_the_node(cli, tmp_path, fact
     res, _ = _import(cli, tmp_path, f"tv_factories:unreadable_{case}", "--input", "3x8x8")
     assert res.code != 0 and "E007" in res.err and words in res.err and "--torch:" in res.err, res.err
     assert "Traceback" not in res.err
+
+
+def test_a_wrong_input_size_is_e007_at_input_with_torchs_reason_and_no_traceback(cli, tmp_path, factories):
+    """ShapeProp prints a failing node's traceback itself; the user sees one error line naming the node."""
+    res, _ = _import(cli, tmp_path, "tv_factories:resnet18", "--input", "1x32x32")
+    assert res.code == 2 and "Traceback" not in res.err
+    assert res.err.startswith("--input: error[E007]: running ResNet on an input of 1x32x32 failed")
+    assert "expected input[1, 1, 32, 32] to have 3 channels, but got 1 channels instead (at conv1)" in res.err
