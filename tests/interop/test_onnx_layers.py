@@ -27,23 +27,28 @@ def small():
         nn.MaxPool2d(2, ceil_mode=True), nn.Flatten(), nn.Linear(4080, 10), nn.Softmax(dim=1)).eval()
 
 
-def test_small_model_counts_equal_torch(tmp_path):
+def read_back(model, x, path, **export):
+    """Export with torch.onnx (BatchNorm kept), read with cnncalc: (analysis, torch's output, its FLOPs)."""
     import cnncalc
     from torch.utils.flop_counter import FlopCounterMode
 
-    model, x = small(), torch.zeros(1, 3, 32, 36)
-    path = tmp_path / "small.onnx"
+    options = {"do_constant_folding": False, "training": torch.onnx.TrainingMode.PRESERVE, **export}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        torch.onnx.export(model, x, str(path), dynamo=False, opset_version=17, do_constant_folding=False,
-                          training=torch.onnx.TrainingMode.PRESERVE)
+        torch.onnx.export(model, x, str(path), dynamo=False, opset_version=17, **options)
     with torch.no_grad(), FlopCounterMode(display=False) as counter:
         out = model(x)
     a = cnncalc.summarize(str(path))
     assert a.ok, a.errors
+    return a, out, counter.get_total_flops()
+
+
+def test_small_model_counts_equal_torch(tmp_path):
+    model, path = small(), tmp_path / "small.onnx"
+    a, out, flops = read_back(model, torch.zeros(1, 3, 32, 36), path)
     assert a.output_shape == tuple(out.shape[1:])
     assert a.totals.trainable_params == sum(p.numel() for p in model.parameters())
-    assert a.totals.macs == counter.get_total_flops() // 2
+    assert a.totals.macs == flops // 2
     # ONNX's AveragePool defaults to count_include_pad 0, PyTorch's to True: the attribute is carried over
     from pathlib import Path
 
@@ -75,24 +80,13 @@ class Subgraphs(nn.Module):
 
 
 def test_subgraph_layers_read_as_one_layer_each(tmp_path):
-    import cnncalc
-    from torch.utils.flop_counter import FlopCounterMode
-
     from cnncalc.conventions import figure
 
-    model, x = Subgraphs().eval(), torch.zeros(1, 3, 16, 16)
-    path = tmp_path / "subgraphs.onnx"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        torch.onnx.export(model, x, str(path), dynamo=False, opset_version=17, do_constant_folding=False,
-                          training=torch.onnx.TrainingMode.PRESERVE)
-    with torch.no_grad(), FlopCounterMode(display=False) as counter:
-        out = model(x)
-    a = cnncalc.summarize(str(path))
-    assert a.ok, a.errors
+    model = Subgraphs().eval()
+    a, out, flops = read_back(model, torch.zeros(1, 3, 16, 16), tmp_path / "subgraphs.onnx")
     assert a.output_shape == tuple(out.shape[1:])
     assert a.totals.params == sum(p.numel() for p in model.parameters())
-    assert figure(a, "flopcounter").count == counter.get_total_flops()
+    assert figure(a, "flopcounter").count == flops
     by_type = {layer.type: layer for layer in a.layers}
     lrn = by_type["local_response_norm"].args
     assert (lrn.size, lrn.alpha, lrn.beta, lrn.k) == (3, 2e-4, 0.7, 1.5)
@@ -142,21 +136,11 @@ class Branches(nn.Module):
 
 
 def test_split_is_a_layer_per_output(tmp_path):
-    import cnncalc
-    from torch.utils.flop_counter import FlopCounterMode
-
-    model, x = Branches().eval(), torch.zeros(1, 3, 8, 8)
-    path = tmp_path / "split.onnx"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        torch.onnx.export(model, x, str(path), dynamo=False, opset_version=17)
-    with torch.no_grad(), FlopCounterMode(display=False) as counter:
-        out = model(x)
-    a = cnncalc.summarize(str(path))
-    assert a.ok, a.errors
+    model = Branches().eval()
+    a, out, flops = read_back(model, torch.zeros(1, 3, 8, 8), tmp_path / "split.onnx")
     assert a.output_shape == tuple(out.shape[1:])
     assert a.totals.params == sum(p.numel() for p in model.parameters())
-    assert a.totals.macs == counter.get_total_flops() // 2
+    assert a.totals.macs == flops // 2
     assert [r.output_shape for r in a.layers if r.type == "split"] == [(4, 6, 6), (6, 6, 6)]
 
 
