@@ -156,6 +156,11 @@ class PixelShuffle(Op):
     def torch(self, a, ins, out):
         return TorchCode(f"nn.PixelShuffle({a.upscale_factor})")
 
+    def keras(self, a, ins, out):  # PyTorch's channel order (c, i, j), which Keras' depth_to_space does not keep
+        (c, h, w), r = ins[0], a.upscale_factor
+        return KerasCode(f"ops.reshape(ops.transpose(ops.reshape({{0}}, (-1, {c // (r * r)}, {r}, {r}, {h}, {w})), "
+                         f"(0, 1, 4, 2, 5, 3)), (-1, {c // (r * r)}, {h * r}, {w * r}))")
+
     def infer(self, a, ins, ctx):
         c, h, w = ins[0]
         r2 = a.upscale_factor ** 2
@@ -186,6 +191,11 @@ class PixelUnshuffle(Op):
 
     def torch(self, a, ins, out):
         return TorchCode(f"nn.PixelUnshuffle({a.downscale_factor})")
+
+    def keras(self, a, ins, out):  # PyTorch's channel order (c, i, j)
+        (c, h, w), r = ins[0], a.downscale_factor
+        return KerasCode(f"ops.reshape(ops.transpose(ops.reshape({{0}}, (-1, {c}, {h // r}, {r}, {w // r}, {r})), "
+                         f"(0, 1, 3, 5, 2, 4)), (-1, {c * r * r}, {h // r}, {w // r}))")
 
     def infer(self, a, ins, ctx):
         c, h, w = ins[0]

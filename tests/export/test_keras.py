@@ -69,6 +69,14 @@ def test_torchvision_counts_as_keras_does():
     assert count(model.trainable_weights) == 25_557_032
 
 
+def test_only_lenet5_1998s_own_ops_have_no_keras_form():
+    from cnncalc.ops import REGISTRY
+    from cnncalc.ops.base import Op
+
+    missing = sorted({op.name for op in REGISTRY.values() if type(op).keras is Op.keras})
+    assert missing == ["partial_conv2d", "rbf", "subsample2d"]
+
+
 def test_lenet5_1998_is_e007_at_its_layer(tmp_path):
     from cnncalc.errors import CnnError
 
@@ -153,7 +161,8 @@ def test_same_output_as_numpy_forward(name, shape, float64):
 
 def test_padding_keras_does_not_have_matches_numpy(tmp_path, float64):
     """Uneven 'same' (even kernels), a max pool padded with −∞ and ceil_mode, a padded average pool counting
-    its zeros, a cropped transposed convolution, PReLU per channel, layer, group and instance norm."""
+    its zeros, a cropped transposed convolution, PReLU per channel, layer, group and instance norm, pixel and
+    channel shuffles, a channel chunk."""
     from cnncalc.backend.runner import run
 
     spec = tmp_path / "pad.yaml"
@@ -169,7 +178,12 @@ def test_padding_keras_does_not_have_matches_numpy(tmp_path, float64):
                     "  - {type: depthwise_conv2d, kernel_size: 3, depth_multiplier: 2, padding: 1}\n"
                     "  - {type: zeropad2d, padding: [0, 1, 0, 1]}\n"
                     "  - {type: maxpool2d, kernel_size: 3, stride: 2, padding: 1}\n"
-                    "  - {type: instance_norm2d, affine: true}\n")
+                    "  - {type: instance_norm2d, affine: true}\n"
+                    "  - {type: conv2d, out_channels: 8, kernel_size: 1}\n"
+                    "  - {type: pixel_shuffle, upscale_factor: 2}\n"
+                    "  - {type: pixel_unshuffle, downscale_factor: 5}\n"
+                    "  - {type: channel_shuffle, groups: 5}\n"
+                    "  - {type: chunk, chunks: 2, index: 1}\n")
     analysis, source, model = build(str(spec))
     assert 'Conv2D(4, (4, 4), padding="same"' in source  # TensorFlow's 'same' for k = 4: 1 before, 2 after
     assert 'constant_values=float("-inf")' in source  # (1, 1) on 10 pixels, where 'same' pads (0, 1)
