@@ -45,7 +45,8 @@ def _apply(y, w, c: int):
     return y
 
 
-KERAS_LAYER_SCALE = '''class LayerScale(keras.layers.Layer):
+KERAS_LAYER_SCALE = '''@keras.saving.register_keras_serializable(package="cnncalc")
+class LayerScale(keras.layers.Layer):
     """A learned scale per channel (ConvNeXt's layer scale), shaped C×1×… as torchvision's. Keras has no such layer."""
 
     def __init__(self, init_values, **kwargs):

@@ -40,7 +40,8 @@ NO_STEP_COUNT = '''def no_step_count(norm):
 '''
 
 
-KERAS_LRN = '''class LocalResponseNorm(keras.layers.Layer):
+KERAS_LRN = '''@keras.saving.register_keras_serializable(package="cnncalc")
+class LocalResponseNorm(keras.layers.Layer):
     """PyTorch's LocalResponseNorm across the channels (axis 1): x / (k + alpha/size·Σ x²)^beta, the sum over
     `size` neighbouring channels, zero beyond the ends. Keras has no such layer."""
 

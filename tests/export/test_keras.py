@@ -225,3 +225,16 @@ def test_cli_import_loads_no_keras():
     code = "import sys, cnncalc.cli; print(sorted(m for m in ('torch', 'keras') if m in sys.modules))"
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert run.stdout.strip() == "[]", run.stderr
+
+
+def test_the_files_own_layers_save_and_load(tmp_path):
+    """LocalResponseNorm and LayerScale, the file's own Layer classes, survive model.save and load_model."""
+    spec = tmp_path / "own.yaml"
+    spec.write_text("name: own\ninput: [3, 8, 8]\nlayers:\n  - {type: conv2d, out_channels: 6, kernel_size: 3}\n"
+                    "  - {type: lrn, size: 5}\n  - {type: layer_scale, init_values: 0.5}\n")
+    _, _, model = build(str(spec))
+    model.save(tmp_path / "own.keras")
+    loaded = keras.saving.load_model(tmp_path / "own.keras")
+    x = np.random.default_rng(0).standard_normal((2, 3, 8, 8)).astype("float32")
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(loaded(x)), keras.ops.convert_to_numpy(model(x)))
+    assert loaded.count_params() == 3 * 3 * 3 * 6 + 6 + 6
