@@ -1,7 +1,8 @@
 """The op registry. Importing this package registers every op exactly once."""
 
-from . import (  # noqa: F401  (registration)
-    activations, adaptive, channels, conv, layernorm, lenet, linear, merge, norm, pool, resize, separable, upsample)
+from . import (  # noqa: F401  (registration, in the order `cnncalc ops` lists the ops)
+    activations, activations_smooth, passthrough, adaptive, channels, conv, layernorm, lenet, linear, merge, norm,
+    pool, resize, separable, upsample)
 from .base import Args, Op, OpError
 from .registry import FAMILIES, REGISTRY, all_spellings, find_arg, find_op
 

@@ -16,7 +16,8 @@ A spec cannot tell the two apart; those models are named in tests/test_conventio
 
 from __future__ import annotations
 
-from .activations import ELU, GELU, LeakyReLU, PReLU, ReLU, ReLU6, SiLU, Softmax
+from .activations import ELU, LeakyReLU, PReLU, ReLU, ReLU6
+from .activations_smooth import GELU, SiLU, Softmax
 from .adaptive import AdaptiveAvgPool, AdaptiveMaxPool, GlobalAvgPool, GlobalMaxPool
 from .base import numel
 from .conv import Conv, ConvTranspose
