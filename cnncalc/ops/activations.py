@@ -32,6 +32,7 @@ class Elementwise(Op):
     """Shape in = shape out, no weights: the rule every activation shares."""
 
     activation = True
+    layout_free = True
 
     def infer(self, a, ins, ctx):
         return ins[0]

@@ -199,6 +199,7 @@ class Softmax(Elementwise):
     name = "softmax"
     aliases = ("Softmax",)
     summary = "softmax over the channel/feature axis"
+    layout_free = False  # over one axis: which one depends on the layout
 
     def torch(self, a, ins, out):
         return TorchCode("nn.Softmax(dim=1)")

@@ -219,6 +219,9 @@ class Op:
     spatial: int | None = None
     family = None  # the Family of its rank-free spelling, if any
     activation: ClassVar[bool] = False  # usable as Keras' `activation:` shortcut
+    # acts on each value alone, or merges tensors alike: a reader may keep a transposed (channels-last)
+    # tensor's axes through it (ConvNeXt's permute … permute, read from ONNX or torch.fx)
+    layout_free: ClassVar[bool] = False
 
     def __init__(self, rank: int | None = None) -> None:
         if rank is not None:

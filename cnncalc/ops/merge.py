@@ -50,6 +50,7 @@ def broadcast(what: str, ins, ctx) -> tuple:
 
 class _Elementwise2(Op):
     min_inputs, max_inputs = 2, None
+    layout_free = True
 
     def infer(self, a, ins, ctx):
         return broadcast(self.name, ins, ctx)

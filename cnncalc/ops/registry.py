@@ -23,7 +23,7 @@ class Family:
         self.name, self.members, self.aliases = name, dict(members), tuple(aliases)
         first = next(iter(self.members.values()))
         self.args, self.min_inputs, self.max_inputs = first.args, first.min_inputs, first.max_inputs
-        self.activation, self.summary = first.activation, first.summary
+        self.activation, self.summary, self.layout_free = first.activation, first.summary, first.layout_free
 
     def resolve(self, ins: list) -> Op | None:
         return self.members.get(len(ins[0])) if ins else None

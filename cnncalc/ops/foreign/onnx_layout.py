@@ -11,12 +11,8 @@ other layer needs channels first and refuses a transposed input, naming the axes
 from __future__ import annotations
 
 from ...i18n import T
+from ..registry import find_op
 from .onnx_common import Unsupported, _eps
-
-# cnncalc layers that act on each value alone, or merge tensors of one layout: the layout passes through
-ELEMENTWISE = frozenset({"relu", "relu6", "hardtanh", "leaky_relu", "elu", "celu", "selu", "sigmoid", "tanh",
-                         "hardsigmoid", "hardswish", "mish", "softplus", "softsign", "gelu", "add", "multiply"})
-
 
 def channels_last(perm, rank: int) -> bool:
     return perm is not None and list(perm) == [0, *range(2, rank), 1]
@@ -62,7 +58,7 @@ def check(op: str, ins) -> None:
     perms = {v.perm for v in ins if v is not None and v.kind == "act"}
     if perms == {None} or not perms:
         return
-    if op in ELEMENTWISE and len(perms) == 1:
+    if find_op(op).layout_free and len(perms) == 1:  # an elementwise layer keeps the layout (Op.layout_free)
         return
     if op in ("layer_norm", "pointwise_linear"):
         return

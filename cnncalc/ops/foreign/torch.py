@@ -28,7 +28,6 @@ import operator
 from typing import NamedTuple
 
 from ...i18n import T
-from ..activations import Elementwise
 from ..registry import find_op
 
 # Modules that are the identity when a model is evaluated (torchvision's StochasticDepth).
@@ -145,7 +144,7 @@ def _channels_last(cls: str, op, args: dict, shape: tuple) -> Read:
         return Read("layer", cls, args, CHANNELS_LAST)
     if op.name == "linear":  # nn.Linear on the last dimension: the same linear map at every position
         return Read("layer", "pointwise_linear", args, CHANNELS_LAST)
-    if isinstance(op, Elementwise) and op.name != "softmax":
+    if op.layout_free:
         return Read("layer", cls, args, CHANNELS_LAST)
     raise Unsupported(T("a {cls} on a channels-last tensor (after a permute) is not supported", cls=cls),
                       T("cnncalc reads LayerNorm, Linear and activations between permute(0, 2, 3, 1) and "
@@ -216,8 +215,7 @@ def _permuted(target, name, args, kwargs, in_shapes, out_shape, states) -> Read:
                           T("cnncalc reads permute(0, 2, 3, 1) to channels-last and permute(0, 3, 1, 2) back"))
     kind, op, out, _, _ = _plain_function(target, name, args, kwargs, len(states), in_shapes, out_shape)
     known = find_op(op) if op else None
-    if all(s == CHANNELS_LAST for s in states) and (kind == "alias" or op in ("add", "multiply")
-                                                    or isinstance(known, Elementwise)):
+    if all(s == CHANNELS_LAST for s in states) and (kind == "alias" or (known is not None and known.layout_free)):
         return Read(kind, op, out, CHANNELS_LAST if kind == "layer" else KEEP)
     raise Unsupported(T("{name} of a channels-last tensor (after a permute) is not supported", name=name),
                       T("cnncalc reads LayerNorm, Linear and activations between permute(0, 2, 3, 1) and "
