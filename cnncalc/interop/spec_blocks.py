@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from .model import unique_name
+
 
 class Instance(NamedTuple):
     prefix: str  # `layer3.2`: the call's name
@@ -139,13 +141,9 @@ def _parametrised(shape: tuple, values: list) -> tuple:
 
 
 def _identifier(text: str, taken: set) -> str:
+    """`downsample.0_out_channels` -> `downsample_0_out_channels`: a name a `$` expression can read, unused."""
     base = "".join(ch if ch.isalnum() else "_" for ch in text).strip("_") or "arg"
-    base = base if not base[0].isdigit() else f"arg_{base}"
-    name, k = base, 1
-    while name in taken:
-        k += 1
-        name = f"{base}_{k}"
-    return name
+    return unique_name(base if not base[0].isdigit() else f"arg_{base}", set(taken))
 
 
 def _instances(layers, inputs, depth: int) -> list[Instance]:
@@ -227,7 +225,7 @@ def _block_name(prefixes: list, taken: set, modules: dict) -> str:
     classes = {modules.get(p) for p in prefixes}
     if len(classes) == 1 and None not in classes:
         snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", classes.pop()).lower()
-        return _unique(_identifier(snake, set()), taken)
+        return _identifier(snake, taken)
     parents = [p.rsplit(".", 1)[0] if "." in p else p for p in prefixes]
     common = parents[0]
     for p in parents[1:]:
@@ -235,12 +233,4 @@ def _block_name(prefixes: list, taken: set, modules: dict) -> str:
             common = common[:-1]
     if len(set(parents)) > 1:
         common = common.rstrip("0123456789._")
-    return _unique(_identifier((common or "repeated") + "_block", set()), taken)
-
-
-def _unique(base: str, taken: set) -> str:
-    name, k = base, 1
-    while name in taken:
-        k += 1
-        name = f"{base}_{k}"
-    return name
+    return _identifier((common or "repeated") + "_block", taken)
