@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from ...i18n import T
 from ..registry import find_arg, find_op
+from . import decimal
 
 IGNORED_SUFFIXES = ("_initializer", "_regularizer", "_constraint")
 IGNORED = {"name", "trainable", "dtype", "activity_regularizer", "seed", "noise_shape", "synchronized",
@@ -35,10 +36,6 @@ def _one(value):
     if isinstance(value, (list, tuple)):
         return value[0] if value and len(set(value)) == 1 else list(value)
     return value
-
-
-def _float(value) -> float:
-    return float(f"{float(value):.6g}")
 
 
 def input_shape(config: dict) -> tuple | None:
@@ -118,7 +115,7 @@ def translate(cls: str, config: dict) -> tuple:
         if value is None or (key == "padding" and value == "valid"):
             continue  # Keras's "valid" is no padding, cnncalc's default
         if key == "epsilon":
-            value = _float(value)
+            value = decimal(value)
         elif isinstance(value, str):
             value = value.lower()
         else:

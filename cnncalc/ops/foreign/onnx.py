@@ -14,8 +14,8 @@ Conv W is (M, C/group, k…), ConvTranspose W is (C, M/group, k…), Gemm B is (
 from __future__ import annotations
 
 from ...i18n import T
-from . import onnx_layout
-from .onnx_common import Unsupported, Value, _eps, _need_const, _one
+from . import decimal, onnx_layout
+from .onnx_common import Unsupported, Value, _eps, _need_const, _one, lrn_args
 from .onnx_shape import _concat, _flatten, _merge, _pad, _reshape, _resize, _slice, _split, merges_bias
 
 __all__ = ["Unsupported", "Value", "check_layout", "merges_bias", "translate"]
@@ -183,12 +183,11 @@ TABLE = {
     "GlobalMaxPool": _simple("global_maxpool", keepdims=True),
     "BatchNormalization": lambda attrs, ins: ("layer", "batch_norm", {"eps": _eps(attrs)}),
     "InstanceNormalization": lambda attrs, ins: ("layer", "instance_norm", {"eps": _eps(attrs), "affine": True}),
-    "LRN": lambda attrs, ins: ("layer", "local_response_norm", {
-        "size": int(attrs["size"]), "alpha": float(f"{float(attrs.get('alpha', 1e-4)):.6g}"),
-        "beta": float(f"{float(attrs.get('beta', 0.75)):.6g}"), "k": float(f"{float(attrs.get('bias', 1.0)):.6g}")}),
+    "LRN": lambda attrs, ins: ("layer", "local_response_norm", lrn_args(
+        attrs["size"], attrs.get("alpha", 1e-4), attrs.get("beta", 0.75), attrs.get("bias", 1.0))),
     "Relu": _simple("relu"), "Sigmoid": _simple("sigmoid"), "Tanh": _simple("tanh"),
     "LeakyRelu": lambda attrs, ins: ("layer", "leaky_relu",
-                                     {"negative_slope": float(f"{float(attrs.get('alpha', 0.01)):.6g}")}),
+                                     {"negative_slope": decimal(attrs.get("alpha", 0.01))}),
     "Clip": _clip, "HardSigmoid": _hardsigmoid, "HardSwish": _simple("hardswish"),
     "Elu": _with("elu", alpha=("alpha", 1.0)), "Celu": _with("celu", alpha=("alpha", 1.0)),
     "Selu": _simple("selu"), "Softmax": _softmax, "Mish": _simple("mish"), "PRelu": _prelu,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from ...i18n import T
+from . import decimal
 
 
 class Value(NamedTuple):
@@ -38,4 +39,9 @@ def _need_const(value: Value, what: str) -> tuple:
 
 
 def _eps(attrs, default=1e-5):
-    return float(f"{float(attrs.get('epsilon', default)):.6g}")
+    return decimal(attrs.get("epsilon", default))
+
+
+def lrn_args(size, alpha, beta, k) -> dict:
+    """local_response_norm's arguments, from an ONNX LRN node or the subgraph torch.onnx writes for one."""
+    return {"size": int(size), "alpha": decimal(alpha), "beta": decimal(beta), "k": decimal(k)}

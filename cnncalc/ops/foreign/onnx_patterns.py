@@ -18,6 +18,8 @@ from __future__ import annotations
 import math
 from typing import Callable, NamedTuple
 
+from .onnx_common import lrn_args
+
 MAX_REGION = 96  # nodes one subgraph may cover (F.local_response_norm writes about 60)
 
 
@@ -119,8 +121,7 @@ def _lrn(view: View, i: int):
               for op in ("Mul", "Add", "Pow")}
     if any(len(c) != 1 for c in consts.values()):
         return None
-    args = {"size": int(kernel[0][0]), "alpha": float(f"{consts['Mul'][0]:.6g}"),
-            "beta": float(f"{consts['Pow'][0]:.6g}"), "k": float(f"{consts['Add'][0]:.6g}")}
+    args = lrn_args(kernel[0][0], consts["Mul"][0], consts["Pow"][0], consts["Add"][0])
     return Match("local_response_norm", args, x, view.nodes[end].output[0], frozenset(region), None,
                  f"{start.op_type} … {view.nodes[end].op_type}, {len(region)} nodes (F.local_response_norm)")
 

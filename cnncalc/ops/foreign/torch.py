@@ -29,6 +29,7 @@ from typing import NamedTuple
 
 from ...i18n import T
 from ..registry import find_op
+from . import decimal
 
 # Modules that are the identity when a model is evaluated (torchvision's StochasticDepth).
 ALIAS_MODULES = {"Identity", "StochasticDepth"}
@@ -88,7 +89,7 @@ def _plain(value):
     if isinstance(value, bool) or value is None or isinstance(value, (int, str)):
         return value
     if isinstance(value, float):
-        return float(f"{value:.6g}")
+        return decimal(value)
     if isinstance(value, (tuple, list)):
         return _one([_plain(v) for v in value])
     return value
